@@ -1,0 +1,30 @@
+#pragma once
+// Command-line conventions shared by the daf executables (CLI11).
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+#include "daf/util/error.h"
+
+namespace daf::cli {
+
+inline const char* kExitCodesHelp =
+    "Exit codes: 0 success; 1 runtime failure (I/O, diverged training, device); "
+    "2 bad input (usage, config, data or model file).";
+
+// Parses argv. Returns -1 to go on, or the exit code to stop with (0 after --help).
+inline int parse(CLI::App& app, int argc, char** argv) {
+  try {
+    app.parse(argc, argv);
+    return -1;
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitBadInput;
+  }
+}
+
+}  // namespace daf::cli

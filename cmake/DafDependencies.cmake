@@ -1,0 +1,24 @@
+# Third-party packages. Everything comes from Debian 12 packages; an official
+# LibTorch build (e.g. with CUDA) is picked up instead when its folder is on
+# CMAKE_PREFIX_PATH.
+find_package(Torch REQUIRED)
+find_package(HDF5 REQUIRED COMPONENTS C)
+find_package(yaml-cpp REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(CLI11 REQUIRED)
+
+message(STATUS "daf: LibTorch ${Torch_VERSION} from ${Torch_DIR}")
+if(TORCH_CUDA_LIBRARIES OR CUDA_FOUND)
+  message(STATUS "daf: LibTorch has CUDA support")
+endif()
+
+# LibTorch 1.13's TorchConfig exports plain variables; wrap them in one target.
+add_library(daf_torch INTERFACE)
+target_link_libraries(daf_torch INTERFACE ${TORCH_LIBRARIES})
+separate_arguments(daf_torch_flags UNIX_COMMAND "${TORCH_CXX_FLAGS}")
+target_compile_options(daf_torch INTERFACE ${daf_torch_flags})
+
+add_library(daf_hdf5 INTERFACE)
+target_include_directories(daf_hdf5 SYSTEM INTERFACE ${HDF5_C_INCLUDE_DIRS} ${HDF5_INCLUDE_DIRS})
+target_link_libraries(daf_hdf5 INTERFACE ${HDF5_C_LIBRARIES})
+target_compile_definitions(daf_hdf5 INTERFACE ${HDF5_C_DEFINITIONS} ${HDF5_DEFINITIONS})

@@ -1,0 +1,88 @@
+#pragma once
+// The typed configuration of daf-train / daf-eval, one struct per YAML section.
+// Defaults and help texts are declared once, in config/options.cpp.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace daf {
+
+class OptionSet;
+
+struct DataConfig {
+  std::string cache;                     // HDF5 embedding cache
+  std::vector<std::string> modalities;   // modalities to use, in this order
+  std::string target;                    // label column to predict
+  bool normalize = true;                 // z-score features with train-split statistics
+  std::string nonfinite;                 // "error" or "zero"
+};
+
+struct ModelConfig {
+  std::string task;        // regression | binary | seven_class
+  std::string fusion;      // dynamic | static | mean | concat
+  std::string gate;        // additive | joint (dynamic fusion only)
+  int64_t gate_hidden = 0;
+  double temperature = 1;
+  int64_t dim = 0;
+  std::string activation;  // relu | gelu | tanh
+  bool layer_norm = true;
+  double dropout = 0;
+  int64_t head_hidden = 0;
+  int64_t head_layers = 0;
+  double head_dropout = 0;
+};
+
+struct TrainConfig {
+  std::string optimizer;  // adam | adamw
+  double lr = 0;
+  double weight_decay = 0;
+  int64_t batch_size = 0;
+  int64_t max_epochs = 0;
+  int64_t patience = 0;
+  std::string early_stop_metric;
+  double grad_clip = 0;
+  std::string loss;  // l1 | mse (regression)
+  double modality_dropout = 0;
+  int64_t seed = 0;
+  int64_t threads = 0;
+  std::string device;  // cpu | cuda
+};
+
+struct OutputConfig {
+  std::string dir;
+  bool overwrite = false;
+  bool resume = true;
+  std::string log_level;
+};
+
+struct Config {
+  DataConfig data;
+  ModelConfig model;
+  TrainConfig train;
+  OutputConfig output;
+};
+
+// Binds every option of `config` into `options`, setting each field to its default.
+void declare_options(OptionSet& options, Config& config);
+
+// Defaults, then `file` (if not empty), then the "key=value" overrides; validated.
+Config load_config(const std::string& file, const std::vector<std::string>& overrides);
+// The resolved config as YAML (what goes into a run directory).
+std::string config_to_yaml(const Config& config);
+// Every option with its type, default and help, for --help.
+std::string config_help();
+
+// Metric names that train.early_stop_metric accepts for a task.
+std::vector<std::string> early_stop_metrics(const std::string& task);
+// True when a larger value of `metric` is better (accuracy), false for MAE and loss.
+bool metric_higher_is_better(const std::string& metric);
+
+}  // namespace daf
+
+namespace daf {
+
+// "key: old -> new" for every option that differs between two configs, except
+// those that cannot change results (output.*, train.threads).
+std::vector<std::string> config_differences(const Config& before, const Config& after);
+
+}  // namespace daf

@@ -1,0 +1,38 @@
+#pragma once
+// Reading and writing the HDF5 embedding cache. Every daf tool goes through
+// these two functions, so every tool rejects bad caches the same way.
+#include <string>
+#include <vector>
+
+#include "daf/data/embedding_cache.h"
+
+namespace daf {
+
+struct CacheReadOptions {
+  std::vector<std::string> modalities;  // empty: all modalities in the file
+  std::vector<std::string> labels;      // empty: all label columns
+  std::vector<std::string> splits;      // empty: train, valid and test
+  bool replace_nonfinite = false;       // false: NaN/Inf features are an error; true: replaced by 0
+};
+
+struct CacheReadReport {
+  std::map<std::string, int64_t> nonfinite_replaced;  // per modality
+};
+
+// Reads and validates a cache. Throws InputError naming the file, split,
+// dataset and row for any defect.
+EmbeddingCache read_cache(const std::string& path, const CacheReadOptions& options = {},
+                          CacheReadReport* report = nullptr);
+
+// Writes a cache atomically (temporary file, then rename). Checks the same
+// invariants as read_cache before writing.
+void write_cache(const std::string& path, const EmbeddingCache& cache);
+
+// Modalities and label columns present in every split of a cache file.
+struct CacheContents {
+  std::vector<std::string> modalities;
+  std::vector<std::string> labels;
+};
+CacheContents list_cache_contents(const std::string& path);
+
+}  // namespace daf

@@ -1,0 +1,55 @@
+#pragma once
+// A synthetic cache shaped like CMU-MOSEI whose modality reliability varies
+// per utterance, detectably from the input. The generative story:
+//
+//   sentiment   s ~ N(mean, std) clipped to [-3, 3]; the label is s plus
+//               annotator noise N(0, label_noise), clipped and rounded to
+//               thirds (MOSEI labels average three annotators' integers).
+//   reliability each utterance independently gets a noisy text view with
+//               probability noisy_text_rate, else a noisy audio view with
+//               probability noisy_audio_rate / (1 - noisy_text_rate), so the
+//               two never coincide. Video is always a weak view.
+//   latent code per modality u = [s_seen, q, nuisance(6)]: s_seen is s for a
+//               clean view and an unrelated draw of the sentiment for a noisy
+//               one (it looks plausible but is wrong); q is a quality cue,
+//               N(+1, 0.3) when clean and N(-1, 0.3) when noisy (think ASR
+//               confidence or SNR); nuisance factors are N(0, 1).
+//   features    x = A u + feature_noise * eps, A a fixed random [D, 8]
+//               projection per modality; video uses s_seen * video_signal.
+//
+// A fusion that weights views per utterance (DAF) can read q and ignore the
+// wrong view; mean and static fusion cannot. labels/noisy_text and
+// labels/noisy_audio record the truth, for checking the gate.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "daf/data/embedding_cache.h"
+
+namespace daf {
+
+class OptionSet;
+
+struct SynthConfig {
+  int64_t seed = 0;
+  int64_t train_size = 0, valid_size = 0, test_size = 0;
+  int64_t text_dim = 0, audio_dim = 0, video_dim = 0;
+  double sentiment_mean = 0, sentiment_std = 0;
+  double noisy_text_rate = 0, noisy_audio_rate = 0;
+  double feature_noise = 0;
+  double label_noise = 0;
+  double video_signal = 0;
+};
+
+void declare_synth_options(OptionSet& options, SynthConfig& config);
+// Presets: "tiny" (tests), "demo" (the README demo), "mosei" (MOSEI's split sizes).
+std::vector<std::string> synth_presets();
+// "section.key=value" assignments that a preset stands for.
+std::vector<std::string> synth_preset_overrides(const std::string& preset);
+
+SynthConfig load_synth_config(const std::string& preset, const std::string& file,
+                              const std::vector<std::string>& overrides);
+
+EmbeddingCache generate_synthetic_cache(const SynthConfig& config);
+
+}  // namespace daf

@@ -1,0 +1,35 @@
+#pragma once
+// Running a fusion head over a whole split, and scoring its predictions.
+#include <torch/torch.h>
+
+#include <vector>
+
+#include "daf/metrics/classification_metrics.h"
+#include "daf/model/fusion_head.h"
+#include "daf/model/model_metadata.h"
+#include "daf/train/split_tensors.h"
+
+namespace daf {
+
+// The training objective: L1 or MSE for regression, cross-entropy otherwise.
+torch::Tensor task_loss(const torch::Tensor& output, const torch::Tensor& target, const Config& config);
+
+struct Predictions {
+  std::vector<float> scores;     // regression: predicted score per row
+  std::vector<int64_t> classes;  // classification: predicted class per row
+  std::vector<float> weights;    // [N, M] fusion weights, row-major; empty for concat fusion
+  double loss = 0;               // mean task loss
+};
+
+// Evaluation mode, no autograd. Modalities listed in `masked` (indices) are
+// treated as missing for every row.
+Predictions predict(FusionHead& model, const SplitTensors& data, const Config& config,
+                    const std::vector<int64_t>& masked = {});
+
+struct Scores {
+  MetricValues metrics;  // the task's metrics, then "loss"
+  std::vector<std::vector<int64_t>> confusion;  // classification only
+};
+Scores score_predictions(const Predictions& predictions, const SplitTensors& data, int64_t num_outputs);
+
+}  // namespace daf

@@ -1,0 +1,30 @@
+#pragma once
+// What a trained model needs besides its weights: modalities and widths,
+// normalisation statistics, task and the resolved config. Stored as
+// model.yaml beside model.pt, readable by people and by other tools.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "daf/config/config.h"
+#include "daf/model/feature_stats.h"
+
+namespace daf {
+
+struct ModelMetadata {
+  std::string daf_version;
+  Config config;                      // resolved config the model was trained with
+  std::vector<int64_t> input_dims;    // per modality, in config.data.modalities order
+  std::map<std::string, FeatureStats> normalization;  // empty when data.normalize is false
+
+  const std::vector<std::string>& modalities() const { return config.data.modalities; }
+  // 1 for regression, 2 or 7 class logits otherwise.
+  int64_t num_outputs() const;
+};
+
+int64_t task_num_outputs(const std::string& task);
+
+void save_model_metadata(const std::string& path, const ModelMetadata& metadata);
+ModelMetadata load_model_metadata(const std::string& path);
+
+}  // namespace daf

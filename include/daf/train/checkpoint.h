@@ -1,0 +1,24 @@
+#pragma once
+// The state needed to continue an interrupted training run exactly where it
+// stopped, saved after every epoch as one file (written atomically).
+#include <torch/torch.h>
+
+#include <string>
+
+#include "daf/model/fusion_head.h"
+
+namespace daf {
+
+struct LoopState {
+  int64_t epochs_done = 0;
+  double best_value = 0;
+  int64_t best_epoch = 0;    // 0: no epoch yet
+  int64_t stale_epochs = 0;  // epochs since the best one
+  std::string history_csv;   // metrics.csv so far
+};
+
+void save_checkpoint(const std::string& path, FusionHead& model, torch::optim::Optimizer& optimizer,
+                     const LoopState& state);
+LoopState load_checkpoint(const std::string& path, FusionHead& model, torch::optim::Optimizer& optimizer);
+
+}  // namespace daf

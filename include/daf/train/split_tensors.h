@@ -1,0 +1,36 @@
+#pragma once
+// One split of the cache as tensors ready for the model: features normalised
+// with the model's statistics, availability mask, and the target.
+#include <torch/torch.h>
+
+#include <string>
+#include <vector>
+
+#include "daf/data/embedding_cache.h"
+#include "daf/model/model_metadata.h"
+
+namespace daf {
+
+struct SplitTensors {
+  std::vector<std::string> ids;
+  std::vector<torch::Tensor> features;  // per modality [N, D_m]
+  torch::Tensor present;                // [N, M] float, 1 = available
+  torch::Tensor target;                 // [N] float (regression) or int64 classes
+  std::vector<float> scores;            // the target label as stored (sentiment score)
+
+  int64_t size() const { return static_cast<int64_t>(ids.size()); }
+};
+
+// `split` is consumed (normalised in place). `split_name` and `cache_path` appear in errors.
+SplitTensors make_split_tensors(SplitData split, const ModelMetadata& metadata, const torch::Device& device,
+                                const std::string& cache_path, const std::string& split_name);
+
+// Rows `index` of every tensor (a training batch).
+struct Batch {
+  std::vector<torch::Tensor> features;
+  torch::Tensor present;
+  torch::Tensor target;
+};
+Batch gather_batch(const SplitTensors& data, const torch::Tensor& index);
+
+}  // namespace daf

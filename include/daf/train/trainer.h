@@ -1,0 +1,31 @@
+#pragma once
+// daf-train's job: train one fusion head from a config into a run directory.
+#include <functional>
+#include <string>
+
+#include "daf/config/config.h"
+#include "daf/metrics/metric_values.h"
+
+namespace daf {
+
+struct TrainResult {
+  std::string run_dir;
+  int64_t epochs = 0;       // epochs trained (including those of an earlier, resumed process)
+  int64_t best_epoch = 0;
+  MetricValues valid;       // of the best epoch's model
+  MetricValues test;
+  double train_seconds = 0;         // training time of this process
+  double samples_per_second = 0;    // training throughput of this process
+  std::string summary_table;        // Markdown, also logged
+};
+
+// Optional observers of a run (progress reporting, tests that interrupt a run).
+struct TrainHooks {
+  std::function<void(int64_t epoch, const MetricValues& valid)> after_epoch;  // after the checkpoint is saved
+};
+
+// Writes config.yaml, model.pt + model.yaml (best epoch), metrics.csv,
+// train.log and final_metrics.{json,csv} into config.output.dir.
+TrainResult train_model(const Config& config, const TrainHooks& hooks = {});
+
+}  // namespace daf

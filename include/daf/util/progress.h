@@ -1,0 +1,25 @@
+#pragma once
+// A one-line progress bar on stderr, drawn only when stderr is a terminal;
+// elsewhere (CI, log files) it stays silent and callers log plain lines.
+#include <chrono>
+#include <string>
+
+namespace daf {
+
+class ProgressBar {
+ public:
+  ProgressBar(std::string label, long total);
+  ~ProgressBar();
+  void update(long done, const std::string& detail = "");
+  void finish();
+
+ private:
+  std::string label_;
+  long total_;
+  bool enabled_;
+  bool finished_ = false;
+  std::chrono::steady_clock::time_point start_;
+  std::chrono::steady_clock::time_point last_draw_;
+};
+
+}  // namespace daf

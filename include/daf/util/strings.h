@@ -1,0 +1,26 @@
+#pragma once
+// Small string helpers used by config parsing and reports.
+#include <string>
+#include <vector>
+
+namespace daf {
+
+std::string join(const std::vector<std::string>& parts, const std::string& separator);
+std::vector<std::string> split(const std::string& text, char separator);
+std::string trim(const std::string& text);
+
+// Levenshtein distance, used to suggest the closest valid key or value.
+size_t edit_distance(const std::string& a, const std::string& b);
+
+// The candidate closest to `word`, or "" when none is reasonably close.
+std::string closest_match(const std::string& word, const std::vector<std::string>& candidates);
+
+// ", did you mean 'x'?" or "" when nothing is close.
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates);
+
+// Shortest decimal text that reads back as the same double (for configs and CSV).
+std::string format_number(double value);
+// Fixed number of decimals, "nan" for NaN.
+std::string format_fixed(double value, int decimals);
+
+}  // namespace daf

@@ -1,0 +1,308 @@
+#include "daf/config/option_set.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+
+#include "daf/util/error.h"
+#include "daf/util/strings.h"
+
+namespace daf {
+
+struct OptionSet::Option {
+  std::string key;
+  std::string help;
+  std::string expected;  // e.g. "a number > 0", shown in errors and --help
+  std::string default_text;
+  bool was_set = false;
+  // Parses `node` into the bound field or returns an error text ("" when fine).
+  std::function<std::string(const YAML::Node&)> parse;
+  // Emits the current value.
+  std::function<void(YAML::Emitter&)> emit;
+};
+
+namespace {
+
+std::string node_text(const YAML::Node& node) {
+  if (!node.IsDefined() || node.IsNull()) return "nothing";
+  if (node.IsScalar()) return "'" + node.Scalar() + "'";
+  YAML::Emitter out;
+  out << YAML::Flow << node;
+  return out.c_str();
+}
+
+std::string location(const std::string& origin, const YAML::Node& node) {
+  const auto mark = node.Mark();
+  if (mark.line < 0 || origin == "command line") return origin;
+  return origin + ":" + std::to_string(mark.line + 1);
+}
+
+std::string choices_text(const std::vector<std::string>& choices) { return join(choices, "|"); }
+
+std::string choice_error(const std::string& value, const std::vector<std::string>& choices) {
+  return "expected one of " + choices_text(choices) + ", found '" + value + "'" + did_you_mean(value, choices);
+}
+
+bool in(const std::vector<std::string>& choices, const std::string& value) {
+  for (const auto& c : choices)
+    if (c == value) return true;
+  return false;
+}
+
+template <class T>
+bool decode_scalar(const YAML::Node& node, T& out) {
+  if (!node.IsScalar()) return false;
+  return YAML::convert<T>::decode(node, out);
+}
+
+}  // namespace
+
+bool Range::contains(double v) const {
+  const bool above_min = min_inclusive ? v >= min : v > min;
+  const bool below_max = max_inclusive ? v <= max : v < max;
+  return above_min && below_max;
+}
+
+std::string Range::describe() const {
+  const bool has_min = min > -1e299, has_max = max < 1e299;
+  if (has_min && has_max)
+    return std::string("in ") + (min_inclusive ? "[" : "(") + format_number(min) + ", " + format_number(max) +
+           (max_inclusive ? "]" : ")");
+  if (has_min) return std::string(min_inclusive ? ">= " : "> ") + format_number(min);
+  if (has_max) return std::string(max_inclusive ? "<= " : "< ") + format_number(max);
+  return "";
+}
+
+OptionSet::OptionSet() = default;
+OptionSet::~OptionSet() = default;
+
+void OptionSet::declare(std::unique_ptr<Option> option) {
+  if (std::count(option->key.begin(), option->key.end(), '.') != 1)
+    throw std::logic_error("option keys are 'section.name': " + option->key);
+  if (by_key_.count(option->key)) throw std::logic_error("option declared twice: " + option->key);
+  by_key_[option->key] = option.get();
+  options_.push_back(std::move(option));
+}
+
+void OptionSet::add(const std::string& key, double& field, double default_value, const std::string& help,
+                    Range range) {
+  field = default_value;
+  auto option = std::make_unique<Option>();
+  option->key = key;
+  option->help = help;
+  const std::string bounds = range.describe();
+  option->expected = bounds.empty() ? "a number" : "a number " + bounds;
+  option->default_text = format_number(default_value);
+  option->parse = [&field, range, expected = option->expected](const YAML::Node& node) -> std::string {
+    double value;
+    if (!decode_scalar(node, value) || !std::isfinite(value) || !range.contains(value))
+      return "expected " + expected + ", found " + node_text(node);
+    field = value;
+    return "";
+  };
+  option->emit = [&field](YAML::Emitter& out) { out << format_number(field); };
+  declare(std::move(option));
+}
+
+void OptionSet::add(const std::string& key, int64_t& field, int64_t default_value, const std::string& help,
+                    Range range) {
+  field = default_value;
+  auto option = std::make_unique<Option>();
+  option->key = key;
+  option->help = help;
+  const std::string bounds = range.describe();
+  option->expected = bounds.empty() ? "an integer" : "an integer " + bounds;
+  option->default_text = std::to_string(default_value);
+  option->parse = [&field, range, expected = option->expected](const YAML::Node& node) -> std::string {
+    int64_t value;
+    if (!decode_scalar(node, value) || !range.contains(static_cast<double>(value)))
+      return "expected " + expected + ", found " + node_text(node);
+    field = value;
+    return "";
+  };
+  option->emit = [&field](YAML::Emitter& out) { out << field; };
+  declare(std::move(option));
+}
+
+void OptionSet::add(const std::string& key, bool& field, bool default_value, const std::string& help) {
+  field = default_value;
+  auto option = std::make_unique<Option>();
+  option->key = key;
+  option->help = help;
+  option->expected = "true or false";
+  option->default_text = default_value ? "true" : "false";
+  option->parse = [&field](const YAML::Node& node) -> std::string {
+    bool value;
+    if (!decode_scalar(node, value)) return "expected true or false, found " + node_text(node);
+    field = value;
+    return "";
+  };
+  option->emit = [&field](YAML::Emitter& out) { out << field; };
+  declare(std::move(option));
+}
+
+void OptionSet::add(const std::string& key, std::string& field, const std::string& default_value,
+                    const std::string& help, std::vector<std::string> choices) {
+  field = default_value;
+  auto option = std::make_unique<Option>();
+  option->key = key;
+  option->help = help;
+  option->expected = choices.empty() ? "a string" : "one of " + choices_text(choices);
+  option->default_text = default_value.empty() ? "\"\"" : default_value;
+  option->parse = [&field, choices](const YAML::Node& node) -> std::string {
+    if (!node.IsScalar()) return "expected a string, found " + node_text(node);
+    const std::string value = node.Scalar();
+    if (!choices.empty() && !in(choices, value)) return choice_error(value, choices);
+    field = value;
+    return "";
+  };
+  option->emit = [&field](YAML::Emitter& out) { out << field; };
+  declare(std::move(option));
+}
+
+void OptionSet::add(const std::string& key, std::vector<std::string>& field,
+                    const std::vector<std::string>& default_value, const std::string& help,
+                    std::vector<std::string> choices) {
+  field = default_value;
+  auto option = std::make_unique<Option>();
+  option->key = key;
+  option->help = help;
+  option->expected = choices.empty() ? "a list of strings" : "a list of " + choices_text(choices);
+  option->default_text = "[" + join(default_value, ", ") + "]";
+  option->parse = [&field, choices](const YAML::Node& node) -> std::string {
+    std::vector<std::string> values;
+    if (node.IsScalar()) {
+      values.push_back(node.Scalar());  // a single value is a one-element list
+    } else if (node.IsSequence()) {
+      for (const auto& item : node) {
+        if (!item.IsScalar()) return "expected a list of strings, found " + node_text(node);
+        values.push_back(item.Scalar());
+      }
+    } else {
+      return "expected a list of strings, found " + node_text(node);
+    }
+    for (const auto& value : values)
+      if (!choices.empty() && !in(choices, value)) return choice_error(value, choices);
+    field = values;
+    return "";
+  };
+  option->emit = [&field](YAML::Emitter& out) {
+    out << YAML::Flow << YAML::BeginSeq;
+    for (const auto& value : field) out << value;
+    out << YAML::EndSeq;
+  };
+  declare(std::move(option));
+}
+
+OptionSet::Option& OptionSet::find(const std::string& key, const std::string& origin) const {
+  const auto it = by_key_.find(key);
+  if (it == by_key_.end()) throw InputError(origin + ": unknown key '" + key + "'" + did_you_mean(key, keys()));
+  return *it->second;
+}
+
+bool OptionSet::has(const std::string& key) const { return by_key_.count(key) > 0; }
+
+bool OptionSet::was_set(const std::string& key) const {
+  const auto it = by_key_.find(key);
+  return it != by_key_.end() && it->second->was_set;
+}
+
+std::vector<std::string> OptionSet::keys() const {
+  std::vector<std::string> out;
+  for (const auto& option : options_) out.push_back(option->key);
+  return out;
+}
+
+void OptionSet::apply_node(const YAML::Node& node, const std::string& prefix, const std::string& origin) {
+  for (const auto& entry : node) {
+    const std::string name = entry.first.as<std::string>();
+    const std::string key = prefix.empty() ? name : prefix + "." + name;
+    const YAML::Node& value = entry.second;
+    if (prefix.empty()) {
+      // Top level: sections.
+      bool is_section = false;
+      for (const auto& option : options_)
+        if (option->key.compare(0, key.size() + 1, key + ".") == 0) is_section = true;
+      if (!is_section) {
+        std::vector<std::string> sections;
+        for (const auto& option : options_) {
+          const std::string section = option->key.substr(0, option->key.find('.'));
+          if (!in(sections, section)) sections.push_back(section);
+        }
+        throw InputError(location(origin, entry.first) + ": unknown section '" + key + "'" +
+                         did_you_mean(key, sections) + " (sections: " + join(sections, ", ") + ")");
+      }
+      if (!value.IsMap())
+        throw InputError(location(origin, value) + ": section '" + key + "' must be a mapping of keys, found " +
+                         node_text(value));
+      apply_node(value, key, origin);
+      continue;
+    }
+    Option& option = find(key, location(origin, entry.first));
+    const std::string error = option.parse(value);
+    if (!error.empty()) throw InputError(location(origin, value) + ": key '" + key + "': " + error);
+    option.was_set = true;
+  }
+}
+
+void OptionSet::apply_yaml(const YAML::Node& root, const std::string& origin) {
+  if (!root.IsDefined() || root.IsNull()) return;  // an empty file sets nothing
+  if (!root.IsMap()) throw InputError(origin + ": expected a mapping of sections, found " + node_text(root));
+  apply_node(root, "", origin);
+}
+
+void OptionSet::set(const std::string& key, const std::string& yaml_value, const std::string& origin) {
+  Option& option = find(key, origin);
+  YAML::Node node;
+  try {
+    node = YAML::Load(yaml_value);
+  } catch (const YAML::Exception& e) {
+    throw InputError(origin + ": key '" + key + "': cannot parse value '" + yaml_value + "': " + e.msg);
+  }
+  if (yaml_value.empty()) node = YAML::Node(std::string());
+  const std::string error = option.parse(node);
+  if (!error.empty()) throw InputError(origin + ": key '" + key + "': " + error);
+  option.was_set = true;
+}
+
+void OptionSet::apply_override(const std::string& assignment, const std::string& origin) {
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw InputError(origin + ": expected an override of the form section.key=value, found '" + assignment + "'");
+  set(trim(assignment.substr(0, eq)), trim(assignment.substr(eq + 1)), origin);
+}
+
+std::string OptionSet::to_yaml(bool with_help) const {
+  YAML::Emitter out;
+  std::string section;
+  out << YAML::BeginMap;
+  for (const auto& option : options_) {
+    const auto dot = option->key.find('.');
+    const std::string this_section = option->key.substr(0, dot);
+    if (this_section != section) {
+      if (!section.empty()) out << YAML::EndMap;
+      section = this_section;
+      out << YAML::Key << section << YAML::Value << YAML::BeginMap;
+    }
+    if (with_help) out << YAML::Comment(option->help);
+    out << YAML::Key << option->key.substr(dot + 1) << YAML::Value;
+    option->emit(out);
+  }
+  if (!section.empty()) out << YAML::EndMap;
+  out << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+std::string OptionSet::help_text() const {
+  std::ostringstream text;
+  for (const auto& option : options_) {
+    text << "  " << option->key << " (" << option->expected << ", default " << option->default_text << ")\n"
+         << "      " << option->help << "\n";
+  }
+  return text.str();
+}
+
+}  // namespace daf

@@ -1,0 +1,64 @@
+#include "daf/eval/predictor.h"
+
+#include "daf/metrics/regression_metrics.h"
+
+namespace daf {
+namespace {
+constexpr int64_t kPredictBatch = 4096;  // memory bound only; results do not depend on it
+}
+
+torch::Tensor task_loss(const torch::Tensor& output, const torch::Tensor& target, const Config& config) {
+  if (config.model.task != "regression") return torch::nn::functional::cross_entropy(output, target);
+  if (config.train.loss == "mse") return torch::mse_loss(output, target);
+  return torch::l1_loss(output, target);
+}
+
+Predictions predict(FusionHead& model, const SplitTensors& data, const Config& config,
+                    const std::vector<int64_t>& masked) {
+  torch::NoGradGuard no_grad;
+  model->eval();
+  Predictions result;
+  const int64_t n = data.size();
+  double loss_sum = 0;
+  for (int64_t start = 0; start < n; start += kPredictBatch) {
+    const int64_t end = std::min(n, start + kPredictBatch);
+    std::vector<torch::Tensor> features;
+    for (const auto& f : data.features) features.push_back(f.slice(0, start, end));
+    auto present = data.present.slice(0, start, end).clone();
+    for (int64_t m : masked) present.select(1, m).zero_();
+    const auto target = data.target.slice(0, start, end);
+    const FusionOutput out = model->forward(features, present);
+    loss_sum += task_loss(out.output, target, config).item<double>() * static_cast<double>(end - start);
+    if (out.output.dim() == 1) {
+      const auto values = out.output.to(torch::kCPU).contiguous();
+      result.scores.insert(result.scores.end(), values.data_ptr<float>(), values.data_ptr<float>() + values.numel());
+    } else {
+      const auto classes = out.output.argmax(1).to(torch::kCPU).contiguous();
+      result.classes.insert(result.classes.end(), classes.data_ptr<int64_t>(),
+                            classes.data_ptr<int64_t>() + classes.numel());
+    }
+    if (out.weights.defined()) {
+      const auto w = out.weights.to(torch::kCPU).contiguous();
+      result.weights.insert(result.weights.end(), w.data_ptr<float>(), w.data_ptr<float>() + w.numel());
+    }
+  }
+  result.loss = n > 0 ? loss_sum / static_cast<double>(n) : 0.0;
+  return result;
+}
+
+Scores score_predictions(const Predictions& predictions, const SplitTensors& data, int64_t num_outputs) {
+  Scores scores;
+  if (num_outputs == 1) {
+    scores.metrics = regression_metrics(predictions.scores, data.scores);
+  } else {
+    std::vector<int64_t> truth;
+    for (float s : data.scores) truth.push_back(sentiment_class(s, num_outputs));
+    auto report = classification_metrics(predictions.classes, truth, num_outputs);
+    scores.metrics = report.metrics;
+    scores.confusion = report.confusion;
+  }
+  scores.metrics.emplace_back("loss", predictions.loss);
+  return scores;
+}
+
+}  // namespace daf

@@ -1,0 +1,91 @@
+#include "daf/model/fusion_head.h"
+
+namespace daf {
+namespace {
+// Masked logits: large enough that exp() underflows to exactly 0, finite so a
+// row with every modality masked still gives a defined (uniform) softmax.
+constexpr double kMaskedScore = -1e9;
+}  // namespace
+
+FusionHeadImpl::FusionHeadImpl(const ModelConfig& config, std::vector<int64_t> input_dims, int64_t num_outputs)
+    : config_(config), input_dims_(std::move(input_dims)), num_outputs_(num_outputs) {
+  const int64_t m_count = num_modalities();
+  const int64_t d = config_.dim;
+  for (int64_t m = 0; m < m_count; ++m) {
+    projections_.push_back(
+        register_module("project_" + std::to_string(m), torch::nn::Linear(input_dims_[static_cast<size_t>(m)], d)));
+    if (config_.layer_norm)
+      norms_.push_back(register_module("norm_" + std::to_string(m),
+                                       torch::nn::LayerNorm(torch::nn::LayerNormOptions({d}))));
+  }
+  dropout_ = register_module("dropout", torch::nn::Dropout(config_.dropout));
+
+  if (m_count > 1 && config_.fusion == "dynamic") {
+    if (config_.gate == "additive") {
+      gate_hidden_ = register_module("gate_hidden", torch::nn::Linear(d, config_.gate_hidden));
+      gate_out_ = register_module("gate_out",
+                                  torch::nn::Linear(torch::nn::LinearOptions(config_.gate_hidden, 1).bias(false)));
+    } else {
+      gate_hidden_ = register_module("gate_hidden", torch::nn::Linear(m_count * d, config_.gate_hidden));
+      gate_out_ = register_module("gate_out", torch::nn::Linear(config_.gate_hidden, m_count));
+    }
+  }
+  if (m_count > 1 && config_.fusion == "static")
+    static_logits_ = register_parameter("static_logits", torch::zeros({m_count}));
+
+  int64_t width = config_.fusion == "concat" ? m_count * d : d;
+  for (int64_t l = 0; l < config_.head_layers; ++l) {
+    head_layers_.push_back(
+        register_module("head_" + std::to_string(l), torch::nn::Linear(width, config_.head_hidden)));
+    width = config_.head_hidden;
+  }
+  head_dropout_ = register_module("head_dropout", torch::nn::Dropout(config_.head_dropout));
+  head_out_ = register_module("head_out", torch::nn::Linear(width, num_outputs_));
+}
+
+torch::Tensor FusionHeadImpl::activate(const torch::Tensor& x) const {
+  if (config_.activation == "gelu") return torch::gelu(x);
+  if (config_.activation == "tanh") return torch::tanh(x);
+  return torch::relu(x);
+}
+
+// Unnormalised fusion scores [B, M] (before masking and temperature).
+torch::Tensor FusionHeadImpl::fusion_scores(const torch::Tensor& h, const torch::Tensor& present) {
+  const auto batch = h.size(0);
+  if (num_modalities() == 1 || config_.fusion == "mean") return torch::zeros_like(present);
+  if (config_.fusion == "static") return static_logits_.unsqueeze(0).expand({batch, num_modalities()});
+  if (config_.gate == "additive") return gate_out_(torch::tanh(gate_hidden_(h))).squeeze(-1);
+  return gate_out_(torch::tanh(gate_hidden_(h.reshape({batch, -1}))));
+}
+
+FusionOutput FusionHeadImpl::forward(const std::vector<torch::Tensor>& inputs, const torch::Tensor& present) {
+  TORCH_CHECK(static_cast<int64_t>(inputs.size()) == num_modalities(), "expected ", num_modalities(),
+              " modality inputs, got ", inputs.size());
+  std::vector<torch::Tensor> projected;
+  for (size_t m = 0; m < inputs.size(); ++m) {
+    auto h = projections_[m](inputs[m]);
+    if (config_.layer_norm) h = norms_[m](h);
+    h = dropout_(activate(h));
+    projected.push_back(h * present.select(1, static_cast<int64_t>(m)).unsqueeze(1));
+  }
+  auto h = torch::stack(projected, 1);  // [B, M, d]
+
+  FusionOutput result;
+  torch::Tensor z;
+  if (config_.fusion == "concat") {
+    z = h.reshape({h.size(0), -1});
+  } else {
+    const bool scaled = config_.fusion == "dynamic" || config_.fusion == "static";
+    auto scores = fusion_scores(h, present);
+    if (scaled) scores = scores / config_.temperature;
+    scores = scores.masked_fill(present <= 0, kMaskedScore);
+    result.weights = torch::softmax(scores, 1);
+    z = (result.weights.unsqueeze(2) * h).sum(1);
+  }
+  for (auto& layer : head_layers_) z = head_dropout_(activate(layer(z)));
+  auto output = head_out_(z);
+  result.output = num_outputs_ == 1 ? output.squeeze(1) : output;
+  return result;
+}
+
+}  // namespace daf

@@ -1,0 +1,43 @@
+#include "daf/util/progress.h"
+
+#include <cstdio>
+
+#include "daf/util/logging.h"
+
+namespace daf {
+
+ProgressBar::ProgressBar(std::string label, long total)
+    : label_(std::move(label)),
+      total_(total > 0 ? total : 1),
+      enabled_(stderr_is_terminal()),
+      start_(std::chrono::steady_clock::now()),
+      last_draw_(start_) {}
+
+ProgressBar::~ProgressBar() { finish(); }
+
+void ProgressBar::update(long done, const std::string& detail) {
+  if (!enabled_ || finished_) return;
+  const auto now = std::chrono::steady_clock::now();
+  // Redrawing more than ~10 times a second only costs time.
+  if (done < total_ && now - last_draw_ < std::chrono::milliseconds(100)) return;
+  last_draw_ = now;
+  const int width = 30;
+  const double fraction = static_cast<double>(done) / total_;
+  const int filled = static_cast<int>(fraction * width);
+  const double elapsed = std::chrono::duration<double>(now - start_).count();
+  const double eta = done > 0 ? elapsed * (total_ - done) / done : 0.0;
+  std::string bar(filled, '#');
+  bar.resize(width, '.');
+  std::fprintf(stderr, "\r%s [%s] %ld/%ld %.0fs ETA %.0fs %s\033[K", label_.c_str(), bar.c_str(), done,
+               total_, elapsed, eta, detail.c_str());
+  std::fflush(stderr);
+}
+
+void ProgressBar::finish() {
+  if (!enabled_ || finished_) return;
+  finished_ = true;
+  std::fprintf(stderr, "\r\033[K");
+  std::fflush(stderr);
+}
+
+}  // namespace daf

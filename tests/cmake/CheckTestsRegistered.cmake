@@ -1,0 +1,15 @@
+# Fails unless TEST_BINARY lists at least one test and exits normally.
+# (execute_process reports a crash as text such as "Segmentation fault".)
+execute_process(COMMAND ${TEST_BINARY} --list-test-names-only
+                OUTPUT_VARIABLE output RESULT_VARIABLE result)
+if(NOT result MATCHES "^[0-9]+$")
+  message(FATAL_ERROR "${TEST_BINARY} crashed while listing its tests: ${result}")
+endif()
+string(STRIP "${output}" output)
+if(output STREQUAL "")
+  message(FATAL_ERROR "${TEST_BINARY} lists no tests")
+endif()
+string(REGEX MATCHALL "\n" lines "${output}")
+list(LENGTH lines count)
+math(EXPR count "${count} + 1")
+message(STATUS "${TEST_BINARY}: ${count} tests")

@@ -1,0 +1,66 @@
+#include <catch2/catch.hpp>
+#include <fstream>
+
+#include "daf/config/config.h"
+#include "daf/util/error.h"
+#include "test_helpers.h"
+
+using Catch::Matchers::Contains;
+
+TEST_CASE("load_config merges file and overrides, and resolves auto", "[config]") {
+  daf::test::TempDir dir;
+  std::ofstream(dir.file("c.yaml")) << "data:\n  cache: x.h5\nmodel:\n  fusion: static\ntrain:\n  lr: 0.01\n";
+  const auto c = daf::load_config(dir.file("c.yaml"), {"train.lr=0.002", "model.task=binary"});
+  CHECK(c.data.cache == "x.h5");
+  CHECK(c.model.fusion == "static");
+  CHECK(c.train.lr == 0.002);
+  CHECK(c.train.seed == 1111);
+  CHECK(c.train.early_stop_metric == "F1_weighted");
+  CHECK(daf::load_config("", {"data.cache=x.h5"}).train.early_stop_metric == "MAE");
+}
+
+TEST_CASE("cross-key validation names the key", "[config]") {
+  CHECK_THROWS_WITH(daf::load_config("", {}), Contains("'data.cache' is not set"));
+  CHECK_THROWS_WITH(daf::load_config("", {"data.cache=x", "data.modalities=[text, text]"}),
+                    Contains("modality 'text' is listed twice"));
+  CHECK_THROWS_WITH(daf::load_config("", {"data.cache=x", "data.modalities=[]"}),
+                    Contains("expected at least one modality"));
+  CHECK_THROWS_WITH(daf::load_config("", {"data.cache=x", "train.early_stop_metric=MAE", "model.task=seven_class"}),
+                    Contains("'train.early_stop_metric': expected one of accuracy|F1_weighted|F1_macro|loss"));
+  CHECK_THROWS_WITH(daf::load_config("", {"data.cache=x", "train.early_stop_metric=mae"}),
+                    Contains("did you mean 'MAE'?"));
+  CHECK_THROWS_WITH(daf::load_config("", {"data.cache=x", "data.modalities=[text]", "train.modality_dropout=0.2"}),
+                    Contains("needs at least two modalities"));
+}
+
+TEST_CASE("config file errors name the file", "[config]") {
+  daf::test::TempDir dir;
+  CHECK_THROWS_WITH(daf::load_config(dir.file("missing.yaml"), {}), Contains("missing.yaml: cannot open file"));
+  std::ofstream(dir.file("bad.yaml")) << "data: [unclosed\n";
+  CHECK_THROWS_WITH(daf::load_config(dir.file("bad.yaml"), {}), Contains("bad.yaml:") && Contains("not valid YAML"));
+  std::ofstream(dir.file("list.yaml")) << "- a\n- b\n";
+  CHECK_THROWS_WITH(daf::load_config(dir.file("list.yaml"), {}), Contains("expected a mapping of sections"));
+  std::ofstream(dir.file("typo.yaml")) << "data:\n  cache: x\nmodel:\n  fusoin: mean\n";
+  CHECK_THROWS_WITH(daf::load_config(dir.file("typo.yaml"), {}),
+                    Contains("typo.yaml:4") && Contains("did you mean 'model.fusion'?"));
+}
+
+TEST_CASE("the resolved config round-trips through YAML and diffs by key", "[config]") {
+  daf::test::TempDir dir;
+  const auto a = daf::load_config("", {"data.cache=x.h5", "model.fusion=mean", "train.lr=0.0003"});
+  std::ofstream(dir.file("dump.yaml")) << daf::config_to_yaml(a);
+  const auto b = daf::load_config(dir.file("dump.yaml"), {});
+  CHECK(daf::config_to_yaml(b) == daf::config_to_yaml(a));
+  CHECK(daf::config_differences(a, b).empty());
+  const auto c = daf::load_config(dir.file("dump.yaml"), {"train.lr=0.001", "train.threads=2", "output.dir=elsewhere"});
+  const auto diff = daf::config_differences(a, c);
+  REQUIRE(diff.size() == 1);
+  CHECK_THAT(diff[0], Contains("train.lr"));
+}
+
+TEST_CASE("every option is documented in the help", "[config]") {
+  const std::string help = daf::config_help();
+  for (const auto* key : {"data.cache", "data.nonfinite", "model.fusion", "model.gate", "model.temperature",
+                          "train.modality_dropout", "train.early_stop_metric", "output.dir"})
+    CHECK_THAT(help, Contains(key));
+}

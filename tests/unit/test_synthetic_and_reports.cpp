@@ -1,0 +1,102 @@
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "daf/data/synthetic.h"
+#include "daf/model/feature_stats.h"
+#include "daf/report/gate_summary.h"
+#include "daf/report/json_writer.h"
+#include "daf/report/markdown_table.h"
+#include "daf/util/strings.h"
+#include "test_helpers.h"
+
+using Catch::Matchers::Contains;
+using Approx = Catch::Detail::Approx;
+
+TEST_CASE("synthetic caches are MOSEI-shaped and deterministic", "[synth]") {
+  const auto config = daf::load_synth_config("tiny", "", {});
+  CHECK(config.text_dim == 768);
+  CHECK(config.audio_dim == 74);
+  CHECK(config.video_dim == 35);
+  const auto a = daf::generate_synthetic_cache(config);
+  const auto b = daf::generate_synthetic_cache(config);
+  CHECK(a.splits.at("train").size() == 240);
+  CHECK(a.splits.at("train").features.at("text").values == b.splits.at("train").features.at("text").values);
+  const auto& labels = a.splits.at("train").labels.at("sentiment");
+  for (float y : labels) {
+    CHECK(y >= -3.0f);
+    CHECK(y <= 3.0f);
+    CHECK(std::fabs(y * 3 - std::round(y * 3)) < 1e-4);  // thirds, like MOSEI
+  }
+  const auto& text = a.splits.at("train").labels.at("noisy_text");
+  const auto& audio = a.splits.at("train").labels.at("noisy_audio");
+  double noisy = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    CHECK(text[i] + audio[i] <= 1.0f);  // never both
+    noisy += text[i];
+  }
+  CHECK(noisy / text.size() == Approx(0.3).margin(0.1));
+  const auto other = daf::generate_synthetic_cache(daf::load_synth_config("tiny", "", {"synth.seed=8"}));
+  CHECK(other.splits.at("train").features.at("text").values != a.splits.at("train").features.at("text").values);
+}
+
+TEST_CASE("synth presets and options are checked", "[synth]") {
+  CHECK(daf::load_synth_config("mosei", "", {}).train_size == 16326);
+  CHECK_THROWS_WITH(daf::load_synth_config("mosie", "", {}), Contains("did you mean 'mosei'?"));
+  CHECK_THROWS_WITH(daf::load_synth_config("demo", "", {"synth.noisy_text_rate=0.8", "synth.noisy_audio_rate=0.5"}),
+                    Contains("expected at most 1"));
+}
+
+TEST_CASE("feature statistics z-score, ignore missing rows and keep constant columns finite", "[model]") {
+  daf::FeatureMatrix m(4, 2);
+  const float values[] = {1, 5, 3, 5, 5, 5, 100, 5};
+  std::copy(values, values + 8, m.values.begin());
+  const auto stats = daf::compute_feature_stats(m, {1, 1, 1, 0});
+  CHECK(stats.mean[0] == Approx(3.0));
+  CHECK(stats.std[0] == Approx(std::sqrt(8.0 / 3.0)));
+  CHECK(stats.std[1] == 1.0f);  // constant column
+  daf::normalize_in_place(m, stats);
+  CHECK(m.row(1)[0] == Approx(0.0));
+  CHECK(m.row(0)[1] == Approx(0.0));
+}
+
+TEST_CASE("JSON writer escapes strings and writes NaN as null", "[report]") {
+  daf::JsonWriter json;
+  json.begin_object().key("a").value(1.5).key("b").value(std::nan("")).key("s").value("q\"\n");
+  json.key("list").begin_array().value(int64_t{1}).value(true).end_array().key("empty").begin_object().end_object();
+  json.end_object();
+  CHECK(json.str() == "{\n  \"a\": 1.5,\n  \"b\": null,\n  \"s\": \"q\\\"\\n\",\n  \"list\": [\n    1,\n    true\n  ],\n"
+                      "  \"empty\": {}\n}\n");
+}
+
+TEST_CASE("Markdown tables align columns", "[report]") {
+  daf::MarkdownTable table({"name", "MAE"});
+  table.add_row({"dynamic", "0.47"});
+  CHECK(table.str() == "| name    | MAE  |\n|---------|------|\n| dynamic | 0.47 |\n");
+  CHECK_THROWS(table.add_row({"x"}));
+}
+
+TEST_CASE("gate summary by sentiment bucket", "[report]") {
+  const std::vector<float> weights = {0.8f, 0.2f, 0.6f, 0.4f, 0.1f, 0.9f};
+  const auto summary = daf::summarize_gate({"text", "audio"}, weights, {1.2f, 0.9f, -2.0f});
+  CHECK(summary.overall[0].mean == Approx(0.5));
+  CHECK(summary.buckets == std::vector<int>{-2, 1});
+  CHECK(summary.per_bucket[1][0].mean == Approx(0.7));
+  CHECK(summary.per_bucket[1][0].std == Approx(0.1));
+  CHECK(summary.per_bucket[0][1].count == 1);
+  CHECK_THAT(daf::gate_markdown(summary), Contains("| all ") && Contains("0.500 ± 0.294"));
+}
+
+TEST_CASE("string helpers", "[util]") {
+  CHECK(daf::edit_distance("kitten", "sitting") == 3);
+  CHECK(daf::closest_match("fusoin", {"fusion", "gate"}) == "fusion");
+  CHECK(daf::closest_match("zzzzzz", {"fusion", "gate"}).empty());
+  CHECK(daf::format_number(0.1) == "0.1");
+  CHECK(std::stod(daf::format_number(1.0 / 3.0)) == 1.0 / 3.0);
+  CHECK(daf::split("a,b,,c", ',') == std::vector<std::string>{"a", "b", "", "c"});
+}
+
+TEST_CASE("Markdown tables align cells with multi-byte characters", "[report]") {
+  daf::MarkdownTable table({"weight", "n"});
+  table.add_row({"0.5 ± 0.1", "3"});
+  CHECK(table.str() == "| weight    | n   |\n|-----------|-----|\n| 0.5 ± 0.1 | 3   |\n");
+}
