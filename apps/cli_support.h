@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "daf/config/option_set.h"
 #include "daf/util/error.h"
 
 namespace daf::cli {
@@ -11,6 +12,16 @@ namespace daf::cli {
 inline const char* kExitCodesHelp =
     "Exit codes: 0 success; 1 runtime failure (I/O, diverged training, device); "
     "2 bad input (usage, config, data or model file).";
+
+// The help text of every option that `declare` binds, for an app's --help footer.
+template <class Config>
+std::string options_help(void (*declare)(OptionSet&, Config&)) {
+  Config defaults;
+  OptionSet options;
+  declare(options, defaults);
+  return "Config options (YAML keys and section.key=value overrides):\n" + options.help_text() + "\n" +
+         kExitCodesHelp;
+}
 
 // Parses argv. Returns -1 to go on, or the exit code to stop with (0 after --help).
 inline int parse(CLI::App& app, int argc, char** argv) {

@@ -2,7 +2,6 @@
 #include <iostream>
 
 #include "cli_support.h"
-#include "daf/config/option_set.h"
 #include "daf/eval/evaluation.h"
 #include "daf/util/tool_main.h"
 
@@ -10,11 +9,13 @@ int main(int argc, char** argv) {
   daf::prepare_process(argc, argv);
   CLI::App app{"daf-eval: evaluate a trained model (MMSA metrics, predictions, gate summary).\n"
                "Example: daf-eval --run runs/demo --split test --mask audio"};
-  std::string config_file, run, cache, split, out, device;
+  std::string config_file, run, model, cache, split, out, device;
   std::vector<std::string> masks, overrides;
   int64_t threads = -1;
   app.add_option("-c,--config", config_file, "YAML file with an 'eval' section (flags below override it)");
   app.add_option("--run", run, "run directory written by daf-train (model.yaml + model.pt)");
+  app.add_option("--model", model, "model.yaml or model.pt of a trained model (the other file must lie beside it)")
+      ->excludes(app.get_option("--run"));
   app.add_option("--cache", cache, "embedding cache to evaluate on (default: the model's training cache)");
   app.add_option("--split", split, "split to evaluate: train, valid or test (default test)");
   app.add_option("--mask", masks, "modality to treat as missing for every utterance (repeatable)");
@@ -23,16 +24,14 @@ int main(int argc, char** argv) {
   app.add_option("--device", device, "cpu or cuda");
   app.add_option("overrides", overrides, "eval.key=value settings, e.g. eval.split=valid");
 
-  daf::EvalRequest defaults;
-  daf::OptionSet help_options;
-  daf::declare_eval_options(help_options, defaults);
-  app.footer("Outputs: predictions.csv (id, label, prediction, weight per modality), metrics.json, report.md.\n"
-             "Config options:\n" + help_options.help_text() + "\n" + daf::cli::kExitCodesHelp);
+  app.footer("Outputs: predictions.csv (id, label, prediction, weight per modality), metrics.json, report.md.\n" +
+             daf::cli::options_help(daf::declare_eval_options));
   if (const int code = daf::cli::parse(app, argc, argv); code >= 0) return code;
 
   return daf::run_tool([&] {
     // Flags are shorthands for eval.* overrides and win over the config file.
     if (!run.empty()) overrides.push_back("eval.run=" + run);
+    if (!model.empty()) overrides.push_back("eval.run=" + model);
     if (!cache.empty()) overrides.push_back("eval.cache=" + cache);
     if (!split.empty()) overrides.push_back("eval.split=" + split);
     if (!masks.empty()) {

@@ -2,7 +2,6 @@
 #include <spdlog/spdlog.h>
 
 #include "cli_support.h"
-#include "daf/config/option_set.h"
 #include "daf/data/cache_io.h"
 #include "daf/data/synthetic.h"
 #include "daf/util/strings.h"
@@ -19,10 +18,7 @@ int main(int argc, char** argv) {
   app.add_option("--preset", preset, "split sizes: tiny (240/80/80), demo (2000/500/1000), mosei (16326/1871/4659)");
   app.add_option("-c,--config", config_file, "YAML file with a 'synth' section, applied after the preset");
   app.add_option("overrides", overrides, "synth.key=value settings, e.g. synth.seed=3");
-  daf::SynthConfig defaults;
-  daf::OptionSet help_options;
-  daf::declare_synth_options(help_options, defaults);
-  app.footer("Config options:\n" + help_options.help_text() + "\n" + daf::cli::kExitCodesHelp);
+  app.footer(daf::cli::options_help(daf::declare_synth_options));
   if (const int code = daf::cli::parse(app, argc, argv); code >= 0) return code;
 
   return daf::run_tool([&] {

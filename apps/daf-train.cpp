@@ -17,8 +17,7 @@ int main(int argc, char** argv) {
   app.add_option("-c,--config", config_file, "YAML config file (sections data, model, train, output)");
   app.add_option("overrides", overrides, "section.key=value settings applied after --config, e.g. train.lr=5e-4");
   app.add_flag("--print-config", print_config, "print the resolved config as YAML and exit");
-  app.footer(std::string("Config options (YAML keys and overrides):\n") + daf::config_help() + "\n" +
-             daf::cli::kExitCodesHelp);
+  app.footer(daf::cli::options_help(daf::declare_options));
   if (const int code = daf::cli::parse(app, argc, argv); code >= 0) return code;
 
   return daf::run_tool([&] {

@@ -87,22 +87,34 @@ void OptionSet::declare(std::unique_ptr<Option> option) {
   options_.push_back(std::move(option));
 }
 
+namespace {
+
+// Integers and reals differ only in their decoder, their name in messages and
+// how the default is printed.
+template <class T>
+void bind_number(OptionSet::Option& option, T& field, Range range, const std::string& noun) {
+  const std::string bounds = range.describe();
+  option.expected = bounds.empty() ? noun : noun + " " + bounds;
+  option.parse = [&field, range, expected = option.expected](const YAML::Node& node) -> std::string {
+    T value;
+    if (!decode_scalar(node, value) || !std::isfinite(static_cast<double>(value)) ||
+        !range.contains(static_cast<double>(value)))
+      return "expected " + expected + ", found " + node_text(node);
+    field = value;
+    return "";
+  };
+}
+
+}  // namespace
+
 void OptionSet::add(const std::string& key, double& field, double default_value, const std::string& help,
                     Range range) {
   field = default_value;
   auto option = std::make_unique<Option>();
   option->key = key;
   option->help = help;
-  const std::string bounds = range.describe();
-  option->expected = bounds.empty() ? "a number" : "a number " + bounds;
   option->default_text = format_number(default_value);
-  option->parse = [&field, range, expected = option->expected](const YAML::Node& node) -> std::string {
-    double value;
-    if (!decode_scalar(node, value) || !std::isfinite(value) || !range.contains(value))
-      return "expected " + expected + ", found " + node_text(node);
-    field = value;
-    return "";
-  };
+  bind_number(*option, field, range, "a number");
   option->emit = [&field](YAML::Emitter& out) { out << format_number(field); };
   declare(std::move(option));
 }
@@ -113,16 +125,8 @@ void OptionSet::add(const std::string& key, int64_t& field, int64_t default_valu
   auto option = std::make_unique<Option>();
   option->key = key;
   option->help = help;
-  const std::string bounds = range.describe();
-  option->expected = bounds.empty() ? "an integer" : "an integer " + bounds;
   option->default_text = std::to_string(default_value);
-  option->parse = [&field, range, expected = option->expected](const YAML::Node& node) -> std::string {
-    int64_t value;
-    if (!decode_scalar(node, value) || !range.contains(static_cast<double>(value)))
-      return "expected " + expected + ", found " + node_text(node);
-    field = value;
-    return "";
-  };
+  bind_number(*option, field, range, "an integer");
   option->emit = [&field](YAML::Emitter& out) { out << field; };
   declare(std::move(option));
 }

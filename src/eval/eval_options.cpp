@@ -6,7 +6,7 @@
 namespace daf {
 
 void declare_eval_options(OptionSet& o, EvalRequest& r) {
-  o.add("eval.run", r.model_dir, "", "run directory of a trained model (holds model.yaml and model.pt)");
+  o.add("eval.run", r.model_dir, "", "run directory of a trained model (holds model.yaml and model.pt), or one of those two files");
   o.add("eval.cache", r.cache, "", "embedding cache to evaluate on (default: the one the model was trained on)");
   o.add("eval.split", r.split, "test", "split of the cache to evaluate", {"train", "valid", "test"});
   o.add("eval.mask", r.masked, {}, "modalities to treat as missing for every utterance");
@@ -20,7 +20,7 @@ EvalRequest load_eval_request(const std::string& file, const std::vector<std::st
   OptionSet options;
   declare_eval_options(options, request);
   apply_config_sources(options, file, overrides);
-  if (request.model_dir.empty()) throw InputError("no model given: pass --run DIR (or eval.run in --config)");
+  if (request.model_dir.empty()) throw InputError("no model given: pass --run DIR or --model FILE (or eval.run in --config)");
   return request;
 }
 

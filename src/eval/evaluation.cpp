@@ -121,7 +121,12 @@ std::string report_markdown(const EvalRequest& request, const std::string& cache
 
 }  // namespace
 
-EvalResult evaluate_model(const EvalRequest& request) {
+EvalResult evaluate_model(const EvalRequest& original) {
+  EvalRequest request = original;
+  // A model file (model.yaml or model.pt) stands for the folder that holds both.
+  if (std::filesystem::is_regular_file(request.model_dir))
+    request.model_dir = std::filesystem::path(request.model_dir).parent_path().string();
+  if (request.model_dir.empty()) request.model_dir = ".";
   configure_threads(request.threads);
   const torch::Device device = select_device(request.device);
   LoadedModel loaded = load_model(request.model_dir);

@@ -24,6 +24,10 @@ head -1 "$WORK/run/eval/test/predictions.csv" | grep -q "^id,label,prediction,we
 awk -F, 'NR > 1 && $5 != "0.000000" { bad = 1 } END { exit bad }' "$WORK/run/eval/valid-mask-audio/predictions.csv" \
   || fail "masked audio kept a non-zero weight"
 
+# A model file plus a cache works as well as a run directory.
+"$DAF_BIN/daf-eval" --model "$WORK/run/model.pt" --cache "$WORK/tiny.h5" --out "$WORK/by-file" >/dev/null
+cmp "$WORK/by-file/predictions.csv" "$WORK/run/eval/test/predictions.csv" || fail "--model gives other predictions"
+
 # --help explains options; --print-config shows the resolved config.
 "$DAF_BIN/daf-train" --help >"$WORK/help-train"
 grep -q "model.temperature" "$WORK/help-train" || fail "daf-train --help lacks config options"

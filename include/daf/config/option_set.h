@@ -69,8 +69,9 @@ class OptionSet {
   // One entry per option: key, type, default and help, for --help.
   std::string help_text() const;
 
+  struct Option;  // defined in option_set.cpp
+
  private:
-  struct Option;
   void declare(std::unique_ptr<Option> option);
   void apply_node(const YAML::Node& node, const std::string& prefix, const std::string& origin);
   Option& find(const std::string& key, const std::string& origin) const;
