@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 SEEDS=${DAF_DEMO_SEEDS:-"1111 1112 1113"}
 
 bash scripts/install-deps.sh
-DAF_TARGETS="daf-synth daf-train daf-eval" bash scripts/build.sh -DDAF_BUILD_TESTS=OFF
+DAF_TARGETS="daf-synth daf-train daf-eval" bash scripts/build.sh
 bin=build/apps
 export OMP_WAIT_POLICY=PASSIVE GLOG_minloglevel=2
 
