@@ -18,7 +18,6 @@ FusionHeadImpl::FusionHeadImpl(const ModelConfig& config, std::vector<int64_t> i
       norms_.push_back(register_module("norm_" + std::to_string(m),
                                        torch::nn::LayerNorm(torch::nn::LayerNormOptions({d}))));
   }
-  dropout_ = register_module("dropout", torch::nn::Dropout(config_.dropout));
 
   if (m_count > 1 && config_.fusion == "dynamic") {
     if (config_.gate == "additive") {
@@ -39,7 +38,6 @@ FusionHeadImpl::FusionHeadImpl(const ModelConfig& config, std::vector<int64_t> i
         register_module("head_" + std::to_string(l), torch::nn::Linear(width, config_.head_hidden)));
     width = config_.head_hidden;
   }
-  head_dropout_ = register_module("head_dropout", torch::nn::Dropout(config_.head_dropout));
   head_out_ = register_module("head_out", torch::nn::Linear(width, num_outputs_));
 }
 
@@ -47,6 +45,13 @@ torch::Tensor FusionHeadImpl::activate(const torch::Tensor& x) const {
   if (config_.activation == "gelu") return torch::gelu(x);
   if (config_.activation == "tanh") return torch::tanh(x);
   return torch::relu(x);
+}
+
+torch::Tensor FusionHeadImpl::dropout(const torch::Tensor& x, double p) {
+  if (!is_training() || p <= 0) return x;
+  // The mask is drawn on the CPU with the run's generator, then moved to x's device.
+  auto keep = torch::empty(x.sizes(), torch::kFloat).bernoulli_(1.0 - p, generator_);
+  return x * keep.to(x.device()) / (1.0 - p);
 }
 
 // Unnormalised fusion scores [B, M] (before masking and temperature).
@@ -65,7 +70,7 @@ FusionOutput FusionHeadImpl::forward(const std::vector<torch::Tensor>& inputs, c
   for (size_t m = 0; m < inputs.size(); ++m) {
     auto h = projections_[m](inputs[m]);
     if (config_.layer_norm) h = norms_[m](h);
-    h = dropout_(activate(h));
+    h = dropout(activate(h), config_.dropout);
     projected.push_back(h * present.select(1, static_cast<int64_t>(m)).unsqueeze(1));
   }
   auto h = torch::stack(projected, 1);  // [B, M, d]
@@ -82,7 +87,7 @@ FusionOutput FusionHeadImpl::forward(const std::vector<torch::Tensor>& inputs, c
     result.weights = torch::softmax(scores, 1);
     z = (result.weights.unsqueeze(2) * h).sum(1);
   }
-  for (auto& layer : head_layers_) z = head_dropout_(activate(layer(z)));
+  for (auto& layer : head_layers_) z = dropout(activate(layer(z)), config_.head_dropout);
   auto output = head_out_(z);
   result.output = num_outputs_ == 1 ? output.squeeze(1) : output;
   return result;

@@ -5,6 +5,9 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <mutex>
+
+#include <ATen/CPUGeneratorImpl.h>
 
 #include "daf/data/cache_io.h"
 #include "daf/eval/predictor.h"
@@ -36,34 +39,49 @@ struct TrainingData {
   SplitTensors train, valid, test;
 };
 
-TrainingData load_training_data(const Config& config, const torch::Device& device) {
-  CacheReadOptions options;
-  options.modalities = config.data.modalities;
-  options.labels = {config.data.target};
-  options.replace_nonfinite = config.data.nonfinite == "zero";
-  CacheReadReport report;
-  EmbeddingCache cache = read_cache(config.data.cache, options, &report);
-  for (const auto& [modality, count] : report.nonfinite_replaced)
-    if (count > 0) spdlog::warn("{}: replaced {} non-finite {} feature values by 0", config.data.cache, count, modality);
+// The rows of `split` restricted to the config's modalities and target (a copy:
+// normalisation then works in place without touching the shared cache).
+SplitData select_columns(const SplitData& split, const Config& config, const std::string& split_name) {
+  SplitData out;
+  out.ids = split.ids;
+  const auto label = split.labels.find(config.data.target);
+  if (label == split.labels.end())
+    throw InputError(config.data.cache + ": /" + split_name + "/labels has no label '" + config.data.target + "'");
+  out.labels[config.data.target] = label->second;
+  for (const auto& modality : config.data.modalities) {
+    const auto features = split.features.find(modality);
+    if (features == split.features.end())
+      throw InputError(config.data.cache + ": /" + split_name + "/features has no modality '" + modality + "'");
+    out.features[modality] = features->second;
+    const auto present = split.present.find(modality);
+    if (present != split.present.end()) out.present[modality] = present->second;
+  }
+  return out;
+}
 
+TrainingData prepare_training_data(const Config& config, const EmbeddingCache& cache, const torch::Device& device) {
   TrainingData data;
   data.metadata.daf_version = version();
   data.metadata.config = config;
-  auto& train = cache.splits.at("train");
+  const auto& train = cache.splits.at("train");
   for (const auto& modality : config.data.modalities) {
-    const auto& matrix = train.features.at(modality);
-    data.metadata.input_dims.push_back(matrix.cols);
+    const auto features = train.features.find(modality);
+    if (features == train.features.end())
+      throw InputError(config.data.cache + ": /train/features has no modality '" + modality + "'");
+    data.metadata.input_dims.push_back(features->second.cols);
     if (config.data.normalize) {
       const auto present = train.present.find(modality);
-      data.metadata.normalization[modality] =
-          compute_feature_stats(matrix, present == train.present.end() ? std::vector<uint8_t>{} : present->second);
+      data.metadata.normalization[modality] = compute_feature_stats(
+          features->second, present == train.present.end() ? std::vector<uint8_t>{} : present->second);
     }
   }
-  for (const auto& split : cache_split_names()) spdlog::info("{} split: {} utterances", split, cache.splits.at(split).size());
   const auto& path = config.data.cache;
-  data.train = make_split_tensors(std::move(cache.splits.at("train")), data.metadata, device, path, "train");
-  data.valid = make_split_tensors(std::move(cache.splits.at("valid")), data.metadata, device, path, "valid");
-  data.test = make_split_tensors(std::move(cache.splits.at("test")), data.metadata, device, path, "test");
+  auto tensors = [&](const std::string& split) {
+    return make_split_tensors(select_columns(cache.splits.at(split), config, split), data.metadata, device, path, split);
+  };
+  data.train = tensors("train");
+  data.valid = tensors("valid");
+  data.test = tensors("test");
   return data;
 }
 
@@ -77,30 +95,32 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(FusionHead& model, const
 
 // Masks each modality of each row with probability p, keeping at least one
 // modality that was present.
-torch::Tensor drop_modalities(const torch::Tensor& present, double p) {
-  auto keep = present * (torch::rand_like(present) >= p).to(present.scalar_type());
+torch::Tensor drop_modalities(const torch::Tensor& present, double p, at::Generator& generator) {
+  const auto draw = torch::rand(present.sizes(), generator, torch::kFloat).to(present.device());
+  auto keep = present * (draw >= p).to(present.scalar_type());
   const auto lost = (keep.sum(1) == 0).logical_and(present.sum(1) > 0);
   if (lost.any().item<bool>()) {
     const auto rows = lost.nonzero().squeeze(1);
-    const auto pick = torch::multinomial(present.index_select(0, rows), 1).squeeze(1);
-    keep.index_put_({rows, pick}, 1.0);
+    const auto pick = torch::multinomial(present.index_select(0, rows).cpu(), 1, false, generator).squeeze(1);
+    keep.index_put_({rows, pick.to(present.device())}, 1.0);
   }
   return keep;
 }
 
 // One pass over the training split; returns the mean training loss.
 double train_epoch(FusionHead& model, torch::optim::Optimizer& optimizer, const SplitTensors& train,
-                   const Config& config, int64_t epoch) {
+                   const Config& config, int64_t epoch, at::Generator& generator, bool show_progress) {
   model->train();
   const int64_t n = train.size();
   const int64_t batch_size = config.train.batch_size;
-  const auto order = torch::randperm(n, torch::TensorOptions().dtype(torch::kLong)).to(train.target.device());
-  ProgressBar progress("epoch " + std::to_string(epoch), n);
+  const auto order = torch::randperm(n, generator, torch::kLong).to(train.target.device());
+  ProgressBar progress("epoch " + std::to_string(epoch), show_progress ? n : 0);
   double loss_sum = 0;
   for (int64_t start = 0; start < n; start += batch_size) {
     const int64_t end = std::min(n, start + batch_size);
     Batch batch = gather_batch(train, order.slice(0, start, end));
-    if (config.train.modality_dropout > 0) batch.present = drop_modalities(batch.present, config.train.modality_dropout);
+    if (config.train.modality_dropout > 0)
+      batch.present = drop_modalities(batch.present, config.train.modality_dropout, generator);
     const auto output = model->forward(batch.features, batch.present).output;
     const auto loss = task_loss(output, batch.target, config);
     optimizer.zero_grad();
@@ -115,6 +135,15 @@ double train_epoch(FusionHead& model, torch::optim::Optimizer& optimizer, const 
     throw RuntimeFailure("training diverged in epoch " + std::to_string(epoch) + " (loss " + format_number(mean_loss) +
                          "); lower train.lr or set train.grad_clip");
   return mean_loss;
+}
+
+// Parameter initialisation draws from LibTorch's global generator; the lock
+// keeps concurrent runs from interleaving their draws.
+FusionHead build_seeded_model(const ModelMetadata& metadata, uint64_t seed) {
+  static std::mutex mutex;
+  std::lock_guard<std::mutex> lock(mutex);
+  torch::manual_seed(seed);
+  return build_model(metadata);
 }
 
 bool improves(double value, double best, bool first, bool higher_is_better) {
@@ -170,25 +199,46 @@ std::string summary_table(const TrainResult& result) {
 
 }  // namespace
 
+EmbeddingCache read_training_cache(const Config& config) {
+  CacheReadOptions options;
+  options.modalities = config.data.modalities;
+  options.labels = {config.data.target};
+  options.replace_nonfinite = config.data.nonfinite == "zero";
+  CacheReadReport report;
+  EmbeddingCache cache = read_cache(config.data.cache, options, &report);
+  for (const auto& [modality, count] : report.nonfinite_replaced)
+    if (count > 0) spdlog::warn("{}: replaced {} non-finite {} feature values by 0", config.data.cache, count, modality);
+  for (const auto& split : cache_split_names())
+    spdlog::info("{} split: {} utterances", split, cache.splits.at(split).size());
+  return cache;
+}
+
 TrainResult train_model(const Config& config, const TrainHooks& hooks) {
   const RunPaths paths(config.output.dir);
+  prepare_run_directory(paths, config);  // fail on a finished run before reading the cache
+  return train_model(config, read_training_cache(config), hooks);
+}
+
+TrainResult train_model(const Config& config, const EmbeddingCache& cache, const TrainHooks& hooks) {
+  const RunPaths paths(config.output.dir);
   const RunStart start = prepare_run_directory(paths, config);
-  log_to_file(paths.log);
-  spdlog::info("daf {} train: {} -> {}", version(), config.data.cache, paths.dir);
+  auto log = make_run_logger(paths.log, !hooks.quiet);
+  log->info("daf {} train: {} -> {}", version(), config.data.cache, paths.dir);
   if (start == RunStart::kFresh) write_file_atomic(paths.config, config_to_yaml(config));
 
   const int64_t threads = configure_threads(config.train.threads);
   const torch::Device device = select_device(config.train.device);
-  spdlog::info("device {}, {} thread(s); fusion {}{}, modalities {}", device.str(), threads, config.model.fusion,
+  log->info("device {}, {} thread(s); fusion {}{}, modalities {}", device.str(), threads, config.model.fusion,
                config.model.fusion == "dynamic" ? " (" + config.model.gate + " gate)" : "",
                join(config.data.modalities, "+"));
 
-  TrainingData data = load_training_data(config, device);
+  TrainingData data = prepare_training_data(config, cache, device);
   save_model_metadata(paths.metadata, data.metadata);
 
-  torch::manual_seed(static_cast<uint64_t>(config.train.seed));
-  FusionHead model = build_model(data.metadata);
+  FusionHead model = build_seeded_model(data.metadata, static_cast<uint64_t>(config.train.seed));
   model->to(device);
+  at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(static_cast<uint64_t>(config.train.seed));
+  model->set_generator(generator);
   auto optimizer = make_optimizer(model, config.train);
 
   LoopState state;
@@ -196,7 +246,7 @@ TrainResult train_model(const Config& config, const TrainHooks& hooks) {
   const bool higher_is_better = metric_higher_is_better(metric);
   if (start == RunStart::kResume) {
     state = load_checkpoint(paths.checkpoint, model, *optimizer);
-    spdlog::info("resuming after epoch {} (best {} {} at epoch {})", state.epochs_done, metric,
+    log->info("resuming after epoch {} (best {} {} at epoch {})", state.epochs_done, metric,
                  format_fixed(state.best_value, 4), state.best_epoch);
   }
 
@@ -207,9 +257,9 @@ TrainResult train_model(const Config& config, const TrainHooks& hooks) {
     const int64_t epoch = state.epochs_done + 1;
     // Seeding per epoch makes data order and dropout depend only on (seed, epoch),
     // so a resumed run continues exactly as an uninterrupted one would.
-    torch::manual_seed(static_cast<uint64_t>(config.train.seed) * 1000003ULL + static_cast<uint64_t>(epoch));
+    generator.set_current_seed(static_cast<uint64_t>(config.train.seed) * 1000003ULL + static_cast<uint64_t>(epoch));
     const auto epoch_start = Clock::now();
-    const double train_loss = train_epoch(model, *optimizer, data.train, config, epoch);
+    const double train_loss = train_epoch(model, *optimizer, data.train, config, epoch, generator, !hooks.quiet);
     const double epoch_seconds = seconds_since(epoch_start);
     training_seconds += epoch_seconds;
     samples += data.train.size();
@@ -230,12 +280,12 @@ TrainResult train_model(const Config& config, const TrainHooks& hooks) {
     state.epochs_done = epoch;
     write_file_atomic(paths.metrics, state.history_csv);
     save_checkpoint(paths.checkpoint, model, *optimizer, state);
-    spdlog::info("epoch {:>3}/{} train_loss {:.4f} valid {} {:.4f}{} | {:.2f}s {:.0f} samples/s", epoch,
+    log->info("epoch {:>3}/{} train_loss {:.4f} valid {} {:.4f}{} | {:.2f}s {:.0f} samples/s", epoch,
                  config.train.max_epochs, train_loss, metric, value, better ? " *" : "", epoch_seconds, throughput);
     if (hooks.after_epoch) hooks.after_epoch(epoch, valid.metrics);
   }
   if (state.best_epoch == 0) throw RuntimeFailure("no epoch produced a finite validation " + metric);
-  spdlog::info("stopped after epoch {}: best {} {:.4f} at epoch {}", state.epochs_done, metric, state.best_value,
+  log->info("stopped after epoch {}: best {} {:.4f} at epoch {}", state.epochs_done, metric, state.best_value,
                state.best_epoch);
 
   load_weights(model, paths.weights);
@@ -250,9 +300,8 @@ TrainResult train_model(const Config& config, const TrainHooks& hooks) {
   result.summary_table = summary_table(result);
   write_final_metrics(paths, result);
   std::filesystem::remove(paths.checkpoint);
-  spdlog::info("best epoch {} of {}; {:.1f}s total, {:.0f} training samples/s\n{}", result.best_epoch, result.epochs,
+  log->info("best epoch {} of {}; {:.1f}s total, {:.0f} training samples/s\n{}", result.best_epoch, result.epochs,
                seconds_since(run_start), result.samples_per_second, result.summary_table);
-  stop_log_file();
   return result;
 }
 

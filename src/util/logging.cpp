@@ -10,14 +10,6 @@
 #include "daf/util/error.h"
 
 namespace daf {
-namespace {
-
-std::shared_ptr<spdlog::sinks::basic_file_sink_mt>& file_sink() {
-  static std::shared_ptr<spdlog::sinks::basic_file_sink_mt> sink;
-  return sink;
-}
-
-}  // namespace
 
 bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
 
@@ -30,24 +22,25 @@ void setup_logging(const std::string& level) {
   spdlog::set_default_logger(logger);
 }
 
-void log_to_file(const std::string& path) {
-  stop_log_file();
+std::shared_ptr<spdlog::logger> make_run_logger(const std::string& file, bool to_console) {
+  std::shared_ptr<spdlog::sinks::basic_file_sink_mt> file_sink;
   try {
-    file_sink() = std::make_shared<spdlog::sinks::basic_file_sink_mt>(path, false);
+    file_sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(file, false);
   } catch (const spdlog::spdlog_ex& e) {
-    throw RuntimeFailure("cannot open log file " + path + ": " + e.what());
+    throw RuntimeFailure("cannot open log file " + file + ": " + e.what());
   }
-  file_sink()->set_pattern("[%Y-%m-%d %H:%M:%S.%e] %l: %v");
-  spdlog::default_logger()->sinks().push_back(file_sink());
-}
-
-void stop_log_file() {
-  auto& sink = file_sink();
-  if (!sink) return;
-  auto& sinks = spdlog::default_logger()->sinks();
-  sinks.erase(std::remove(sinks.begin(), sinks.end(), sink), sinks.end());
-  sink->flush();
-  sink.reset();
+  file_sink->set_pattern("[%Y-%m-%d %H:%M:%S.%e] %l: %v");
+  file_sink->set_level(spdlog::level::info);
+  std::vector<spdlog::sink_ptr> sinks = {file_sink};
+  const auto& console = spdlog::default_logger();
+  if (to_console)
+    for (const auto& sink : console->sinks()) sinks.push_back(sink);
+  auto logger = std::make_shared<spdlog::logger>("run", sinks.begin(), sinks.end());
+  logger->set_level(spdlog::level::debug);
+  logger->flush_on(spdlog::level::info);
+  // The console keeps the user's level; the file gets everything from info up.
+  for (size_t i = 1; i < sinks.size(); ++i) sinks[i]->set_level(console->level());
+  return logger;
 }
 
 }  // namespace daf

@@ -9,7 +9,7 @@ namespace daf {
 ProgressBar::ProgressBar(std::string label, long total)
     : label_(std::move(label)),
       total_(total > 0 ? total : 1),
-      enabled_(stderr_is_terminal()),
+      enabled_(total > 0 && stderr_is_terminal()),
       start_(std::chrono::steady_clock::now()),
       last_draw_(start_) {}
 

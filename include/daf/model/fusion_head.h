@@ -36,10 +36,15 @@ class FusionHeadImpl : public torch::nn::Module {
   FusionOutput forward(const std::vector<torch::Tensor>& inputs, const torch::Tensor& present);
 
   int64_t num_modalities() const { return static_cast<int64_t>(input_dims_.size()); }
+
+  // Dropout draws from this generator (CPU) instead of LibTorch's global one,
+  // so runs trained concurrently in one process stay deterministic.
+  void set_generator(at::Generator generator) { generator_ = std::move(generator); }
   bool has_weights() const { return config_.fusion != "concat"; }
 
  private:
   torch::Tensor activate(const torch::Tensor& x) const;
+  torch::Tensor dropout(const torch::Tensor& x, double p);
   torch::Tensor fusion_scores(const torch::Tensor& h, const torch::Tensor& present);
 
   ModelConfig config_;
@@ -47,13 +52,12 @@ class FusionHeadImpl : public torch::nn::Module {
   int64_t num_outputs_;
   std::vector<torch::nn::Linear> projections_;
   std::vector<torch::nn::LayerNorm> norms_;
-  torch::nn::Dropout dropout_{nullptr};
   torch::nn::Linear gate_hidden_{nullptr};  // U, b (additive) or first joint layer
   torch::nn::Linear gate_out_{nullptr};     // v (additive) or last joint layer
   torch::Tensor static_logits_;             // w (static fusion)
   std::vector<torch::nn::Linear> head_layers_;
-  torch::nn::Dropout head_dropout_{nullptr};
   torch::nn::Linear head_out_{nullptr};
+  c10::optional<at::Generator> generator_;
 };
 TORCH_MODULE(FusionHead);
 

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "daf/config/config.h"
+#include "daf/data/embedding_cache.h"
 #include "daf/metrics/metric_values.h"
 
 namespace daf {
@@ -22,10 +23,18 @@ struct TrainResult {
 // Optional observers of a run (progress reporting, tests that interrupt a run).
 struct TrainHooks {
   std::function<void(int64_t epoch, const MetricValues& valid)> after_epoch;  // after the checkpoint is saved
+  bool quiet = false;  // log to train.log only: no console lines, no progress bar (concurrent runs)
 };
+
+// Reads what `config` needs from its cache (its modalities and target).
+EmbeddingCache read_training_cache(const Config& config);
 
 // Writes config.yaml, model.pt + model.yaml (best epoch), metrics.csv,
 // train.log and final_metrics.{json,csv} into config.output.dir.
 TrainResult train_model(const Config& config, const TrainHooks& hooks = {});
+// The same, from a cache already in memory (it must hold the config's
+// modalities and target; it may hold more). Used to train many runs from one
+// read of the file.
+TrainResult train_model(const Config& config, const EmbeddingCache& cache, const TrainHooks& hooks = {});
 
 }  // namespace daf

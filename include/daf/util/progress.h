@@ -6,6 +6,7 @@
 
 namespace daf {
 
+// A total of 0 disables the bar.
 class ProgressBar {
  public:
   ProgressBar(std::string label, long total);
