@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config lld
   libtorch-dev libopenblas0-openmp
   libhdf5-dev libyaml-cpp-dev libcli11-dev libspdlog-dev catch2
+  gnuplot-nox
 )
 
 missing=()

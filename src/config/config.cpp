@@ -60,6 +60,15 @@ Config load_config(const std::string& file, const std::vector<std::string>& over
   return config;
 }
 
+Config load_config_text(const std::string& yaml, const std::string& origin, const std::vector<std::string>& overrides) {
+  Config config;
+  OptionSet options;
+  declare_options(options, config);
+  apply_config_text(options, yaml, origin, overrides);
+  validate(config, origin);
+  return config;
+}
+
 std::string config_to_yaml(const Config& config) {
   Config bound;
   OptionSet options;

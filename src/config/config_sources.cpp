@@ -8,18 +8,20 @@
 
 namespace daf {
 
-void apply_config_sources(OptionSet& options, const std::string& file, const std::vector<std::string>& overrides) {
-  if (!file.empty()) {
-    const std::string text = read_file(file);
-    YAML::Node root;
-    try {
-      root = YAML::Load(text);
-    } catch (const YAML::ParserException& e) {
-      throw InputError(file + ":" + std::to_string(e.mark.line + 1) + ": not valid YAML: " + e.msg);
-    }
-    options.apply_yaml(root, file);
+void apply_config_text(OptionSet& options, const std::string& yaml, const std::string& origin,
+                       const std::vector<std::string>& overrides) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml);
+  } catch (const YAML::ParserException& e) {
+    throw InputError(origin + ":" + std::to_string(e.mark.line + 1) + ": not valid YAML: " + e.msg);
   }
+  options.apply_yaml(root, origin);
   for (const auto& assignment : overrides) options.apply_override(assignment);
+}
+
+void apply_config_sources(OptionSet& options, const std::string& file, const std::vector<std::string>& overrides) {
+  apply_config_text(options, file.empty() ? "" : read_file(file), file, overrides);
 }
 
 }  // namespace daf

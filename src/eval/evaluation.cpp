@@ -12,6 +12,7 @@
 #include "daf/report/markdown_table.h"
 #include "daf/train/runtime.h"
 #include "daf/util/atomic_file.h"
+#include "daf/util/csv.h"
 #include "daf/util/error.h"
 #include "daf/util/strings.h"
 
@@ -39,27 +40,6 @@ std::string default_out_dir(const EvalRequest& request) {
   std::string name = request.split;
   for (const auto& m : request.masked) name += "-mask-" + m;
   return request.model_dir + "/eval/" + name;
-}
-
-std::string predictions_csv(const SplitTensors& data, const Predictions& predictions,
-                            const std::vector<std::string>& modalities, int64_t num_outputs) {
-  std::string csv = num_outputs == 1 ? "id,label,prediction" : "id,label,true_class,predicted_class";
-  const bool weights = !predictions.weights.empty();
-  if (weights)
-    for (const auto& m : modalities) csv += ",weight_" + m;
-  csv += "\n";
-  const size_t m_count = modalities.size();
-  for (size_t i = 0; i < data.ids.size(); ++i) {
-    csv += data.ids[i] + "," + format_number(data.scores[i]) + ",";
-    if (num_outputs == 1)
-      csv += format_number(predictions.scores[i]);
-    else
-      csv += std::to_string(sentiment_class(data.scores[i], num_outputs)) + "," + std::to_string(predictions.classes[i]);
-    if (weights)
-      for (size_t m = 0; m < m_count; ++m) csv += "," + format_fixed(predictions.weights[i * m_count + m], 6);
-    csv += "\n";
-  }
-  return csv;
 }
 
 std::string metrics_json(const EvalRequest& request, const std::string& cache, int64_t rows, const Scores& scores,
@@ -121,6 +101,27 @@ std::string report_markdown(const EvalRequest& request, const std::string& cache
 
 }  // namespace
 
+std::string predictions_csv(const SplitTensors& data, const Predictions& predictions,
+                            const std::vector<std::string>& modalities, int64_t num_outputs) {
+  std::string csv = num_outputs == 1 ? "id,label,prediction" : "id,label,true_class,predicted_class";
+  const bool weights = !predictions.weights.empty();
+  if (weights)
+    for (const auto& m : modalities) csv += ",weight_" + m;
+  csv += "\n";
+  const size_t m_count = modalities.size();
+  for (size_t i = 0; i < data.ids.size(); ++i) {
+    csv += csv_field(data.ids[i]) + "," + format_number(data.scores[i]) + ",";
+    if (num_outputs == 1)
+      csv += format_number(predictions.scores[i]);
+    else
+      csv += std::to_string(sentiment_class(data.scores[i], num_outputs)) + "," + std::to_string(predictions.classes[i]);
+    if (weights)
+      for (size_t m = 0; m < m_count; ++m) csv += "," + format_fixed(predictions.weights[i * m_count + m], 6);
+    csv += "\n";
+  }
+  return csv;
+}
+
 EvalResult evaluate_model(const EvalRequest& original) {
   EvalRequest request = original;
   // A model file (model.yaml or model.pt) stands for the folder that holds both.
@@ -145,7 +146,9 @@ EvalResult evaluate_model(const EvalRequest& original) {
   const SplitTensors data = make_split_tensors(std::move(cache.splits.at(request.split)), loaded.metadata, device,
                                                cache_path, request.split);
 
-  const Predictions predictions = predict(loaded.model, data, config, masked);
+  InputPerturbation perturbation;
+  perturbation.masked = masked;
+  const Predictions predictions = predict(loaded.model, data, config, perturbation);
   EvalResult result;
   result.scores = score_predictions(predictions, data, loaded.metadata.num_outputs());
   GateSummary gate;

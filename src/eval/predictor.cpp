@@ -1,5 +1,7 @@
 #include "daf/eval/predictor.h"
 
+#include <ATen/CPUGeneratorImpl.h>
+
 #include "daf/metrics/regression_metrics.h"
 
 namespace daf {
@@ -14,18 +16,25 @@ torch::Tensor task_loss(const torch::Tensor& output, const torch::Tensor& target
 }
 
 Predictions predict(FusionHead& model, const SplitTensors& data, const Config& config,
-                    const std::vector<int64_t>& masked) {
+                    const InputPerturbation& perturbation) {
   torch::NoGradGuard no_grad;
   model->eval();
   Predictions result;
   const int64_t n = data.size();
   double loss_sum = 0;
+  at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(perturbation.noise_seed);
   for (int64_t start = 0; start < n; start += kPredictBatch) {
     const int64_t end = std::min(n, start + kPredictBatch);
     std::vector<torch::Tensor> features;
     for (const auto& f : data.features) features.push_back(f.slice(0, start, end));
+    const int64_t noisy = perturbation.noisy_modality;
+    if (noisy >= 0 && perturbation.noise_std > 0) {
+      auto& f = features[static_cast<size_t>(noisy)];
+      const auto noise = torch::randn(f.sizes(), generator, torch::kFloat) * perturbation.noise_std;
+      f = f + noise.to(f.device());
+    }
     auto present = data.present.slice(0, start, end).clone();
-    for (int64_t m : masked) present.select(1, m).zero_();
+    for (int64_t m : perturbation.masked) present.select(1, m).zero_();
     const auto target = data.target.slice(0, start, end);
     const FusionOutput out = model->forward(features, present);
     loss_sum += task_loss(out.output, target, config).item<double>() * static_cast<double>(end - start);

@@ -5,6 +5,25 @@
 
 namespace daf {
 
+SplitData select_columns(const SplitData& split, const Config& config, const std::string& split_name) {
+  SplitData out;
+  out.ids = split.ids;
+  const auto label = split.labels.find(config.data.target);
+  if (label == split.labels.end())
+    throw InputError(config.data.cache + ": /" + split_name + "/labels has no label '" + config.data.target + "'");
+  out.labels[config.data.target] = label->second;
+  for (const auto& modality : config.data.modalities) {
+    const auto features = split.features.find(modality);
+    if (features == split.features.end())
+      throw InputError(config.data.cache + ": /" + split_name + "/features has no modality '" + modality + "'");
+    out.features[modality] = features->second;
+    const auto present = split.present.find(modality);
+    if (present != split.present.end()) out.present[modality] = present->second;
+  }
+  return out;
+}
+
+
 SplitTensors make_split_tensors(SplitData split, const ModelMetadata& metadata, const torch::Device& device,
                                 const std::string& cache_path, const std::string& split_name) {
   const auto& modalities = metadata.modalities();

@@ -39,26 +39,6 @@ struct TrainingData {
   SplitTensors train, valid, test;
 };
 
-// The rows of `split` restricted to the config's modalities and target (a copy:
-// normalisation then works in place without touching the shared cache).
-SplitData select_columns(const SplitData& split, const Config& config, const std::string& split_name) {
-  SplitData out;
-  out.ids = split.ids;
-  const auto label = split.labels.find(config.data.target);
-  if (label == split.labels.end())
-    throw InputError(config.data.cache + ": /" + split_name + "/labels has no label '" + config.data.target + "'");
-  out.labels[config.data.target] = label->second;
-  for (const auto& modality : config.data.modalities) {
-    const auto features = split.features.find(modality);
-    if (features == split.features.end())
-      throw InputError(config.data.cache + ": /" + split_name + "/features has no modality '" + modality + "'");
-    out.features[modality] = features->second;
-    const auto present = split.present.find(modality);
-    if (present != split.present.end()) out.present[modality] = present->second;
-  }
-  return out;
-}
-
 TrainingData prepare_training_data(const Config& config, const EmbeddingCache& cache, const torch::Device& device) {
   TrainingData data;
   data.metadata.daf_version = version();

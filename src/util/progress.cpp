@@ -33,6 +33,12 @@ void ProgressBar::update(long done, const std::string& detail) {
   std::fflush(stderr);
 }
 
+void ProgressBar::finish_line() {
+  if (!enabled_ || finished_) return;
+  std::fprintf(stderr, "\r\033[K");
+  std::fflush(stderr);
+}
+
 void ProgressBar::finish() {
   if (!enabled_ || finished_) return;
   finished_ = true;

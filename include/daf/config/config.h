@@ -67,6 +67,8 @@ void declare_options(OptionSet& options, Config& config);
 
 // Defaults, then `file` (if not empty), then the "key=value" overrides; validated.
 Config load_config(const std::string& file, const std::vector<std::string>& overrides);
+// The same with the config's YAML text given directly; `origin` names it in errors.
+Config load_config_text(const std::string& yaml, const std::string& origin, const std::vector<std::string>& overrides);
 // The resolved config as YAML (what goes into a run directory).
 std::string config_to_yaml(const Config& config);
 // Every option with its type, default and help, for --help.

@@ -24,6 +24,10 @@ struct EvalResult {
   std::string markdown;  // the report, also written to report.md
 };
 
+// predictions.csv: id, label, prediction (or true_class, predicted_class), weight_<modality>...
+std::string predictions_csv(const SplitTensors& data, const Predictions& predictions,
+                            const std::vector<std::string>& modalities, int64_t num_outputs);
+
 class OptionSet;
 // The eval.* options (daf-eval's config section and flags).
 void declare_eval_options(OptionSet& options, EvalRequest& request);

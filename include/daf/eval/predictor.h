@@ -21,10 +21,17 @@ struct Predictions {
   double loss = 0;               // mean task loss
 };
 
-// Evaluation mode, no autograd. Modalities listed in `masked` (indices) are
-// treated as missing for every row.
+// Robustness conditions applied to the model's (normalised) inputs.
+struct InputPerturbation {
+  std::vector<int64_t> masked;  // modality indices treated as missing for every row
+  int64_t noisy_modality = -1;  // modality index that gets Gaussian noise, -1 for none
+  double noise_std = 0;
+  uint64_t noise_seed = 0;      // the noise is the same for the same seed
+};
+
+// Evaluation mode, no autograd.
 Predictions predict(FusionHead& model, const SplitTensors& data, const Config& config,
-                    const std::vector<int64_t>& masked = {});
+                    const InputPerturbation& perturbation = {});
 
 struct Scores {
   MetricValues metrics;  // the task's metrics, then "loss"

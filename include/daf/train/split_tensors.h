@@ -21,6 +21,10 @@ struct SplitTensors {
   int64_t size() const { return static_cast<int64_t>(ids.size()); }
 };
 
+// The columns of `split` that `config` uses (its modalities and target), copied:
+// normalisation then works in place without touching a shared cache.
+SplitData select_columns(const SplitData& split, const Config& config, const std::string& split_name);
+
 // `split` is consumed (normalised in place). `split_name` and `cache_path` appear in errors.
 SplitTensors make_split_tensors(SplitData split, const ModelMetadata& metadata, const torch::Device& device,
                                 const std::string& cache_path, const std::string& split_name);

@@ -13,6 +13,8 @@ class ProgressBar {
   ~ProgressBar();
   void update(long done, const std::string& detail = "");
   void finish();
+  // Clears the bar's line so a log line can be printed; the next update redraws it.
+  void finish_line();
 
  private:
   std::string label_;

@@ -1,0 +1,65 @@
+// daf-ablate: reproducible sweeps comparing dynamic, static and unimodal fusion.
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "cli_support.h"
+#include "daf/ablate/collect.h"
+#include "daf/ablate/sweep.h"
+#include "daf/ablate/sweep_runner.h"
+#include "daf/util/tool_main.h"
+
+int main(int argc, char** argv) {
+  daf::prepare_process(argc, argv);
+  CLI::App app{"daf-ablate: train every condition of an ablation sweep with several seeds, evaluate them under\n"
+               "robustness conditions and write the comparison (summary.md, CSVs, plots).\n"
+               "Examples:\n"
+               "  daf-ablate --config configs/ablate-demo.yaml --jobs 2\n"
+               "  daf-ablate --config configs/ablate-mosei.yaml --shard 3/16   # one Slurm array task\n"
+               "  daf-ablate --collect runs/ablate-mosei                       # after all shards"};
+  std::string sweep_file, shard = "1/1", out, collect_dir;
+  int64_t jobs = 1;
+  bool allow_partial = false, no_plots = false, no_collect = false;
+  std::vector<std::string> overrides;
+  app.add_option("-c,--config", sweep_file, "sweep YAML (base config, conditions/grid, seeds, evaluate, compare)");
+  app.add_option("--jobs,-j", jobs, "runs trained at the same time in this process (default 1)")->check(CLI::PositiveNumber);
+  app.add_option("--shard", shard, "run only slice K of N of the run list (e.g. 3/16), for job arrays");
+  app.add_option("--out", out, "output folder (default: the sweep's 'output')");
+  app.add_option("--collect", collect_dir, "only aggregate the finished runs in this output folder");
+  app.add_flag("--allow-partial", allow_partial, "with --collect: aggregate even if runs are missing");
+  app.add_flag("--no-plots", no_plots, "do not draw plots (gnuplot)");
+  app.add_flag("--no-collect", no_collect, "train and evaluate only; do not aggregate at the end");
+  app.add_option("overrides", overrides, "section.key=value settings applied to every run, e.g. train.max_epochs=10");
+  app.footer("Sweep file format: docs/ablation.md. Resume: run the same command again; finished runs are kept.\n" +
+             std::string(daf::cli::kExitCodesHelp));
+  if (const int code = daf::cli::parse(app, argc, argv); code >= 0) return code;
+
+  return daf::run_tool([&] {
+    daf::CollectOptions collect_options;
+    collect_options.allow_partial = allow_partial;
+    collect_options.plots = !no_plots;
+    if (!collect_dir.empty()) {
+      const auto result = daf::collect_sweep(collect_dir, collect_options);
+      std::cout << result.summary_markdown;
+      spdlog::info("collected {} runs into {}/summary.md", result.runs, collect_dir);
+      return 0;
+    }
+    if (sweep_file.empty()) throw daf::InputError("no sweep given: pass --config SWEEP.yaml (or --collect DIR)");
+    daf::Sweep sweep = daf::load_sweep(sweep_file, overrides);
+    if (!out.empty()) sweep.output = out;
+    daf::SweepOptions options;
+    options.jobs = jobs;
+    std::tie(options.shard, options.shard_count) = daf::parse_shard(shard);
+    const auto report = daf::run_sweep(sweep, options);
+    spdlog::info("shard {}/{}: {} runs finished here, {} were already done; {:.1f}s", options.shard,
+                 options.shard_count, report.completed, report.skipped, report.seconds);
+    if (options.shard_count > 1 || no_collect) {
+      spdlog::info("when every shard is done: daf-ablate --collect {}", sweep.output);
+      return 0;
+    }
+    const auto result = daf::collect_sweep(sweep.output, collect_options);
+    std::cout << result.summary_markdown;
+    spdlog::info("wrote {}/summary.md", sweep.output);
+    return 0;
+  });
+}

@@ -1,0 +1,39 @@
+#pragma once
+// plan.yaml in a sweep's output folder: the full run list and what the
+// collect step needs, so `daf-ablate --collect DIR` works from files alone,
+// on any machine that sees the folder.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace daf {
+
+struct Sweep;
+
+struct PlanCondition {
+  std::string name;
+  std::string fusion;
+  std::vector<std::string> modalities;
+};
+
+struct PlanRun {
+  std::string condition;
+  int64_t seed = 0;
+  std::string dir;  // relative to the output folder
+};
+
+struct Plan {
+  std::string task;  // regression | binary | seven_class
+  std::vector<PlanCondition> conditions;
+  std::vector<int64_t> seeds;
+  std::vector<std::string> evaluations;  // "clean" first
+  std::string reference, baseline;
+  int64_t bootstrap = 0;
+  std::vector<PlanRun> runs;
+};
+
+Plan make_plan(const Sweep& sweep);
+void write_plan(const std::string& path, const Plan& plan);
+Plan read_plan(const std::string& path);
+
+}  // namespace daf

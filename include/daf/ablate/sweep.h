@@ -1,0 +1,73 @@
+#pragma once
+// A sweep: the conditions of an ablation table, each trained with several
+// seeds and evaluated under robustness conditions. Defined in YAML:
+//
+//   base: demo.yaml                 # base config, relative to the sweep file
+//   base_config: {...}              #   ... or embedded instead of `base`
+//   set: {train.max_epochs: 20}     # applied to every run
+//   conditions:                     # named conditions, each with its own settings
+//     - {name: dynamic, set: {model.fusion: dynamic}}
+//   grid:                           # and/or a cartesian product of values
+//     model.fusion: [dynamic, static]
+//   exclude: [{model.fusion: static, data.modalities: [text]}]
+//   seeds: [1111, 1112, 1113]
+//   evaluate:                       # robustness conditions for every trained model
+//     mask: [text, audio]           #   one modality missing
+//     noise: {modalities: [text], std: [0.5, 1.0]}   # Gaussian noise on one modality
+//   compare: {reference: dynamic, baseline: static, bootstrap: 1000}
+//   output: runs/ablate-demo
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "daf/config/config.h"
+
+namespace daf {
+
+struct SweepCondition {
+  std::string name;
+  std::vector<std::string> overrides;  // "section.key=value", after the sweep's `set`
+};
+
+// How one trained model is evaluated besides the clean test split.
+struct EvalCondition {
+  std::string name;          // "clean", "mask-audio", "noise-text-0.5"
+  std::string modality;      // masked or noised modality ("" for clean)
+  bool mask = false;
+  double noise_std = 0;
+};
+
+struct SweepRun {
+  std::string condition;
+  int64_t seed = 0;
+  std::string dir;  // <output>/<condition>/seed-<seed>
+  Config config;    // fully resolved
+};
+
+struct Sweep {
+  std::string source;                      // the sweep file
+  std::string base_text, base_origin;      // base config YAML and where it came from
+  std::vector<std::string> common;         // the sweep's `set`
+  std::vector<SweepCondition> conditions;  // in table order
+  std::vector<int64_t> seeds;
+  std::vector<EvalCondition> evaluations;  // "clean" first
+  std::string reference, baseline;         // paired comparison; empty when not applicable
+  int64_t bootstrap = 1000;
+  std::string output;
+
+  // Every (condition, seed) in a fixed order: conditions, then seeds.
+  std::vector<SweepRun> runs() const;
+  Config condition_config(const SweepCondition& condition, int64_t seed, const std::string& dir) const;
+};
+
+// Parses and validates a sweep: every condition's config must resolve, every
+// modality must be in the cache, before anything runs. Errors name the sweep
+// file and the condition or grid entry.
+Sweep load_sweep(const std::string& path, const std::vector<std::string>& overrides = {});
+
+// "K/N" -> (K, N), 1 <= K <= N.
+std::pair<int64_t, int64_t> parse_shard(const std::string& text);
+// Runs of shard K of N: every N-th run starting at K-1, so shards stay balanced.
+bool in_shard(size_t run_index, int64_t shard, int64_t shard_count);
+
+}  // namespace daf

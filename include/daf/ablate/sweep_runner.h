@@ -1,0 +1,33 @@
+#pragma once
+// Running a sweep (or one shard of it) inside one process: the cache is read
+// once, runs train concurrently, every run directory is exactly what
+// daf-train writes, plus ablation.csv with the robustness evaluations.
+#include <cstdint>
+#include <string>
+
+#include "daf/ablate/sweep.h"
+
+namespace daf {
+
+struct SweepOptions {
+  int64_t jobs = 1;         // runs trained at the same time
+  int64_t shard = 1;        // this process runs shard `shard` of `shard_count`
+  int64_t shard_count = 1;
+};
+
+struct SweepRunReport {
+  int64_t planned = 0;    // runs in this shard
+  int64_t skipped = 0;    // already finished before this process started
+  int64_t completed = 0;  // finished by this process
+  double seconds = 0;
+};
+
+// Finished runs (ablation.csv present) are never redone; interrupted ones
+// resume from their checkpoint. Writes <output>/plan.yaml and, when the
+// shard is complete, <output>/shards/<K>-of-<N>.done.
+SweepRunReport run_sweep(const Sweep& sweep, const SweepOptions& options);
+
+// The per-run result file; its presence marks a run as complete.
+std::string ablation_file(const std::string& run_dir);
+
+}  // namespace daf

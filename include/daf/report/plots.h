@@ -1,0 +1,38 @@
+#pragma once
+// PNG plots drawn by gnuplot (Debian's gnuplot-nox, pngcairo terminal). Each
+// plot keeps its data (.dat) and script (.gp) beside the PNG so it can be
+// restyled by hand.
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace daf {
+
+bool gnuplot_available();
+
+struct BarGroup {
+  std::string label;
+  double mean = 0;
+  double std = 0;
+};
+// Bars with error bars, one per label.
+void plot_bars(const std::string& png, const std::string& title, const std::string& ylabel,
+               const std::vector<BarGroup>& bars);
+
+// Box plots of several samples (e.g. each modality's gate weight).
+void plot_boxes(const std::string& png, const std::string& title, const std::string& ylabel,
+                const std::vector<std::pair<std::string, std::vector<double>>>& samples);
+
+struct LineSeries {
+  std::string name;
+  std::vector<double> x, y, err;
+};
+struct LinePanel {
+  std::string title;
+  std::vector<LineSeries> series;
+};
+// Panels side by side, each with one line (with error bars) per series.
+void plot_lines(const std::string& png, const std::string& xlabel, const std::string& ylabel,
+                const std::vector<LinePanel>& panels);
+
+}  // namespace daf

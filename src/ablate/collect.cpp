@@ -1,0 +1,335 @@
+#include "daf/ablate/collect.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "daf/ablate/comparison.h"
+#include "daf/ablate/plan.h"
+#include "daf/config/config.h"
+#include "daf/metrics/statistics.h"
+#include "daf/report/markdown_table.h"
+#include "daf/report/plots.h"
+#include "daf/util/atomic_file.h"
+#include "daf/util/csv.h"
+#include "daf/util/error.h"
+#include "daf/util/strings.h"
+
+namespace daf {
+namespace fs = std::filesystem;
+namespace {
+
+// Per condition, per evaluation, per column: one value per seed (seed order of the plan).
+using Values = std::map<std::string, std::map<std::string, std::map<std::string, std::vector<double>>>>;
+
+struct Collected {
+  std::vector<std::string> metrics;     // metric columns, in ablation.csv order
+  std::vector<std::string> modalities;  // union, for weight columns
+  Values values;                        // metrics and weight_<m>
+  std::string runs_csv;
+};
+
+std::string primary_metric(const std::string& task) { return task == "regression" ? "MAE" : "F1_weighted"; }
+
+std::string cell(const MeanStd& s) { return format_fixed(s.mean, 4) + " ± " + format_fixed(s.std, 4); }
+
+// Shards that reported completion, e.g. {"1-of-4", "3-of-4"}, and their count N (0 when none).
+std::pair<std::vector<std::string>, int64_t> finished_shards(const std::string& dir) {
+  std::vector<std::string> names;
+  int64_t count = 0;
+  if (fs::exists(dir + "/shards"))
+    for (const auto& entry : fs::directory_iterator(dir + "/shards")) {
+      const std::string name = entry.path().stem().string();
+      const auto of = name.find("-of-");
+      if (entry.path().extension() != ".done" || of == std::string::npos) continue;
+      names.push_back(name);
+      count = std::max<int64_t>(count, std::stoll(name.substr(of + 4)));
+    }
+  std::sort(names.begin(), names.end());
+  return {names, count};
+}
+
+std::vector<std::string> find_missing(const std::string& dir, const Plan& plan) {
+  const auto [shards, shard_count] = finished_shards(dir);
+  std::vector<std::string> missing;
+  for (size_t i = 0; i < plan.runs.size(); ++i) {
+    const auto& run = plan.runs[i];
+    if (fs::exists(dir + "/" + run.dir + "/ablation.csv")) continue;
+    std::string line = run.condition + " seed " + std::to_string(run.seed) + " (" + run.dir;
+    if (shard_count > 0)
+      line += ", shard " + std::to_string(i % static_cast<size_t>(shard_count) + 1) + "/" + std::to_string(shard_count);
+    missing.push_back(line + ")");
+  }
+  return missing;
+}
+
+Collected read_runs(const std::string& dir, const Plan& plan) {
+  Collected c;
+  std::set<std::string> seen_modalities;
+  for (const auto& condition : plan.conditions)
+    for (const auto& m : condition.modalities)
+      if (seen_modalities.insert(m).second) c.modalities.push_back(m);
+  std::vector<std::string> lines;
+  for (const auto& run : plan.runs) {
+    const std::string path = dir + "/" + run.dir + "/ablation.csv";
+    if (!fs::exists(path)) continue;
+    const CsvTable table = read_csv(path);
+    if (c.metrics.empty())
+      for (size_t i = 1; i < table.header.size(); ++i)
+        if (table.header[i].rfind("weight_", 0) != 0) c.metrics.push_back(table.header[i]);
+    for (const auto& row : table.rows) {
+      std::string line = csv_field(run.condition) + "," + std::to_string(run.seed) + "," + row[0];
+      for (const auto& column : c.metrics) {
+        const std::string& text = row[table.column(column, path)];
+        c.values[run.condition][row[0]][column].push_back(std::stod(text));
+        line += "," + text;
+      }
+      for (const auto& m : c.modalities) {
+        const auto it = std::find(table.header.begin(), table.header.end(), "weight_" + m);
+        const std::string text = it == table.header.end() ? "" : row[static_cast<size_t>(it - table.header.begin())];
+        if (!text.empty()) c.values[run.condition][row[0]]["weight_" + m].push_back(std::stod(text));
+        line += "," + text;
+      }
+      lines.push_back(line);
+    }
+  }
+  c.runs_csv = "condition,seed,eval," + join(c.metrics, ",");
+  for (const auto& m : c.modalities) c.runs_csv += ",weight_" + m;
+  c.runs_csv += "\n";
+  for (const auto& line : lines) c.runs_csv += line + "\n";
+  return c;
+}
+
+MeanStd stats_of(const Collected& c, const std::string& condition, const std::string& eval, const std::string& column) {
+  const auto by_eval = c.values.find(condition);
+  if (by_eval == c.values.end()) return mean_std({});
+  const auto by_column = by_eval->second.find(eval);
+  if (by_column == by_eval->second.end()) return mean_std({});
+  const auto values = by_column->second.find(column);
+  return values == by_column->second.end() ? mean_std({}) : mean_std(values->second);
+}
+
+// Clean-evaluation table: mean ± std over seeds, the best mean per column in bold.
+std::string summary_tables(const Plan& plan, const Collected& c, const std::string& dir) {
+  std::string csv = "condition,seeds";
+  for (const auto& m : c.metrics) csv += "," + m + "_mean," + m + "_std";
+  csv += "\n";
+  std::vector<std::string> header = {"condition", "seeds"};
+  header.insert(header.end(), c.metrics.begin(), c.metrics.end());
+  MarkdownTable table(header);
+  std::map<std::string, double> best;
+  for (const auto& m : c.metrics)
+    for (const auto& condition : plan.conditions) {
+      const double mean = stats_of(c, condition.name, "clean", m).mean;
+      if (std::isnan(mean)) continue;
+      const bool higher = metric_higher_is_better(m);
+      if (!best.count(m) || (higher ? mean > best[m] : mean < best[m])) best[m] = mean;
+    }
+  for (const auto& condition : plan.conditions) {
+    const int64_t seeds = stats_of(c, condition.name, "clean", c.metrics.front()).n;
+    std::vector<std::string> row = {condition.name, std::to_string(seeds)};
+    csv += csv_field(condition.name) + "," + std::to_string(seeds);
+    for (const auto& m : c.metrics) {
+      const MeanStd s = stats_of(c, condition.name, "clean", m);
+      csv += "," + format_number(s.mean) + "," + format_number(s.std);
+      row.push_back(best.count(m) && s.mean == best[m] ? "**" + cell(s) + "**" : cell(s));
+    }
+    table.add_row(row);
+  }
+  write_file_atomic(dir + "/summary.csv", csv);
+  return "## Test metrics (mean ± sample std over seeds; best in bold)\n\n" + table.str();
+}
+
+std::string robustness_tables(const Plan& plan, const Collected& c, const std::string& dir) {
+  if (plan.evaluations.size() < 2) return "";
+  const std::string metric = primary_metric(plan.task);
+  std::string csv = "condition,eval,metric,mean,std,seeds\n";
+  std::vector<std::string> header = {"condition"};
+  header.insert(header.end(), plan.evaluations.begin(), plan.evaluations.end());
+  MarkdownTable table(header);
+  for (const auto& condition : plan.conditions) {
+    std::vector<std::string> row = {condition.name};
+    for (const auto& eval : plan.evaluations) {
+      const MeanStd s = stats_of(c, condition.name, eval, metric);
+      row.push_back(s.n == 0 ? "n/a" : cell(s));
+      if (s.n > 0)
+        csv += csv_field(condition.name) + "," + eval + "," + metric + "," + format_number(s.mean) + "," +
+               format_number(s.std) + "," + std::to_string(s.n) + "\n";
+    }
+    table.add_row(row);
+  }
+  write_file_atomic(dir + "/robustness.csv", csv);
+  return "\n## Robustness: test " + metric + " per evaluation condition\n\n" +
+         "`mask-<m>`: modality m missing for every utterance; `noise-<m>-<s>`: Gaussian noise of std s added to "
+         "m's normalised features. n/a: the condition does not use that modality.\n\n" + table.str();
+}
+
+std::string comparison_section(const Plan& plan, const std::string& dir) {
+  if (plan.reference.empty()) return "";
+  std::map<int64_t, RunPredictions> reference, baseline;
+  for (const auto& run : plan.runs) {
+    const std::string path = dir + "/" + run.dir + "/eval/test/predictions.csv";
+    if (!fs::exists(dir + "/" + run.dir + "/ablation.csv")) continue;
+    if (run.condition == plan.reference) reference[run.seed] = read_predictions(path, plan.task);
+    if (run.condition == plan.baseline) baseline[run.seed] = read_predictions(path, plan.task);
+  }
+  const auto comparisons = compare_conditions(reference, baseline, plan.task, plan.bootstrap);
+  if (comparisons.empty()) return "";
+  std::string csv = "metric,seed," + plan.reference + "," + plan.baseline + ",difference\n";
+  MarkdownTable table({"metric", "mean difference", "per-seed differences", "paired t-test p",
+                       "bootstrap 95% CI (" + std::to_string(plan.bootstrap) + " resamples)"});
+  for (const auto& c : comparisons) {
+    std::vector<std::string> per_seed;
+    for (size_t i = 0; i < c.seeds.size(); ++i) {
+      per_seed.push_back(format_fixed(c.difference[i], 4));
+      csv += c.metric + "," + std::to_string(c.seeds[i]) + "," + format_number(c.reference[i]) + "," +
+             format_number(c.baseline[i]) + "," + format_number(c.difference[i]) + "\n";
+    }
+    table.add_row({c.metric, format_fixed(c.t_test.mean_difference, 4), join(per_seed, ", "),
+                   format_fixed(c.t_test.p, 4),
+                   "[" + format_fixed(c.bootstrap.low, 4) + ", " + format_fixed(c.bootstrap.high, 4) + "]"});
+  }
+  write_file_atomic(dir + "/comparison.csv", csv);
+  return "\n## " + plan.reference + " vs " + plan.baseline + " (paired by seed; difference = " + plan.reference +
+         " - " + plan.baseline + ")\n\n" + table.str();
+}
+
+// How each gated condition weights its modalities, and how the weight of a
+// masked or noised modality moves relative to the clean evaluation.
+std::string gate_section(const Plan& plan, const Collected& c, const std::string& dir) {
+  std::string csv = "condition,eval,modality,weight_mean,weight_std,shift_vs_clean\n";
+  std::string md;
+  for (const auto& condition : plan.conditions) {
+    if (condition.fusion != "dynamic" || condition.modalities.size() < 2) continue;
+    std::vector<std::string> header = {"eval"};
+    for (const auto& m : condition.modalities) header.push_back(m);
+    header.push_back("affected modality: weight vs clean");
+    MarkdownTable table(header);
+    for (const auto& eval : plan.evaluations) {
+      if (stats_of(c, condition.name, eval, "weight_" + condition.modalities.front()).n == 0) continue;
+      std::vector<std::string> row = {eval};
+      std::string affected = "";
+      for (const auto& m : condition.modalities) {
+        const MeanStd s = stats_of(c, condition.name, eval, "weight_" + m);
+        const double clean = stats_of(c, condition.name, "clean", "weight_" + m).mean;
+        row.push_back(format_fixed(s.mean, 3));
+        csv += csv_field(condition.name) + "," + eval + "," + m + "," + format_number(s.mean) + "," +
+               format_number(s.std) + "," + format_number(s.mean - clean) + "\n";
+        if (eval.find("-" + m) != std::string::npos && eval != "clean")
+          affected = m + ": " + format_fixed(clean, 3) + " -> " + format_fixed(s.mean, 3) + " (" +
+                     (s.mean < clean ? "drops" : "does not drop") + ")";
+      }
+      row.push_back(affected);
+      table.add_row(row);
+    }
+    md += "\n## Gate weights of " + condition.name + " (mean over seeds)\n\n" + table.str();
+  }
+  if (!md.empty()) write_file_atomic(dir + "/gates.csv", csv);
+  return md;
+}
+
+std::string plots_section(const Plan& plan, const Collected& c, const std::string& dir) {
+  if (!gnuplot_available()) {
+    spdlog::warn("gnuplot not found: no plots (install gnuplot-nox)");
+    return "";
+  }
+  fs::create_directories(dir + "/plots");
+  std::string md = "\n## Plots\n\n";
+  const std::string metric = primary_metric(plan.task);
+  std::vector<BarGroup> bars;
+  for (const auto& condition : plan.conditions) {
+    const MeanStd s = stats_of(c, condition.name, "clean", metric);
+    bars.push_back({condition.name, s.mean, s.std});
+  }
+  plot_bars(dir + "/plots/metric.png", "test " + metric + " per condition (mean ± std over seeds)", metric, bars);
+  md += "![test " + metric + " per condition](plots/metric.png)\n\n";
+
+  for (const auto& condition : plan.conditions) {
+    if (condition.fusion != "dynamic" || condition.modalities.size() < 2) continue;
+    std::vector<std::pair<std::string, std::vector<double>>> samples;
+    for (const auto& m : condition.modalities) samples.push_back({m, {}});
+    for (const auto& run : plan.runs) {
+      const std::string path = dir + "/" + run.dir + "/eval/test/predictions.csv";
+      if (run.condition != condition.name || !fs::exists(path)) continue;
+      const CsvTable table = read_csv(path);
+      for (size_t m = 0; m < samples.size(); ++m) {
+        const size_t column = table.column("weight_" + samples[m].first, path);
+        for (const auto& row : table.rows) samples[m].second.push_back(std::stod(row[column]));
+      }
+    }
+    const std::string png = "plots/gates-" + condition.name + ".png";
+    plot_boxes(dir + "/" + png, condition.name + ": gate weight per test utterance (all seeds)", "weight", samples);
+    md += "![gate weights of " + condition.name + "](" + png + ")\n\n";
+  }
+
+  std::vector<LinePanel> panels;
+  std::set<std::string> noised;
+  for (const auto& eval : plan.evaluations)
+    if (eval.rfind("noise-", 0) == 0) noised.insert(eval.substr(6, eval.rfind('-') - 6));
+  for (const auto& modality : noised) {
+    LinePanel panel{"noise on " + modality, {}};
+    for (const auto& condition : plan.conditions) {
+      if (std::find(condition.modalities.begin(), condition.modalities.end(), modality) == condition.modalities.end())
+        continue;
+      LineSeries series{condition.name, {0}, {}, {}};
+      const MeanStd clean = stats_of(c, condition.name, "clean", metric);
+      series.y.push_back(clean.mean);
+      series.err.push_back(clean.std);
+      for (const auto& eval : plan.evaluations)
+        if (eval.rfind("noise-" + modality + "-", 0) == 0) {
+          const MeanStd s = stats_of(c, condition.name, eval, metric);
+          series.x.push_back(std::stod(eval.substr(eval.rfind('-') + 1)));
+          series.y.push_back(s.mean);
+          series.err.push_back(s.std);
+        }
+      panel.series.push_back(series);
+    }
+    panels.push_back(panel);
+  }
+  if (!panels.empty()) {
+    plot_lines(dir + "/plots/robustness.png", "noise std (normalised features)", "test " + metric, panels);
+    md += "![robustness to noise](plots/robustness.png)\n";
+  }
+  return md;
+}
+
+}  // namespace
+
+CollectResult collect_sweep(const std::string& dir, const CollectOptions& options) {
+  const std::string plan_path = dir + "/plan.yaml";
+  if (!fs::exists(plan_path))
+    throw InputError(dir + ": no plan.yaml: not a daf-ablate output folder, or no shard has started yet");
+  const Plan plan = read_plan(plan_path);
+  CollectResult result;
+  result.missing = find_missing(dir, plan);
+  if (!result.missing.empty() && !options.allow_partial) {
+    const auto shards = finished_shards(dir).first;
+    throw InputError(dir + ": " + std::to_string(result.missing.size()) + " of " + std::to_string(plan.runs.size()) +
+                     " runs are not finished (shards reported done: " + (shards.empty() ? "none" : join(shards, ", ")) +
+                     "):\n  " + join(result.missing, "\n  ") +
+                     "\nrerun the shards named above (finished runs are kept), or pass --allow-partial");
+  }
+  const Collected collected = read_runs(dir, plan);
+  if (collected.metrics.empty()) throw InputError(dir + ": no finished run to collect");
+  result.runs = static_cast<int64_t>(plan.runs.size() - result.missing.size());
+  write_file_atomic(dir + "/runs.csv", collected.runs_csv);
+
+  std::string md = "# daf-ablate: " + dir + "\n\n" + std::to_string(plan.conditions.size()) + " conditions x " +
+                   std::to_string(plan.seeds.size()) + " seeds; " + std::to_string(result.runs) + " runs collected" +
+                   (result.missing.empty() ? "" : " (" + std::to_string(result.missing.size()) + " missing)") +
+                   ". Files: runs.csv, summary.csv, robustness.csv, comparison.csv, gates.csv.\n\n";
+  md += summary_tables(plan, collected, dir);
+  md += comparison_section(plan, dir);
+  md += robustness_tables(plan, collected, dir);
+  md += gate_section(plan, collected, dir);
+  if (options.plots) md += plots_section(plan, collected, dir);
+  write_file_atomic(dir + "/summary.md", md);
+  result.summary_markdown = md;
+  return result;
+}
+
+}  // namespace daf

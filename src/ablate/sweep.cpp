@@ -1,0 +1,306 @@
+#include "daf/ablate/sweep.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "daf/data/cache_io.h"
+#include "daf/util/atomic_file.h"
+#include "daf/util/error.h"
+#include "daf/util/strings.h"
+
+namespace daf {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::vector<std::string> kSweepKeys = {"base", "base_config", "set", "conditions", "grid", "exclude",
+                                             "seeds", "evaluate", "compare", "output"};
+
+std::string flow(const YAML::Node& node) {
+  YAML::Emitter out;
+  out << YAML::Flow << node;
+  return out.c_str();
+}
+
+// {key: value, ...} -> ["key=value", ...]
+std::vector<std::string> assignments(const YAML::Node& map, const std::string& where) {
+  if (!map.IsMap()) throw InputError(where + ": expected a mapping of section.key: value, found " + flow(map));
+  std::vector<std::string> out;
+  for (const auto& entry : map) out.push_back(entry.first.as<std::string>() + "=" + flow(entry.second));
+  return out;
+}
+
+// A value as it appears in a condition name: lists joined by '+'.
+std::string name_part(const YAML::Node& value) {
+  if (value.IsSequence()) {
+    std::vector<std::string> items;
+    for (const auto& item : value) items.push_back(name_part(item));
+    return join(items, "+");
+  }
+  return value.IsScalar() ? value.Scalar() : flow(value);
+}
+
+struct GridAxis {
+  std::string key;
+  std::vector<YAML::Node> values;
+};
+
+std::vector<GridAxis> parse_grid(const YAML::Node& grid, const std::string& where) {
+  std::vector<GridAxis> axes;
+  if (!grid) return axes;
+  if (!grid.IsMap()) throw InputError(where + ": 'grid' must map section.key to a list of values");
+  for (const auto& entry : grid) {
+    GridAxis axis{entry.first.as<std::string>(), {}};
+    if (!entry.second.IsSequence() || entry.second.size() == 0)
+      throw InputError(where + ": grid entry '" + axis.key + "' must be a non-empty list of values, found " +
+                       flow(entry.second));
+    for (const auto& value : entry.second) axis.values.push_back(value);
+    axes.push_back(axis);
+  }
+  return axes;
+}
+
+bool excluded(const std::vector<GridAxis>& axes, const std::vector<size_t>& choice, const YAML::Node& exclude,
+              const std::string& where) {
+  if (!exclude) return false;
+  for (const auto& rule : exclude) {
+    if (!rule.IsMap()) throw InputError(where + ": each 'exclude' entry must be a mapping of grid keys to values");
+    bool all = true;
+    for (const auto& entry : rule) {
+      const std::string key = entry.first.as<std::string>();
+      const auto axis = std::find_if(axes.begin(), axes.end(), [&](const GridAxis& a) { return a.key == key; });
+      if (axis == axes.end()) throw InputError(where + ": exclude names '" + key + "', which is not a grid key");
+      if (flow(axis->values[choice[static_cast<size_t>(axis - axes.begin())]]) != flow(entry.second)) all = false;
+    }
+    if (all) return true;
+  }
+  return false;
+}
+
+// The cartesian product of the grid, as conditions (name, overrides).
+std::vector<SweepCondition> expand_grid(const std::vector<GridAxis>& axes, const YAML::Node& exclude,
+                                        const std::string& where) {
+  std::vector<SweepCondition> out;
+  if (axes.empty()) return {SweepCondition{}};
+  std::vector<size_t> choice(axes.size(), 0);
+  while (true) {
+    if (!excluded(axes, choice, exclude, where)) {
+      SweepCondition condition;
+      std::vector<std::string> parts;
+      for (size_t a = 0; a < axes.size(); ++a) {
+        const auto& value = axes[a].values[choice[a]];
+        condition.overrides.push_back(axes[a].key + "=" + flow(value));
+        parts.push_back(axes[a].key.substr(axes[a].key.find('.') + 1) + "=" + name_part(value));
+      }
+      condition.name = join(parts, ",");
+      out.push_back(condition);
+    }
+    size_t a = axes.size();
+    while (a > 0 && ++choice[a - 1] == axes[a - 1].values.size()) choice[--a] = 0;
+    if (a == 0) break;
+  }
+  return out;
+}
+
+std::vector<SweepCondition> parse_conditions(const YAML::Node& root, const std::string& where) {
+  std::vector<SweepCondition> named;
+  if (const auto list = root["conditions"]) {
+    if (!list.IsSequence()) throw InputError(where + ": 'conditions' must be a list of {name, set}");
+    for (const auto& item : list) {
+      if (!item.IsMap() || !item["name"])
+        throw InputError(where + ": each condition needs a 'name' (and a 'set' mapping), found " + flow(item));
+      SweepCondition c{item["name"].as<std::string>(), {}};
+      if (item["set"]) c.overrides = assignments(item["set"], where + ": condition '" + c.name + "'");
+      named.push_back(c);
+    }
+  }
+  const auto grid = expand_grid(parse_grid(root["grid"], where), root["exclude"], where);
+  if (named.empty()) named.push_back(SweepCondition{});
+  std::vector<SweepCondition> out;
+  for (const auto& c : named)
+    for (const auto& g : grid) {
+      SweepCondition combined{c.name.empty() ? g.name : (g.name.empty() ? c.name : c.name + "," + g.name),
+                              c.overrides};
+      combined.overrides.insert(combined.overrides.end(), g.overrides.begin(), g.overrides.end());
+      if (combined.name.empty()) combined.name = "base";
+      out.push_back(combined);
+    }
+  std::set<std::string> names;
+  for (const auto& c : out) {
+    if (!names.insert(c.name).second) throw InputError(where + ": condition '" + c.name + "' appears twice");
+    if (c.name.find('/') != std::string::npos)
+      throw InputError(where + ": condition name '" + c.name + "' must not contain '/'");
+  }
+  return out;
+}
+
+std::vector<EvalCondition> parse_evaluations(const YAML::Node& evaluate, const std::string& where) {
+  std::vector<EvalCondition> out = {EvalCondition{"clean", "", false, 0}};
+  if (!evaluate) return out;
+  for (const auto& entry : evaluate) {
+    const std::string key = entry.first.as<std::string>();
+    if (key != "mask" && key != "noise")
+      throw InputError(where + ": evaluate: unknown key '" + key + "'" + did_you_mean(key, {"mask", "noise"}));
+  }
+  if (const auto masks = evaluate["mask"])
+    for (const auto& m : masks) out.push_back({"mask-" + m.as<std::string>(), m.as<std::string>(), true, 0});
+  if (const auto noise = evaluate["noise"]) {
+    if (!noise["modalities"] || !noise["std"])
+      throw InputError(where + ": evaluate.noise needs 'modalities' and 'std' lists");
+    for (const auto& m : noise["modalities"])
+      for (const auto& s : noise["std"]) {
+        double std_value = 0;
+        if (!YAML::convert<double>::decode(s, std_value) || std_value <= 0)
+          throw InputError(where + ": evaluate.noise.std: expected numbers > 0, found " + flow(s));
+        out.push_back({"noise-" + m.as<std::string>() + "-" + format_number(std_value), m.as<std::string>(), false,
+                       std_value});
+      }
+  }
+  return out;
+}
+
+// Everything a run needs from the cache must be there, and the data settings
+// that decide how the cache is read must be the same for every condition.
+void check_against_cache(const Sweep& sweep, const std::vector<SweepRun>& runs, const std::string& where) {
+  const Config& first = runs.front().config;
+  for (const auto& run : runs) {
+    const auto& data = run.config.data;
+    if (data.cache != first.data.cache || data.target != first.data.target || data.nonfinite != first.data.nonfinite)
+      throw InputError(where + ": condition '" + run.condition +
+                       "': data.cache, data.target and data.nonfinite must be the same in every condition "
+                       "(the sweep reads the cache once)");
+  }
+  CacheContents contents;
+  try {
+    contents = list_cache_contents(first.data.cache);
+  } catch (const InputError& e) {
+    throw InputError(where + ": data.cache: " + e.what());
+  }
+  for (const auto& run : runs) {
+    const auto& data = run.config.data;
+    const std::string what = where + ": condition '" + run.condition + "'";
+    for (const auto& m : data.modalities)
+      if (std::find(contents.modalities.begin(), contents.modalities.end(), m) == contents.modalities.end())
+        throw InputError(what + ": modality '" + m + "' is not in " + data.cache + " (has: " +
+                         join(contents.modalities, ", ") + ")" + did_you_mean(m, contents.modalities));
+  }
+  if (std::find(contents.labels.begin(), contents.labels.end(), first.data.target) == contents.labels.end())
+    throw InputError(where + ": label '" + first.data.target + "' (data.target) is not in " + first.data.cache);
+  for (const auto& e : sweep.evaluations)
+    if (!e.modality.empty() &&
+        std::find(contents.modalities.begin(), contents.modalities.end(), e.modality) == contents.modalities.end())
+      throw InputError(where + ": evaluate: modality '" + e.modality + "' is not in " + first.data.cache +
+                       did_you_mean(e.modality, contents.modalities));
+}
+
+}  // namespace
+
+Config Sweep::condition_config(const SweepCondition& condition, int64_t seed, const std::string& dir) const {
+  std::vector<std::string> overrides = common;
+  overrides.insert(overrides.end(), condition.overrides.begin(), condition.overrides.end());
+  overrides.push_back("train.seed=" + std::to_string(seed));
+  overrides.push_back("output.dir=" + dir);
+  try {
+    return load_config_text(base_text, base_origin, overrides);
+  } catch (const InputError& e) {
+    throw InputError(source + ": condition '" + condition.name + "': " + e.what());
+  }
+}
+
+std::vector<SweepRun> Sweep::runs() const {
+  std::vector<SweepRun> out;
+  for (const auto& condition : conditions)
+    for (int64_t seed : seeds) {
+      const std::string dir = output + "/" + condition.name + "/seed-" + std::to_string(seed);
+      out.push_back({condition.name, seed, dir, condition_config(condition, seed, dir)});
+    }
+  return out;
+}
+
+Sweep load_sweep(const std::string& path, const std::vector<std::string>& overrides) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(read_file(path));
+  } catch (const YAML::ParserException& e) {
+    throw InputError(path + ":" + std::to_string(e.mark.line + 1) + ": not valid YAML: " + e.msg);
+  }
+  if (!root.IsMap()) throw InputError(path + ": expected a sweep mapping (base, grid/conditions, seeds, ...)");
+  for (const auto& entry : root) {
+    const std::string key = entry.first.as<std::string>();
+    if (std::find(kSweepKeys.begin(), kSweepKeys.end(), key) == kSweepKeys.end())
+      throw InputError(path + ":" + std::to_string(entry.first.Mark().line + 1) + ": unknown sweep key '" + key +
+                       "'" + did_you_mean(key, kSweepKeys) + " (keys: " + join(kSweepKeys, ", ") + ")");
+  }
+  Sweep sweep;
+  sweep.source = path;
+  try {
+    if (root["base"] && root["base_config"]) throw InputError(path + ": give either 'base' or 'base_config', not both");
+    if (root["base"]) {
+      const fs::path base = fs::path(path).parent_path() / root["base"].as<std::string>();
+      sweep.base_origin = base.lexically_normal().string();
+      sweep.base_text = read_file(sweep.base_origin);
+    } else if (root["base_config"]) {
+      sweep.base_origin = path + " (base_config)";
+      sweep.base_text = YAML::Dump(root["base_config"]);
+    }
+    if (root["set"]) sweep.common = assignments(root["set"], path + ": set");
+    sweep.common.insert(sweep.common.end(), overrides.begin(), overrides.end());
+    sweep.conditions = parse_conditions(root, path);
+    if (!root["seeds"] || !root["seeds"].IsSequence() || root["seeds"].size() == 0)
+      throw InputError(path + ": 'seeds' must be a non-empty list of integers");
+    for (const auto& s : root["seeds"]) {
+      int64_t seed = -1;
+      if (!YAML::convert<int64_t>::decode(s, seed) || seed < 0)
+        throw InputError(path + ": seeds: expected integers >= 0, found " + flow(s));
+      if (std::find(sweep.seeds.begin(), sweep.seeds.end(), seed) != sweep.seeds.end())
+        throw InputError(path + ": seeds: " + std::to_string(seed) + " is listed twice");
+      sweep.seeds.push_back(seed);
+    }
+    sweep.evaluations = parse_evaluations(root["evaluate"], path);
+    sweep.output = root["output"] ? root["output"].as<std::string>() : "runs/ablate";
+    const auto compare = root["compare"];
+    auto has_condition = [&](const std::string& name) {
+      return std::any_of(sweep.conditions.begin(), sweep.conditions.end(),
+                         [&](const SweepCondition& c) { return c.name == name; });
+    };
+    sweep.reference = compare && compare["reference"] ? compare["reference"].as<std::string>() : "dynamic";
+    sweep.baseline = compare && compare["baseline"] ? compare["baseline"].as<std::string>() : "static";
+    if (compare && compare["bootstrap"]) sweep.bootstrap = compare["bootstrap"].as<int64_t>();
+    for (const auto* name : {&sweep.reference, &sweep.baseline})
+      if (!has_condition(*name)) {
+        if (compare && (compare["reference"] || compare["baseline"])) {
+          std::vector<std::string> names;
+          for (const auto& c : sweep.conditions) names.push_back(c.name);
+          throw InputError(path + ": compare: no condition named '" + *name + "'" + did_you_mean(*name, names));
+        }
+        sweep.reference.clear();  // the defaults do not apply to this sweep
+        sweep.baseline.clear();
+      }
+  } catch (const YAML::Exception& e) {
+    throw InputError(path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+  check_against_cache(sweep, sweep.runs(), path);
+  return sweep;
+}
+
+std::pair<int64_t, int64_t> parse_shard(const std::string& text) {
+  const auto parts = split(text, '/');
+  try {
+    if (parts.size() == 2) {
+      size_t used_k = 0, used_n = 0;
+      const int64_t k = std::stoll(parts[0], &used_k), n = std::stoll(parts[1], &used_n);
+      if (used_k == parts[0].size() && used_n == parts[1].size() && n >= 1 && k >= 1 && k <= n) return {k, n};
+    }
+  } catch (const std::exception&) {
+  }
+  throw InputError("--shard: expected K/N with 1 <= K <= N (e.g. 2/8), found '" + text + "'");
+}
+
+bool in_shard(size_t run_index, int64_t shard, int64_t shard_count) {
+  return static_cast<int64_t>(run_index % static_cast<size_t>(shard_count)) == shard - 1;
+}
+
+}  // namespace daf

@@ -1,0 +1,185 @@
+#include "daf/ablate/sweep_runner.h"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <filesystem>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "daf/ablate/plan.h"
+#include "daf/data/cache_io.h"
+#include "daf/eval/evaluation.h"
+#include "daf/eval/predictor.h"
+#include "daf/model/model_io.h"
+#include "daf/train/runtime.h"
+#include "daf/train/split_tensors.h"
+#include "daf/train/trainer.h"
+#include "daf/util/atomic_file.h"
+#include "daf/util/error.h"
+#include "daf/util/progress.h"
+#include "daf/util/strings.h"
+
+namespace daf {
+namespace fs = std::filesystem;
+
+std::string ablation_file(const std::string& run_dir) { return run_dir + "/ablation.csv"; }
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// One read of the cache with every modality any condition uses.
+EmbeddingCache read_sweep_cache(const std::vector<SweepRun>& runs) {
+  std::set<std::string> modalities;
+  for (const auto& run : runs) modalities.insert(run.config.data.modalities.begin(), run.config.data.modalities.end());
+  Config config = runs.front().config;
+  config.data.modalities.assign(modalities.begin(), modalities.end());
+  return read_training_cache(config);
+}
+
+// Mean weight of each modality over the rows ("" where the run has no gate).
+std::vector<std::string> mean_weights(const Predictions& predictions, size_t modality_count) {
+  std::vector<std::string> out(modality_count);
+  if (predictions.weights.empty()) return out;
+  const size_t rows = predictions.weights.size() / modality_count;
+  for (size_t m = 0; m < modality_count; ++m) {
+    double sum = 0;
+    for (size_t i = 0; i < rows; ++i) sum += predictions.weights[i * modality_count + m];
+    out[m] = format_number(sum / static_cast<double>(rows));
+  }
+  return out;
+}
+
+// Evaluates a trained run on the test split under every evaluation condition
+// that applies to it; writes eval/test/predictions.csv and ablation.csv.
+MetricValues evaluate_run(const Sweep& sweep, const SweepRun& run, const EmbeddingCache& cache) {
+  LoadedModel loaded = load_model(run.dir);
+  const Config& config = loaded.metadata.config;
+  const auto& modalities = loaded.metadata.modalities();
+  const SplitTensors test = make_split_tensors(select_columns(cache.splits.at("test"), config, "test"),
+                                               loaded.metadata, torch::Device(torch::kCPU), config.data.cache, "test");
+  std::string csv;
+  MetricValues clean;
+  for (size_t e = 0; e < sweep.evaluations.size(); ++e) {
+    const EvalCondition& condition = sweep.evaluations[e];
+    InputPerturbation perturbation;
+    if (!condition.modality.empty()) {
+      const auto it = std::find(modalities.begin(), modalities.end(), condition.modality);
+      if (it == modalities.end()) continue;  // the run does not use this modality
+      const int64_t index = it - modalities.begin();
+      if (condition.mask) {
+        if (modalities.size() == 1) continue;  // masking the only modality leaves no input
+        perturbation.masked = {index};
+      } else {
+        perturbation.noisy_modality = index;
+        perturbation.noise_std = condition.noise_std;
+        perturbation.noise_seed = static_cast<uint64_t>(run.seed) * 7919ULL + e;
+      }
+    }
+    const Predictions predictions = predict(loaded.model, test, config, perturbation);
+    const Scores scores = score_predictions(predictions, test, loaded.metadata.num_outputs());
+    if (csv.empty()) {
+      csv = "eval";
+      for (const auto& [name, value] : scores.metrics) csv += "," + name;
+      for (const auto& m : modalities) csv += ",weight_" + m;
+      csv += "\n";
+    }
+    csv += condition.name;
+    for (const auto& [name, value] : scores.metrics) csv += "," + format_number(value);
+    for (const auto& w : mean_weights(predictions, modalities.size())) csv += "," + w;
+    csv += "\n";
+    if (condition.name == "clean") {
+      clean = scores.metrics;
+      fs::create_directories(run.dir + "/eval/test");
+      write_file_atomic(run.dir + "/eval/test/predictions.csv",
+                        predictions_csv(test, predictions, modalities, loaded.metadata.num_outputs()));
+    }
+  }
+  write_file_atomic(ablation_file(run.dir), csv);  // last: marks the run complete
+  return clean;
+}
+
+std::string key_metrics(const MetricValues& metrics) {
+  std::string out;
+  for (const auto* name : {"MAE", "Has0_F1_score", "Corr", "accuracy", "F1_weighted"})
+    for (const auto& [key, value] : metrics)
+      if (key == name) out += std::string(out.empty() ? "" : " ") + name + " " + format_fixed(value, 4);
+  return out;
+}
+
+}  // namespace
+
+SweepRunReport run_sweep(const Sweep& sweep, const SweepOptions& options) {
+  const auto start = Clock::now();
+  const auto all_runs = sweep.runs();
+  fs::create_directories(sweep.output + "/shards");
+  write_plan(sweep.output + "/plan.yaml", make_plan(sweep));
+
+  SweepRunReport report;
+  std::vector<const SweepRun*> pending;
+  for (size_t i = 0; i < all_runs.size(); ++i) {
+    if (!in_shard(i, options.shard, options.shard_count)) continue;
+    ++report.planned;
+    if (fs::exists(ablation_file(all_runs[i].dir)))
+      ++report.skipped;
+    else
+      pending.push_back(&all_runs[i]);
+  }
+  spdlog::info("sweep {}: {} conditions x {} seeds = {} runs; shard {}/{} has {}, {} already finished, {} to run "
+               "with {} job(s)",
+               sweep.source, sweep.conditions.size(), sweep.seeds.size(), all_runs.size(), options.shard,
+               options.shard_count, report.planned, report.skipped, pending.size(), options.jobs);
+
+  if (!pending.empty()) {
+    const EmbeddingCache cache = read_sweep_cache(all_runs);
+    std::atomic<size_t> next{0};
+    std::atomic<bool> failed{false};
+    std::exception_ptr failure;
+    std::mutex mutex;
+    ProgressBar progress("sweep", static_cast<long>(pending.size()));
+    auto worker = [&] {
+      while (!failed) {
+        const size_t i = next++;
+        if (i >= pending.size()) return;
+        const SweepRun& run = *pending[i];
+        try {
+          const auto run_start = Clock::now();
+          if (!fs::exists(run.dir + "/final_metrics.json")) {
+            TrainHooks hooks;
+            hooks.quiet = true;
+            train_model(run.config, cache, hooks);
+          }
+          const MetricValues clean = evaluate_run(sweep, run, cache);
+          const double seconds = std::chrono::duration<double>(Clock::now() - run_start).count();
+          std::lock_guard<std::mutex> lock(mutex);
+          ++report.completed;
+          progress.finish_line();
+          spdlog::info("[{}/{}] {} seed {}: {} ({:.1f}s)", report.completed, pending.size(), run.condition, run.seed,
+                       key_metrics(clean), seconds);
+          progress.update(report.completed);
+        } catch (...) {
+          std::lock_guard<std::mutex> lock(mutex);
+          if (!failed) failure = std::current_exception();
+          failed = true;
+          spdlog::error("{} seed {} failed; see {}/train.log", run.condition, run.seed, run.dir);
+        }
+      }
+    };
+    std::vector<std::thread> threads;
+    for (int64_t j = 0; j < std::max<int64_t>(1, options.jobs); ++j) threads.emplace_back(worker);
+    for (auto& t : threads) t.join();
+    progress.finish();
+    if (failure) std::rethrow_exception(failure);
+  }
+  write_file_atomic(sweep.output + "/shards/" + std::to_string(options.shard) + "-of-" +
+                        std::to_string(options.shard_count) + ".done",
+                    std::to_string(report.planned) + " runs\n");
+  report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return report;
+}
+
+}  // namespace daf

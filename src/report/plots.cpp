@@ -1,0 +1,96 @@
+#include "daf/report/plots.h"
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "daf/util/atomic_file.h"
+#include "daf/util/error.h"
+#include "daf/util/strings.h"
+
+namespace daf {
+namespace {
+
+std::string stem(const std::string& png) { return png.substr(0, png.size() - 4); }
+
+std::string quote(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) out += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+  return out + "\"";
+}
+
+// Writes the script and renders it; the PNG appears under its name only when gnuplot succeeded.
+void render(const std::string& png, const std::string& script_body, int width, int height) {
+  const std::string temp_png = png + ".tmp.png";
+  const std::string script = "set terminal pngcairo size " + std::to_string(width) + "," + std::to_string(height) +
+                             " font 'sans,10'\nset output " + quote(temp_png) + "\n" + script_body;
+  write_file_atomic(stem(png) + ".gp", script);
+  const std::string command = "gnuplot " + quote(stem(png) + ".gp") + " 2>" + quote(stem(png) + ".gnuplot.log");
+  if (std::system(command.c_str()) != 0)
+    throw RuntimeFailure("gnuplot failed on " + stem(png) + ".gp (see " + stem(png) + ".gnuplot.log)");
+  std::filesystem::rename(temp_png, png);
+  std::filesystem::remove(stem(png) + ".gnuplot.log");
+}
+
+}  // namespace
+
+bool gnuplot_available() { return std::system("command -v gnuplot >/dev/null 2>&1") == 0; }
+
+void plot_bars(const std::string& png, const std::string& title, const std::string& ylabel,
+               const std::vector<BarGroup>& bars) {
+  std::string data;
+  for (const auto& bar : bars)
+    data += quote(bar.label) + " " + format_number(bar.mean) + " " + format_number(bar.std) + "\n";
+  write_file_atomic(stem(png) + ".dat", data);
+  const std::string script = "set title " + quote(title) + "\nset ylabel " + quote(ylabel) +
+                             "\nset style fill solid 0.6 border -1\nset boxwidth 0.6\nset grid ytics\n"
+                             "set xtics rotate by -30\nset key off\nset yrange [0:*]\nset xrange [-0.6:" +
+                             format_number(static_cast<double>(bars.size()) - 0.4) + "]\n"
+                             "plot " + quote(stem(png) + ".dat") +
+                             " using 0:2:3:xtic(1) with boxerrorbars lc rgb '#4477aa'\n";
+  render(png, script, 900, 500);
+}
+
+void plot_boxes(const std::string& png, const std::string& title, const std::string& ylabel,
+                const std::vector<std::pair<std::string, std::vector<double>>>& samples) {
+  std::string data;
+  size_t rows = 0;
+  for (const auto& s : samples) rows = std::max(rows, s.second.size());
+  for (size_t i = 0; i < rows; ++i) {
+    for (size_t c = 0; c < samples.size(); ++c)
+      data += (c ? " " : "") + (i < samples[c].second.size() ? format_number(samples[c].second[i]) : "NaN");
+    data += "\n";
+  }
+  write_file_atomic(stem(png) + ".dat", data);
+  std::string tics;
+  for (size_t c = 0; c < samples.size(); ++c)
+    tics += (c ? ", " : "") + quote(samples[c].first) + " " + std::to_string(c + 1);
+  const std::string script = "set title " + quote(title) + "\nset ylabel " + quote(ylabel) +
+                             "\nset style fill solid 0.4 border -1\nset style data boxplot\nset key off\n"
+                             "set grid ytics\nset yrange [0:1]\nset xtics (" + tics + ")\n"
+                             "plot for [i=1:" + std::to_string(samples.size()) + "] " + quote(stem(png) + ".dat") +
+                             " using (i):i lc i\n";
+  render(png, script, 700, 450);
+}
+
+void plot_lines(const std::string& png, const std::string& xlabel, const std::string& ylabel,
+                const std::vector<LinePanel>& panels) {
+  std::string data, script = "set multiplot layout 1," + std::to_string(std::max<size_t>(1, panels.size())) + "\n";
+  size_t block = 0;
+  for (const auto& panel : panels) {
+    std::string plots;
+    for (const auto& series : panel.series) {
+      for (size_t i = 0; i < series.x.size(); ++i)
+        data += format_number(series.x[i]) + " " + format_number(series.y[i]) + " " + format_number(series.err[i]) + "\n";
+      data += "\n\n";  // gnuplot data block separator
+      plots += std::string(plots.empty() ? "" : ", ") + quote(stem(png) + ".dat") + " index " + std::to_string(block++) +
+               " using 1:2:3 with yerrorlines title " + quote(series.name);
+    }
+    script += "set title " + quote(panel.title) + "\nset xlabel " + quote(xlabel) + "\nset ylabel " + quote(ylabel) +
+              "\nset grid\nset key top left\nplot " + plots + "\n";
+  }
+  script += "unset multiplot\n";
+  write_file_atomic(stem(png) + ".dat", data);
+  render(png, script, 520 * static_cast<int>(std::max<size_t>(1, panels.size())), 450);
+}
+
+}  // namespace daf

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# daf-ablate end to end on a tiny generated cache: the same sweep run with
+# --jobs 2, with --jobs 1, killed with -9 and resumed, and as two shards plus
+# --collect must all give identical summaries.
+source "$(dirname "$0")/common.sh"
+
+"$DAF_BIN/daf-synth" --preset tiny --out "$WORK/tiny.h5" synth.train_size=600 2>/dev/null
+cat >"$WORK/base.yaml" <<YAML
+data: {cache: $WORK/tiny.h5}
+model: {dim: 32, head_hidden: 32, gate_hidden: 16}
+train: {max_epochs: 8, patience: 100, threads: 1}
+output: {log_level: warn}
+YAML
+cat >"$WORK/sweep.yaml" <<'YAML'
+base: base.yaml
+conditions:
+  - {name: dynamic, set: {model.fusion: dynamic}}
+  - {name: static, set: {model.fusion: static}}
+  - {name: text, set: {data.modalities: [text]}}
+grid:
+  train.lr: [0.001, 0.002]
+exclude:
+  - {train.lr: 0.002}
+seeds: [1, 2, 3]
+evaluate:
+  mask: [audio]
+  noise: {modalities: [text], std: [1.0]}
+compare: {reference: "dynamic,lr=0.001", baseline: "static,lr=0.001", bootstrap: 200}
+YAML
+
+start=$(date +%s%N)
+"$DAF_BIN/daf-ablate" --config "$WORK/sweep.yaml" --jobs 2 --out "$WORK/j2" >"$WORK/j2.md" 2>"$WORK/j2.log"
+echo "jobs 2: $(( ($(date +%s%N) - start) / 1000000 )) ms"
+for f in runs.csv summary.csv summary.md robustness.csv comparison.csv gates.csv plan.yaml; do
+  [ -s "$WORK/j2/$f" ] || fail "sweep output lacks $f"
+done
+[ "$(grep -c '^\[' "$WORK/j2.log")" -ge 9 ] || fail "expected one log line per run"
+grep -q "dynamic,lr=0.001 vs static,lr=0.001" "$WORK/j2/summary.md" || fail "no paired comparison"
+grep -q "paired t-test p" "$WORK/j2/summary.md" || fail "no t-test"
+grep -q "mask-audio.*audio: .* -> 0.000 (drops)" "$WORK/j2/summary.md" || fail "masked audio weight should drop to 0"
+# 3 conditions x 3 seeds x (clean, mask-audio, noise-text-1) = 27 rows, minus mask-audio of the text-only runs.
+[ "$(($(wc -l <"$WORK/j2/runs.csv") - 1))" -eq 24 ] || fail "runs.csv should have 24 rows"
+if command -v gnuplot >/dev/null; then
+  for p in metric gates-dynamic,lr=0.001 robustness; do [ -s "$WORK/j2/plots/$p.png" ] || fail "no plot $p"; done
+fi
+
+start=$(date +%s%N)
+"$DAF_BIN/daf-ablate" --config "$WORK/sweep.yaml" --jobs 1 --out "$WORK/j1" --no-plots >/dev/null 2>&1
+echo "jobs 1: $(( ($(date +%s%N) - start) / 1000000 )) ms"
+cmp "$WORK/j1/summary.csv" "$WORK/j2/summary.csv" || fail "--jobs 1 and --jobs 2 differ"
+cmp "$WORK/j1/runs.csv" "$WORK/j2/runs.csv" || fail "runs.csv differs between --jobs 1 and 2"
+
+# Interrupted: kill -9 once some runs are done, then the same command again.
+"$DAF_BIN/daf-ablate" --config "$WORK/sweep.yaml" --jobs 2 --out "$WORK/killed" --no-plots >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 1 400); do
+  [ "$(find "$WORK/killed" -name ablation.csv 2>/dev/null | wc -l)" -ge 3 ] && break
+  sleep 0.02
+done
+kill -9 "$pid" 2>/dev/null || true
+wait "$pid" 2>/dev/null || true
+done_before=$(find "$WORK/killed" -name ablation.csv | wc -l)
+[ "$done_before" -lt 9 ] || fail "the sweep finished before it could be killed"
+"$DAF_BIN/daf-ablate" --config "$WORK/sweep.yaml" --jobs 2 --out "$WORK/killed" --no-plots >/dev/null 2>"$WORK/resume.log"
+grep -q "$done_before already finished" "$WORK/resume.log" || fail "resume did not keep the finished runs"
+cmp "$WORK/killed/summary.csv" "$WORK/j2/summary.csv" || fail "resumed sweep differs"
+
+# Sharded: shard 2 alone cannot be collected; both shards can, identically.
+"$DAF_BIN/daf-ablate" --config "$WORK/sweep.yaml" --shard 2/2 --out "$WORK/sharded" >/dev/null 2>&1
+expect_exit 2 "shard 1/2" -- "$DAF_BIN/daf-ablate" --collect "$WORK/sharded"
+"$DAF_BIN/daf-ablate" --config "$WORK/sweep.yaml" --shard 1/2 --out "$WORK/sharded" >/dev/null 2>&1
+"$DAF_BIN/daf-ablate" --collect "$WORK/sharded" --no-plots >/dev/null 2>&1
+cmp "$WORK/sharded/summary.csv" "$WORK/j2/summary.csv" || fail "sharded + collected sweep differs"
+
+# Bad sweeps are rejected before anything runs.
+sed 's/model.fusion: static/model.fusion: statik/' "$WORK/sweep.yaml" >"$WORK/bad1.yaml"
+expect_exit 2 "condition 'static,lr=0.001'" -- "$DAF_BIN/daf-ablate" --config "$WORK/bad1.yaml" --out "$WORK/b1"
+[ ! -e "$WORK/b1" ] || fail "a rejected sweep created its output folder"
+sed 's/data.modalities: \[text\]/data.modalities: [txt]/' "$WORK/sweep.yaml" >"$WORK/bad2.yaml"
+expect_exit 2 "modality 'txt' is not in" -- "$DAF_BIN/daf-ablate" --config "$WORK/bad2.yaml"
+sed 's/^seeds:/seedz:/' "$WORK/sweep.yaml" >"$WORK/bad3.yaml"
+expect_exit 2 "unknown sweep key 'seedz', did you mean 'seeds'?" -- "$DAF_BIN/daf-ablate" --config "$WORK/bad3.yaml"
+sed 's/train.lr: \[0.001, 0.002\]/train.lr: [0.001, fast]/' "$WORK/sweep.yaml" >"$WORK/bad4.yaml"
+expect_exit 2 "key 'train.lr': expected a number > 0, found 'fast'" -- "$DAF_BIN/daf-ablate" --config "$WORK/bad4.yaml"
+expect_exit 2 "--shard: expected K/N" -- "$DAF_BIN/daf-ablate" --config "$WORK/sweep.yaml" --shard 3/2
+expect_exit 2 "no plan.yaml" -- "$DAF_BIN/daf-ablate" --collect "$WORK/nowhere"
+echo "e2e ablate: ok"

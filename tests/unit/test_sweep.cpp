@@ -1,0 +1,135 @@
+#include <catch2/catch.hpp>
+#include <fstream>
+
+#include "daf/ablate/comparison.h"
+#include "daf/ablate/sweep.h"
+#include "daf/util/error.h"
+#include "test_helpers.h"
+
+using Catch::Matchers::Contains;
+using Approx = Catch::Detail::Approx;
+using daf::test::TempDir;
+
+namespace {
+
+std::string write_sweep(const TempDir& dir, const std::string& body) {
+  if (!std::filesystem::exists(dir.file("c.h5"))) daf::write_cache(dir.file("c.h5"), daf::test::small_cache());
+  std::ofstream(dir.file("base.yaml")) << "data: {cache: " << dir.file("c.h5") << "}\n";
+  std::ofstream(dir.file("sweep.yaml")) << body;
+  return dir.file("sweep.yaml");
+}
+
+}  // namespace
+
+TEST_CASE("grids expand in order, with exclusions and readable names", "[ablate]") {
+  TempDir dir;
+  const auto sweep = daf::load_sweep(write_sweep(dir,
+                                                 "base: base.yaml\n"
+                                                 "grid:\n"
+                                                 "  model.fusion: [dynamic, mean]\n"
+                                                 "  data.modalities: [[text], [text, audio]]\n"
+                                                 "exclude: [{model.fusion: mean, data.modalities: [text]}]\n"
+                                                 "seeds: [5, 6]\n"
+                                                 "output: out\n"));
+  std::vector<std::string> names;
+  for (const auto& c : sweep.conditions) names.push_back(c.name);
+  CHECK(names == std::vector<std::string>{"fusion=dynamic,modalities=text", "fusion=dynamic,modalities=text+audio",
+                                          "fusion=mean,modalities=text+audio"});
+  const auto runs = sweep.runs();
+  REQUIRE(runs.size() == 6);
+  CHECK(runs[1].seed == 6);
+  CHECK(runs[1].config.train.seed == 6);
+  CHECK(runs[1].dir == "out/fusion=dynamic,modalities=text/seed-6");
+  CHECK(runs[5].config.data.modalities == std::vector<std::string>{"text", "audio"});
+  CHECK(runs[5].config.model.fusion == "mean");
+  CHECK(sweep.evaluations.size() == 1);
+  CHECK(sweep.reference.empty());  // no dynamic/static conditions: no default comparison
+}
+
+TEST_CASE("named conditions, evaluations and comparison", "[ablate]") {
+  TempDir dir;
+  const auto sweep = daf::load_sweep(
+      write_sweep(dir,
+                  "base: base.yaml\n"
+                  "set: {train.max_epochs: 3}\n"
+                  "conditions:\n"
+                  "  - {name: dynamic, set: {model.fusion: dynamic}}\n"
+                  "  - {name: static, set: {model.fusion: static}}\n"
+                  "seeds: [1]\n"
+                  "evaluate: {mask: [audio], noise: {modalities: [text, video], std: [0.5, 2]}}\n"),
+      {"train.lr=0.01"});
+  CHECK(sweep.reference == "dynamic");
+  CHECK(sweep.baseline == "static");
+  std::vector<std::string> evals;
+  for (const auto& e : sweep.evaluations) evals.push_back(e.name);
+  CHECK(evals == std::vector<std::string>{"clean", "mask-audio", "noise-text-0.5", "noise-text-2", "noise-video-0.5",
+                                          "noise-video-2"});
+  const auto runs = sweep.runs();
+  CHECK(runs[0].config.train.max_epochs == 3);
+  CHECK(runs[0].config.train.lr == 0.01);
+  CHECK(runs[1].config.model.fusion == "static");
+}
+
+TEST_CASE("bad sweeps name the file and the condition or grid entry", "[ablate]") {
+  TempDir dir;
+  const std::string head = "base: base.yaml\nseeds: [1]\n";
+  CHECK_THROWS_WITH(daf::load_sweep(write_sweep(dir, head + "grid: {model.fusion: [dynamic, dinamic]}\n")),
+                    Contains("condition 'fusion=dinamic'") && Contains("did you mean 'dynamic'?"));
+  CHECK_THROWS_WITH(daf::load_sweep(write_sweep(dir, head + "grid: {model.fusoin: [dynamic]}\n")),
+                    Contains("unknown key 'model.fusoin'"));
+  CHECK_THROWS_WITH(daf::load_sweep(write_sweep(dir, head + "grid: {data.modalities: [[text, face]]}\n")),
+                    Contains("modality 'face' is not in"));
+  CHECK_THROWS_WITH(daf::load_sweep(write_sweep(dir, head + "grid: {data.cache: [a.h5, b.h5]}\n")),
+                    Contains("must be the same in every condition"));
+  CHECK_THROWS_WITH(daf::load_sweep(write_sweep(dir, head + "grid: {model.fusion: []}\n")),
+                    Contains("grid entry 'model.fusion' must be a non-empty list"));
+  CHECK_THROWS_WITH(daf::load_sweep(write_sweep(dir, "base: base.yaml\nseeds: [1, 1]\n")),
+                    Contains("seeds: 1 is listed twice"));
+  CHECK_THROWS_WITH(daf::load_sweep(write_sweep(dir, head + "evaluate: {mask: [smell]}\n")),
+                    Contains("evaluate: modality 'smell' is not in"));
+  CHECK_THROWS_WITH(daf::load_sweep(write_sweep(dir, head + "compare: {reference: dynamc}\n")),
+                    Contains("compare: no condition named 'dynamc'"));
+  CHECK_THROWS_WITH(daf::load_sweep(write_sweep(dir, head + "grid: {model.fusion: [mean]}\nexclude: [{train.lr: 1}]\n")),
+                    Contains("exclude names 'train.lr', which is not a grid key"));
+  CHECK_THROWS_WITH(daf::load_sweep(dir.file("missing.yaml")), Contains("missing.yaml: cannot open file"));
+}
+
+TEST_CASE("shards partition the run list", "[ablate]") {
+  CHECK(daf::parse_shard("3/8") == std::make_pair(int64_t{3}, int64_t{8}));
+  CHECK_THROWS_WITH(daf::parse_shard("0/8"), Contains("expected K/N"));
+  CHECK_THROWS_WITH(daf::parse_shard("9/8"), Contains("expected K/N"));
+  CHECK_THROWS_WITH(daf::parse_shard("a/b"), Contains("expected K/N"));
+  for (size_t run = 0; run < 20; ++run) {
+    int owners = 0;
+    for (int64_t k = 1; k <= 3; ++k) owners += daf::in_shard(run, k, 3);
+    CHECK(owners == 1);
+  }
+}
+
+TEST_CASE("paired comparison: per-seed differences, t-test and bootstrap", "[ablate]") {
+  auto run = [](std::vector<float> predictions) {
+    daf::RunPredictions r;
+    r.truth = {1.0f, -1.0f, 2.0f, 0.5f};
+    r.ids = {"a", "b", "c", "d"};
+    r.prediction = std::move(predictions);
+    return r;
+  };
+  // Reference errors: 0 everywhere; baseline errors: 0.5, 0.5, 0.5, 0.5 (seed 1) and 1 each (seed 2).
+  std::map<int64_t, daf::RunPredictions> reference = {{1, run({1, -1, 2, 0.5f})}, {2, run({1, -1, 2, 0.5f})}};
+  std::map<int64_t, daf::RunPredictions> baseline = {{1, run({1.5f, -0.5f, 2.5f, 1})}, {2, run({2, 0, 3, 1.5f})}};
+  const auto result = daf::compare_conditions(reference, baseline, "regression", 200);
+  REQUIRE(result.size() == 2);
+  const auto& mae = result[0];
+  CHECK(mae.metric == "MAE");
+  CHECK(mae.difference[0] == Approx(-0.5));
+  CHECK(mae.difference[1] == Approx(-1.0));
+  CHECK(mae.t_test.mean_difference == Approx(-0.75));
+  // d = (-0.5, -1): sd = 0.35355, t = -0.75 / (0.35355 / sqrt 2) = -3, df 1 -> p = 1 - 2 atan(3) / pi = 0.2048.
+  CHECK(mae.t_test.p == Approx(0.2048).epsilon(1e-3));
+  // Every utterance's error differs by exactly -0.75 on average over seeds: the CI is a point.
+  CHECK(mae.bootstrap.low == Approx(-0.75));
+  CHECK(mae.bootstrap.high == Approx(-0.75));
+  CHECK(result[1].metric == "Has0_F1_score");
+  baseline.erase(2);
+  CHECK(daf::compare_conditions(reference, baseline, "regression", 10)[0].seeds == std::vector<int64_t>{1});
+}
