@@ -138,6 +138,7 @@ std::string summary_tables(const Plan& plan, const Collected& c, const std::stri
       csv += "," + format_number(s.mean) + "," + format_number(s.std);
       row.push_back(best.count(m) && s.mean == best[m] ? "**" + cell(s) + "**" : cell(s));
     }
+    csv += "\n";
     table.add_row(row);
   }
   write_file_atomic(dir + "/summary.csv", csv);

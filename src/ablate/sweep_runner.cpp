@@ -103,6 +103,14 @@ MetricValues evaluate_run(const Sweep& sweep, const SweepRun& run, const Embeddi
   return clean;
 }
 
+// The cores are divided between concurrent runs: train.threads (0: all cores)
+// is what one run would use alone.
+int64_t threads_per_run(int64_t requested, int64_t jobs) {
+  const int64_t cores = std::max<int64_t>(1, std::thread::hardware_concurrency());
+  const int64_t wanted = requested > 0 ? requested : cores;
+  return std::max<int64_t>(1, std::min(wanted, cores / std::max<int64_t>(1, jobs)));
+}
+
 std::string key_metrics(const MetricValues& metrics) {
   std::string out;
   for (const auto* name : {"MAE", "Has0_F1_score", "Corr", "accuracy", "F1_weighted"})
@@ -130,9 +138,10 @@ SweepRunReport run_sweep(const Sweep& sweep, const SweepOptions& options) {
       pending.push_back(&all_runs[i]);
   }
   spdlog::info("sweep {}: {} conditions x {} seeds = {} runs; shard {}/{} has {}, {} already finished, {} to run "
-               "with {} job(s)",
+               "with {} job(s) of {} thread(s)",
                sweep.source, sweep.conditions.size(), sweep.seeds.size(), all_runs.size(), options.shard,
-               options.shard_count, report.planned, report.skipped, pending.size(), options.jobs);
+               options.shard_count, report.planned, report.skipped, pending.size(), options.jobs,
+               threads_per_run(all_runs.front().config.train.threads, options.jobs));
 
   if (!pending.empty()) {
     const EmbeddingCache cache = read_sweep_cache(all_runs);
@@ -151,7 +160,9 @@ SweepRunReport run_sweep(const Sweep& sweep, const SweepOptions& options) {
           if (!fs::exists(run.dir + "/final_metrics.json")) {
             TrainHooks hooks;
             hooks.quiet = true;
-            train_model(run.config, cache, hooks);
+            Config config = run.config;
+            config.train.threads = threads_per_run(config.train.threads, options.jobs);
+            train_model(config, cache, hooks);
           }
           const MetricValues clean = evaluate_run(sweep, run, cache);
           const double seconds = std::chrono::duration<double>(Clock::now() - run_start).count();

@@ -34,6 +34,7 @@ echo "jobs 2: $(( ($(date +%s%N) - start) / 1000000 )) ms"
 for f in runs.csv summary.csv summary.md robustness.csv comparison.csv gates.csv plan.yaml; do
   [ -s "$WORK/j2/$f" ] || fail "sweep output lacks $f"
 done
+[ "$(wc -l <"$WORK/j2/summary.csv")" -eq 4 ] || fail "summary.csv should have a header and 3 conditions"
 [ "$(grep -c '^\[' "$WORK/j2.log")" -ge 9 ] || fail "expected one log line per run"
 grep -q "dynamic,lr=0.001 vs static,lr=0.001" "$WORK/j2/summary.md" || fail "no paired comparison"
 grep -q "paired t-test p" "$WORK/j2/summary.md" || fail "no t-test"
