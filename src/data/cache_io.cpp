@@ -56,6 +56,9 @@ void check_split(const std::string& path, const std::string& split, const SplitD
                            " (set data.nonfinite: zero to replace non-finite features by 0)");
     }
   }
+  if (!data.transcripts.empty() && static_cast<int64_t>(data.transcripts.size()) != n)
+    throw InputError(path + ": " + group + "/transcripts has " + std::to_string(data.transcripts.size()) +
+                     " rows but " + group + "/ids has " + std::to_string(n));
   for (const auto& [modality, present] : data.present) {
     const std::string dataset = group + "/present/" + modality;
     if (!data.features.count(modality))
@@ -130,6 +133,7 @@ SplitData read_split(const hdf5::File& file, const std::string& split, const std
   const std::string group = "/" + split;
   SplitData data;
   data.ids = file.read_strings(group + "/ids");
+  if (file.has(group + "/transcripts")) data.transcripts = file.read_strings(group + "/transcripts");
   for (const auto& name : labels) {
     const std::string dataset = group + "/labels/" + name;
     auto array = file.read_floats(dataset);
@@ -219,6 +223,7 @@ void write_cache(const std::string& path, const EmbeddingCache& cache) {
     file.create_group(group + "/labels");
     file.create_group(group + "/features");
     file.write_strings(group + "/ids", data.ids);
+    if (!data.transcripts.empty()) file.write_strings(group + "/transcripts", data.transcripts);
     for (const auto& [name, values] : data.labels)
       file.write_floats(group + "/labels/" + name, {static_cast<int64_t>(values.size())}, values.data());
     for (const auto& [modality, matrix] : data.features) {

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include <algorithm>
+
 #include "daf/util/error.h"
 
 namespace daf::hdf5 {
@@ -145,7 +147,9 @@ std::vector<std::string> File::read_strings(const std::string& dataset) const {
   Handle type(H5Dget_type(d.id()), H5Tclose);
   if (H5Tget_class(type.id()) != H5T_STRING) fail(dataset, "expected strings, found a non-string dataset");
   const auto dims = shape(dataset);
-  if (dims.size() != 1) fail(dataset, "expected a 1-D dataset of strings, found rank " + std::to_string(dims.size()));
+  // [N] or [N, 1] (the SDK's word sequences).
+  if (dims.size() != 1 && !(dims.size() == 2 && dims[1] == 1))
+    fail(dataset, "expected a 1-D dataset of strings, found rank " + std::to_string(dims.size()));
   const size_t n = static_cast<size_t>(dims[0]);
   std::vector<std::string> out(n);
   if (n == 0) return out;
@@ -189,6 +193,11 @@ Array<T> read_numeric(const File& file, hid_t dataset_id, const std::string& dat
 Array<float> File::read_floats(const std::string& dataset) const {
   Handle d = open_dataset(dataset);
   return read_numeric<float>(*this, d.id(), dataset, H5T_NATIVE_FLOAT, shape(dataset));
+}
+
+Array<double> File::read_doubles(const std::string& dataset) const {
+  Handle d = open_dataset(dataset);
+  return read_numeric<double>(*this, d.id(), dataset, H5T_NATIVE_DOUBLE, shape(dataset));
 }
 
 Array<uint8_t> File::read_bytes(const std::string& dataset) const {
@@ -246,6 +255,32 @@ void File::write_floats(const std::string& dataset, const std::vector<int64_t>& 
   size_t count = 1;
   for (auto s : shape) count *= static_cast<size_t>(s);
   if (!d.valid() || (count > 0 && H5Dwrite(d.id(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) < 0))
+    throw RuntimeFailure(path_ + ": cannot write " + dataset);
+}
+
+void File::write_doubles(const std::string& dataset, const std::vector<int64_t>& shape, const double* values) {
+  std::vector<hsize_t> dims(shape.begin(), shape.end());
+  Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
+  Handle d(H5Dcreate2(id(), dataset.c_str(), H5T_IEEE_F64LE, space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+           H5Dclose);
+  size_t count = 1;
+  for (auto s : shape) count *= static_cast<size_t>(s);
+  if (!d.valid() || (count > 0 && H5Dwrite(d.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) < 0))
+    throw RuntimeFailure(path_ + ": cannot write " + dataset);
+}
+
+void File::write_word_column(const std::string& dataset, const std::vector<std::string>& words) {
+  size_t width = 1;
+  for (const auto& w : words) width = std::max(width, w.size());
+  std::vector<char> raw(words.size() * width, '\0');
+  for (size_t i = 0; i < words.size(); ++i) std::copy(words[i].begin(), words[i].end(), raw.begin() + i * width);
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(type.id(), width);
+  H5Tset_strpad(type.id(), H5T_STR_NULLPAD);
+  const hsize_t dims[2] = {words.size(), 1};
+  Handle space(H5Screate_simple(2, dims, nullptr), H5Sclose);
+  Handle d(H5Dcreate2(id(), dataset.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+  if (!d.valid() || (!words.empty() && H5Dwrite(d.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()) < 0))
     throw RuntimeFailure(path_ + ": cannot write " + dataset);
 }
 

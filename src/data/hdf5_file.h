@@ -62,6 +62,7 @@ class File {
   std::vector<int64_t> shape(const std::string& dataset) const;
   std::vector<std::string> read_strings(const std::string& dataset) const;
   Array<float> read_floats(const std::string& dataset) const;
+  Array<double> read_doubles(const std::string& dataset) const;
   Array<uint8_t> read_bytes(const std::string& dataset) const;
 
   void create_group(const std::string& group);
@@ -70,6 +71,9 @@ class File {
   void write_strings(const std::string& dataset, const std::vector<std::string>& values);
   void write_floats(const std::string& dataset, const std::vector<int64_t>& shape, const float* values);
   void write_bytes(const std::string& dataset, const std::vector<uint8_t>& values);
+  void write_doubles(const std::string& dataset, const std::vector<int64_t>& shape, const double* values);
+  // Fixed-length byte strings [N, 1], as the CMU-MultimodalSDK stores words.
+  void write_word_column(const std::string& dataset, const std::vector<std::string>& words);
 
  private:
   File(Handle handle, std::string path) : handle_(std::move(handle)), path_(std::move(path)) {}

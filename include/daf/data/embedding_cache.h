@@ -28,6 +28,8 @@ struct SplitData {
   // Optional present/<modality>: 1 where the modality exists for the row, 0 where it is missing.
   // A modality without an entry is present for every row.
   std::map<std::string, std::vector<uint8_t>> present;
+  // Optional transcripts: one UTF-8 string per row (empty when none), for text encoders.
+  std::vector<std::string> transcripts;
 
   int64_t size() const { return static_cast<int64_t>(ids.size()); }
 };

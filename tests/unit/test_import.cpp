@@ -1,0 +1,194 @@
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <fstream>
+
+#include "daf/data/cache_io.h"
+#include "daf/import/csd_file.h"
+#include "daf/import/csd_import.h"
+#include "daf/import/synthetic_csd.h"
+#include "daf/util/strings.h"
+#include "daf/util/error.h"
+#include "hdf5_file.h"
+#include "test_helpers.h"
+
+using Catch::Matchers::Contains;
+using Approx = Catch::Detail::Approx;
+using daf::test::TempDir;
+
+namespace {
+
+daf::CsdVideo stream(std::vector<std::pair<double, double>> intervals, std::vector<float> values) {
+  daf::CsdVideo v;
+  for (auto [a, b] : intervals) {
+    v.starts.push_back(a);
+    v.ends.push_back(b);
+  }
+  v.features = daf::FeatureMatrix(static_cast<int64_t>(values.size()), 1);
+  v.features.values = values;
+  return v;
+}
+
+// A hand-made sequence file: one root group, data/<video>/{features, intervals}.
+void write_csd(const std::string& path, const std::string& root,
+               const std::map<std::string, std::pair<std::vector<double>, std::vector<double>>>& videos, int64_t dim) {
+  auto f = daf::hdf5::File::create(path, path);
+  f.create_group("/" + root);
+  f.create_group("/" + root + "/data");
+  for (const auto& [id, data] : videos) {
+    f.create_group("/" + root + "/data/" + id);
+    f.write_doubles("/" + root + "/data/" + id + "/intervals", {static_cast<int64_t>(data.first.size() / 2), 2},
+                    data.first.data());
+    f.write_doubles("/" + root + "/data/" + id + "/features",
+                    {static_cast<int64_t>(data.second.size()) / dim, dim}, data.second.data());
+  }
+  f.close();
+}
+
+daf::ImportConfig config_for(const TempDir& dir, std::vector<std::string> features, const std::string& folds) {
+  std::ofstream(dir.file("folds.yaml")) << folds;
+  return daf::load_import_config("", {"import.labels=" + dir.file("labels.csd"), "import.folds=" + dir.file("folds.yaml"),
+                                      "import.output=" + dir.file("out.h5"), "import.label_columns=[sentiment, joy]",
+                                      "import.features=[" + daf::join(features, ", ") + "]"});
+}
+
+}  // namespace
+
+TEST_CASE("averaging takes exactly the rows that overlap the segment", "[import]") {
+  // Rows [0,1]=1, [1,2]=3, [2,3]=5 and a zero-length row at 1.5 = 7.
+  const auto v = stream({{0, 1}, {1, 2}, {2, 3}, {1.5, 1.5}}, {1, 3, 5, 7});
+  float out = 0;
+  CHECK(daf::average_overlapping(v, 0.5, 2.0, &out) == 3);  // [2,3] starts at the segment's end: excluded
+  CHECK(out == Approx((1 + 3 + 7) / 3.0));
+  CHECK(daf::average_overlapping(v, 2.0, 2.0, &out) == 2);  // a zero-length segment takes the rows around its instant
+  CHECK(out == Approx(4.0));
+  CHECK(daf::average_overlapping(v, 3.5, 4.0, &out) == 0);
+  CHECK(out == 0.0f);
+}
+
+TEST_CASE("transcripts take the overlapping words and drop sp", "[import]") {
+  daf::CsdVideo words;
+  words.starts = {0, 0.5, 1.0, 1.5};
+  words.ends = {0.5, 1.0, 1.5, 2.0};
+  words.words = {"i", "sp", "liked", "it"};
+  CHECK(daf::words_in(words, 0.2, 1.6) == "i liked it");
+  CHECK(daf::words_in(words, 0.5, 1.0).empty());
+}
+
+TEST_CASE("importing a hand-made set: ids, labels, averages, policies and counts", "[import]") {
+  TempDir dir;
+  // Labels: v1 has segments [0,2] and [2,4]; v2 has [0,1]. Two label columns.
+  write_csd(dir.file("labels.csd"), "All Labels",
+            {{"v1", {{0, 2, 2, 4}, {1.0, 0.5, -2.0, 0.0}}}, {"v2", {{0, 1}, {0.0, 1.0}}}}, 2);
+  // Audio at 1 frame/s, 2 dims; a NaN in v1's second frame.
+  write_csd(dir.file("audio.csd"), "COVAREP",
+            {{"v1", {{0, 1, 1, 2, 2, 3, 3, 4}, {1, 10, NAN, 20, 5, 30, 7, 40}}}, {"v2", {{0, 1}, {2, 2}}}}, 2);
+  // Video lacks v2 and covers only [0, 2) of v1.
+  write_csd(dir.file("video.csd"), "FACET", {{"v1", {{0, 1, 1, 2}, {4, 6}}}}, 1);
+  const std::string folds = "train: [v1]\nvalid: [v2]\ntest: [v3]\n";
+
+  SECTION("drop") {
+    const auto report = daf::import_csd(
+        config_for(dir, {"audio=" + dir.file("audio.csd"), "video=" + dir.file("video.csd")}, folds));
+    const auto cache = daf::read_cache(dir.file("out.h5"), {{}, {}, {"train", "valid"}, false});
+    const auto& train = cache.splits.at("train");
+    REQUIRE(train.ids == std::vector<std::string>{"v1[0]"});
+    CHECK(train.labels.at("sentiment")[0] == 1.0f);
+    CHECK(train.labels.at("joy")[0] == 0.5f);
+    // Frames [0,1] and [1,2]; the NaN became 0: (1 + 0) / 2 and (10 + 20) / 2.
+    CHECK(train.features.at("audio").row(0)[0] == Approx(0.5));
+    CHECK(train.features.at("audio").row(0)[1] == Approx(15.0));
+    CHECK(train.features.at("video").row(0)[0] == Approx(5.0));
+    CHECK(cache.splits.at("valid").size() == 0);
+    CHECK(report.nonfinite_replaced.at("audio") == 1);
+    CHECK(report.no_frames.at("video") == 1);      // v1[1]: video ends at 2 s
+    CHECK(report.missing_video.at("video") == 1);  // v2
+    CHECK(report.dropped_segments == 2);
+    CHECK(report.fold_videos_absent == std::vector<std::string>{"v3"});
+    CHECK(cache.modality_attributes.at("audio").at("encoder") == "COVAREP");
+  }
+  SECTION("mask") {
+    auto config = config_for(dir, {"audio=" + dir.file("audio.csd"), "video=" + dir.file("video.csd")}, folds);
+    config.missing = "mask";
+    const auto report = daf::import_csd(config);
+    const auto cache = daf::read_cache(dir.file("out.h5"), {{}, {}, {"train", "valid"}, false});
+    const auto& train = cache.splits.at("train");
+    REQUIRE(train.ids == std::vector<std::string>{"v1[0]", "v1[1]"});
+    CHECK(train.present.at("video") == std::vector<uint8_t>{1, 0});
+    CHECK(train.features.at("video").row(1)[0] == 0.0f);
+    CHECK(train.features.at("audio").row(1)[0] == Approx(6.0));  // (5 + 7) / 2
+    CHECK(cache.splits.at("valid").ids == std::vector<std::string>{"v2[0]"});
+    CHECK(report.masked.at("video") == 2);
+    CHECK(report.dropped_segments == 0);
+  }
+  SECTION("non-finite values can be an error") {
+    auto config = config_for(dir, {"audio=" + dir.file("audio.csd")}, folds);
+    config.nonfinite = "error";
+    CHECK_THROWS_WITH(daf::import_csd(config), Contains("audio.csd: video 'v1': features row 1 column 0: non-finite"));
+  }
+}
+
+TEST_CASE("malformed sequence files name the file, video and dataset", "[import]") {
+  TempDir dir;
+  std::ofstream(dir.file("text.csd")) << "not hdf5";
+  CHECK_THROWS_WITH(daf::CsdFile::open(dir.file("text.csd")), Contains("text.csd: not an HDF5 file"));
+  auto empty = daf::hdf5::File::create(dir.file("empty.csd"), dir.file("empty.csd"));
+  empty.close();
+  CHECK_THROWS_WITH(daf::CsdFile::open(dir.file("empty.csd")), Contains("expected one root group"));
+
+  write_csd(dir.file("rows.csd"), "X", {{"v", {{0, 1, 1, 2}, {1, 2, 3}}}}, 1);
+  CHECK_THROWS_WITH(daf::CsdFile::open(dir.file("rows.csd")).read_numeric("v"),
+                    Contains("rows.csd: video 'v': /X/data/v/features has 3 rows but intervals has 2"));
+  {
+    auto f = daf::hdf5::File::create(dir.file("rank.csd"), dir.file("rank.csd"));
+    const std::vector<double> flat = {0, 1, 2};
+    f.create_group("/X");
+    f.create_group("/X/data");
+    f.create_group("/X/data/v");
+    f.write_doubles("/X/data/v/intervals", {3}, flat.data());
+    f.write_doubles("/X/data/v/features", {3, 1}, flat.data());
+  }
+  CHECK_THROWS_WITH(daf::CsdFile::open(dir.file("rank.csd")).read_numeric("v"),
+                    Contains("/X/data/v/intervals: expected [T, 2]"));
+  const auto files = daf::write_synthetic_csd(dir.file("synth"), {});
+  CHECK_THROWS_WITH(daf::CsdFile::open(files.words).read_numeric("vid0"),
+                    Contains("/words/data/vid0/features: expected numbers"));
+}
+
+TEST_CASE("folds are checked", "[import]") {
+  TempDir dir;
+  const auto files = daf::write_synthetic_csd(dir.file("synth"), {});
+  auto config = daf::load_import_config("", {"import.labels=" + files.labels, "import.features=[audio=" + files.covarep + "]",
+                                             "import.folds=" + dir.file("f.yaml"), "import.output=" + dir.file("o.h5")});
+  std::ofstream(dir.file("f.yaml")) << "train: [vid0]\nvalid: [vid0]\ntest: []\n";
+  CHECK_THROWS_WITH(daf::import_csd(config), Contains("video 'vid0' is in more than one fold"));
+  std::ofstream(dir.file("f.yaml")) << "train: [vid0]\nvalid: [vid1]\n";
+  CHECK_THROWS_WITH(daf::import_csd(config), Contains("expected a list of video ids under 'test'"));
+  CHECK_THROWS_WITH(daf::load_import_config("", {}), Contains("'import.labels' is not set"));
+  config.features = {"audio"};
+  CHECK_THROWS_WITH(daf::import_csd(config), Contains("expected modality=path.csd, found 'audio'"));
+}
+
+TEST_CASE("the synthetic MOSEI-like set imports with every messy case counted", "[import]") {
+  TempDir dir;
+  const auto files = daf::write_synthetic_csd(dir.file("synth"), {});
+  auto config = daf::load_import_config("", {"import.labels=" + files.labels, "import.words=" + files.words,
+                                             "import.features=[audio=" + files.covarep + ", video=" + files.facet + "]",
+                                             "import.folds=" + files.folds, "import.output=" + dir.file("o.h5"),
+                                             "import.missing=mask"});
+  const auto report = daf::import_csd(config);
+  CHECK(report.videos == 12);
+  CHECK(report.nonfinite_replaced.at("audio") == 2);
+  CHECK(report.missing_video.at("video") > 0);
+  CHECK(report.no_frames.at("video") == 1);
+  CHECK(report.zero_length_segments == 1);
+  CHECK(report.fold_videos_absent == std::vector<std::string>{"ghost"});
+  int64_t segments = 0;
+  for (const auto& [split, n] : report.segments) segments += n;
+  CHECK(segments == files.segments);
+  const auto cache = daf::read_cache(dir.file("o.h5"));
+  CHECK(cache.splits.at("train").features.at("audio").cols == 74);
+  CHECK(cache.splits.at("train").features.at("video").cols == 35);
+  CHECK(cache.splits.at("train").labels.size() == 7);
+  CHECK(cache.splits.at("train").transcripts.size() == static_cast<size_t>(cache.splits.at("train").size()));
+  CHECK_THAT(report.text(), Contains("fold videos in no file: 1 (ghost)"));
+}
