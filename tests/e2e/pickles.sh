@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# scripts/mmsa_to_cache.py on generated MMSA- and MulT-shaped pickles: the
+# averages over valid steps match hand-computed values, and daf trains on the
+# result. Skipped (exit 77) where Debian's python3-numpy/h5py are missing.
+source "$(dirname "$0")/common.sh"
+py=/usr/bin/python3
+if ! "$py" -c "import numpy, h5py" 2>/dev/null; then
+  echo "SKIP: /usr/bin/python3 lacks numpy or h5py (install python3-numpy python3-h5py)"
+  exit 77
+fi
+
+"$py" - "$WORK" <<'PY'
+import pickle, sys
+import numpy as np
+work = sys.argv[1]
+rng = np.random.default_rng(0)
+
+def mmsa_split(n):
+    text = rng.normal(size=(n, 6, 768)).astype(np.float32)
+    bert = np.zeros((n, 3, 6), dtype=np.float32)
+    bert[:, 1, :4] = 1                       # 4 real tokens, 2 padding
+    audio = rng.normal(size=(n, 5, 74)).astype(np.float32)
+    vision = rng.normal(size=(n, 7, 35)).astype(np.float32)
+    audio[0] = 0; audio[0, :3, 0] = [1, 2, 6]    # utterance 0: audio dim 0 = 1, 2, 6 then padding
+    return {"id": [f"vid{i}$_${i}" for i in range(n)], "raw_text": [f"words {i}" for i in range(n)],
+            "text": text, "text_bert": bert, "audio": audio, "vision": vision,
+            "audio_lengths": np.array([3] + [5] * (n - 1)), "vision_lengths": np.array([7] * n),
+            "regression_labels": rng.uniform(-3, 3, n).astype(np.float32),
+            "classification_labels": np.zeros(n)}
+
+def mult_split(n):
+    seq = lambda d: rng.normal(size=(n, 4, d)).astype(np.float32)
+    split = {"text": seq(300), "audio": seq(74), "vision": seq(35),
+             "labels": rng.uniform(-3, 3, (n, 1, 1)).astype(np.float32),
+             "id": np.array([[f"v{i}", str(i)] for i in range(n)])}
+    split["audio"][0, :2] = 0                  # MulT pads with zero steps
+    split["audio"][0, 2:, 0] = [3, 5]
+    return split
+
+with open(f"{work}/mmsa.pkl", "wb") as f:
+    pickle.dump({"train": mmsa_split(60), "valid": mmsa_split(20), "test": mmsa_split(20)}, f)
+with open(f"{work}/mult.pkl", "wb") as f:
+    pickle.dump({"train": mult_split(60), "valid": mult_split(20), "test": mult_split(20)}, f)
+with open(f"{work}/other.pkl", "wb") as f:
+    pickle.dump({"train": {"x": 1}, "valid": {}, "test": {}}, f)
+PY
+
+"$py" "$DAF_SOURCE/scripts/mmsa_to_cache.py" "$WORK/mmsa.pkl" "$WORK/mmsa.h5" >"$WORK/out" || fail "MMSA conversion failed"
+grep -q "60 / 20 / 20 utterances" "$WORK/out" || fail "MMSA split sizes"
+"$py" "$DAF_SOURCE/scripts/mmsa_to_cache.py" "$WORK/mult.pkl" "$WORK/mult.h5" >/dev/null || fail "MulT conversion failed"
+
+"$py" - "$WORK" <<'PY' || fail "averages differ from the hand-computed values"
+import pickle, sys
+import h5py, numpy as np
+work = sys.argv[1]
+with h5py.File(f"{work}/mmsa.h5") as f, open(f"{work}/mmsa.pkl", "rb") as p:
+    raw = pickle.load(p)["train"]
+    assert f.attrs["daf_format"] == 1
+    assert abs(f["train/features/audio"][0, 0] - 3.0) < 1e-6        # (1 + 2 + 6) / 3 valid steps
+    assert np.allclose(f["train/features/text"][1], raw["text"][1, :4].mean(axis=0), atol=1e-5)
+    assert f["train/ids"][2].decode() == "vid2$_$2"
+    assert f["train/transcripts"][3].decode() == "words 3"
+    assert np.allclose(f["train/labels/sentiment"][:], raw["regression_labels"])
+with h5py.File(f"{work}/mult.h5") as f:
+    assert abs(f["train/features/audio"][0, 0] - 4.0) < 1e-6        # (3 + 5) / 2 non-zero steps
+    assert f["test/ids"][1].decode() == "v1[1]"
+    assert f["valid/features/text"].shape == (20, 300)
+PY
+
+"$DAF_BIN/daf-train" data.cache="$WORK/mmsa.h5" output.dir="$WORK/run" train.max_epochs=1 model.dim=16 2>/dev/null \
+  || fail "daf-train cannot use the converted cache"
+
+rc=0; "$py" "$DAF_SOURCE/scripts/mmsa_to_cache.py" "$WORK/other.pkl" "$WORK/x.h5" 2>"$WORK/err" || rc=$?
+[ "$rc" -eq 2 ] && grep -q "neither MMSA" "$WORK/err" || fail "an unknown pickle was not refused clearly"
+rc=0; "$py" "$DAF_SOURCE/scripts/mmsa_to_cache.py" "$WORK/out" "$WORK/x.h5" 2>"$WORK/err" || rc=$?
+[ "$rc" -eq 2 ] && grep -q "not a readable pickle" "$WORK/err" || fail "a non-pickle was not refused clearly"
+[ ! -e "$WORK/x.h5" ] || fail "a refused conversion wrote an output"
+echo "e2e pickles: ok"
