@@ -8,7 +8,7 @@ packages=(
   libtorch-dev libopenblas0-openmp
   libhdf5-dev libyaml-cpp-dev libcli11-dev libspdlog-dev catch2
   gnuplot-nox
-  python3-numpy python3-h5py
+  python3-numpy python3-h5py python3-torch
 )
 
 missing=()
