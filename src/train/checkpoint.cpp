@@ -5,7 +5,7 @@
 
 namespace daf {
 
-void save_checkpoint(const std::string& path, FusionHead& model, torch::optim::Optimizer& optimizer,
+void save_checkpoint(const std::string& path, FusionHead& model, FlatAdam& optimizer,
                      const LoopState& state) {
   torch::serialize::OutputArchive archive, model_archive, optimizer_archive;
   model->save(model_archive);
@@ -22,13 +22,14 @@ void save_checkpoint(const std::string& path, FusionHead& model, torch::optim::O
   output.commit();
 }
 
-LoopState load_checkpoint(const std::string& path, FusionHead& model, torch::optim::Optimizer& optimizer) {
+LoopState load_checkpoint(const std::string& path, FusionHead& model, FlatAdam& optimizer) {
   try {
     torch::serialize::InputArchive archive, model_archive, optimizer_archive;
     archive.load_from(path);
     archive.read("model", model_archive);
     archive.read("optimizer", optimizer_archive);
     model->load(model_archive);
+    optimizer.attach(model->parameters());  // load replaced the parameters' storage
     optimizer.load(optimizer_archive);
     LoopState state;
     c10::IValue value;

@@ -15,6 +15,7 @@
 #include "daf/report/json_writer.h"
 #include "daf/report/markdown_table.h"
 #include "daf/train/checkpoint.h"
+#include "daf/train/flat_adam.h"
 #include "daf/train/run_directory.h"
 #include "daf/train/runtime.h"
 #include "daf/train/split_tensors.h"
@@ -65,12 +66,12 @@ TrainingData prepare_training_data(const Config& config, const EmbeddingCache& c
   return data;
 }
 
-std::unique_ptr<torch::optim::Optimizer> make_optimizer(FusionHead& model, const TrainConfig& config) {
-  if (config.optimizer == "adamw")
-    return std::make_unique<torch::optim::AdamW>(model->parameters(),
-                                                 torch::optim::AdamWOptions(config.lr).weight_decay(config.weight_decay));
-  return std::make_unique<torch::optim::Adam>(model->parameters(),
-                                              torch::optim::AdamOptions(config.lr).weight_decay(config.weight_decay));
+FlatAdam make_optimizer(FusionHead& model, const TrainConfig& config) {
+  FlatAdamOptions options;
+  options.lr = config.lr;
+  options.weight_decay = config.weight_decay;
+  options.decoupled = config.optimizer == "adamw";
+  return FlatAdam(model->parameters(), options);
 }
 
 // Masks each modality of each row with probability p, keeping at least one
@@ -88,7 +89,7 @@ torch::Tensor drop_modalities(const torch::Tensor& present, double p, at::Genera
 }
 
 // One pass over the training split; returns the mean training loss.
-double train_epoch(FusionHead& model, torch::optim::Optimizer& optimizer, const SplitTensors& train,
+double train_epoch(FusionHead& model, FlatAdam& optimizer, const SplitTensors& train,
                    const Config& config, int64_t epoch, at::Generator& generator, bool show_progress) {
   model->train();
   const int64_t n = train.size();
@@ -105,7 +106,7 @@ double train_epoch(FusionHead& model, torch::optim::Optimizer& optimizer, const 
     const auto loss = task_loss(output, batch.target, config);
     optimizer.zero_grad();
     loss.backward();
-    if (config.train.grad_clip > 0) torch::nn::utils::clip_grad_norm_(model->parameters(), config.train.grad_clip);
+    if (config.train.grad_clip > 0) optimizer.clip_grad_norm(config.train.grad_clip);
     optimizer.step();
     loss_sum += loss.item<double>() * static_cast<double>(end - start);
     progress.update(end);
@@ -219,13 +220,13 @@ TrainResult train_model(const Config& config, const EmbeddingCache& cache, const
   model->to(device);
   at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(static_cast<uint64_t>(config.train.seed));
   model->set_generator(generator);
-  auto optimizer = make_optimizer(model, config.train);
+  FlatAdam optimizer = make_optimizer(model, config.train);
 
   LoopState state;
   const std::string& metric = config.train.early_stop_metric;
   const bool higher_is_better = metric_higher_is_better(metric);
   if (start == RunStart::kResume) {
-    state = load_checkpoint(paths.checkpoint, model, *optimizer);
+    state = load_checkpoint(paths.checkpoint, model, optimizer);
     log->info("resuming after epoch {} (best {} {} at epoch {})", state.epochs_done, metric,
                  format_fixed(state.best_value, 4), state.best_epoch);
   }
@@ -239,7 +240,7 @@ TrainResult train_model(const Config& config, const EmbeddingCache& cache, const
     // so a resumed run continues exactly as an uninterrupted one would.
     generator.set_current_seed(static_cast<uint64_t>(config.train.seed) * 1000003ULL + static_cast<uint64_t>(epoch));
     const auto epoch_start = Clock::now();
-    const double train_loss = train_epoch(model, *optimizer, data.train, config, epoch, generator, !hooks.quiet);
+    const double train_loss = train_epoch(model, optimizer, data.train, config, epoch, generator, !hooks.quiet);
     const double epoch_seconds = seconds_since(epoch_start);
     training_seconds += epoch_seconds;
     samples += data.train.size();
@@ -259,7 +260,7 @@ TrainResult train_model(const Config& config, const EmbeddingCache& cache, const
     state.history_csv += csv_row(epoch, train_loss, valid.metrics, config.train.lr, epoch_seconds, throughput);
     state.epochs_done = epoch;
     write_file_atomic(paths.metrics, state.history_csv);
-    save_checkpoint(paths.checkpoint, model, *optimizer, state);
+    save_checkpoint(paths.checkpoint, model, optimizer, state);
     log->info("epoch {:>3}/{} train_loss {:.4f} valid {} {:.4f}{} | {:.2f}s {:.0f} samples/s", epoch,
                  config.train.max_epochs, train_loss, metric, value, better ? " *" : "", epoch_seconds, throughput);
     if (hooks.after_epoch) hooks.after_epoch(epoch, valid.metrics);

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "daf/model/fusion_head.h"
+#include "daf/train/flat_adam.h"
 
 namespace daf {
 
@@ -17,8 +18,8 @@ struct LoopState {
   std::string history_csv;   // metrics.csv so far
 };
 
-void save_checkpoint(const std::string& path, FusionHead& model, torch::optim::Optimizer& optimizer,
+void save_checkpoint(const std::string& path, FusionHead& model, FlatAdam& optimizer,
                      const LoopState& state);
-LoopState load_checkpoint(const std::string& path, FusionHead& model, torch::optim::Optimizer& optimizer);
+LoopState load_checkpoint(const std::string& path, FusionHead& model, FlatAdam& optimizer);
 
 }  // namespace daf

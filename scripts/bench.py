@@ -1,0 +1,132 @@
+#!/usr/bin/python3
+"""daf against the plain PyTorch reference, measured in one run on this machine.
+
+    /usr/bin/python3 scripts/bench.py [--work bench] [--epochs 3] [--sweep-epochs 2]
+
+On a MOSEI-sized synthetic cache (16326/1871/4659 utterances, 768/74/35 dims,
+configs/mosei.yaml) it measures: one training epoch at batch 32, 64 and 256
+(daf-train vs scripts/reference/daf_reference.py, samples/s); the paper-sized
+sweep (7 conditions x 5 seeds, fixed epochs) with daf-ablate vs the reference
+run once per configuration in sequence; and the training GFLOP/s against the
+machine's single-precision matrix-multiply rate, measured here too. Prints
+one Markdown table. Needs a build (scripts/build.sh) and Debian's python3-torch.
+"""
+import argparse
+import csv
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+import torch
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(ROOT, "build", "apps")
+REFERENCE = os.path.join(ROOT, "scripts", "reference", "daf_reference.py")
+CONDITIONS = [("text", "data.modalities: [text], train.modality_dropout: 0"),
+              ("audio", "data.modalities: [audio], train.modality_dropout: 0"),
+              ("video", "data.modalities: [video], train.modality_dropout: 0"), ("concat", "model.fusion: concat"),
+              ("mean", "model.fusion: mean"), ("static", "model.fusion: static"), ("dynamic", "model.fusion: dynamic")]
+ENV = dict(os.environ, OMP_WAIT_POLICY="PASSIVE", GLOG_minloglevel="2")
+
+
+def run(command, **kwargs):
+    return subprocess.run(command, check=True, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                          text=True, **kwargs).stdout
+
+
+def daf_epoch(work, cache, batch, epochs):
+    out = os.path.join(work, f"daf-b{batch}")
+    run([f"{BIN}/daf-train", "--config", f"{ROOT}/configs/mosei.yaml", f"data.cache={cache}",
+         f"train.batch_size={batch}", f"train.max_epochs={epochs}", "train.patience=1000", "train.threads=1",
+         f"output.dir={out}", "output.overwrite=true", "output.log_level=warn"])
+    with open(os.path.join(out, "metrics.csv")) as f:
+        rates = [float(row["samples_per_s"]) for row in csv.DictReader(f)]
+    return statistics.median(rates), os.path.join(out, "config.yaml")
+
+
+def reference_epoch(config, batch, epochs):
+    text = run([sys.executable, REFERENCE, "train", config, "--epochs", str(epochs), "--batch-size", str(batch)])
+    rates = [float(line.split("samples_per_s ")[1]) for line in text.splitlines() if "samples_per_s" in line]
+    return statistics.median(rates)
+
+
+def sweep(work, cache, epochs, jobs):
+    lines = [f"base: {ROOT}/configs/mosei.yaml",
+             f"set: {{data.cache: {cache}, train.max_epochs: {epochs}, train.patience: 1000, output.log_level: warn}}",
+             "conditions:"] + [f"  - {{name: {n}, set: {{{s}}}}}" for n, s in CONDITIONS] + \
+            ["seeds: [1111, 1112, 1113, 1114, 1115]", f"output: {work}/sweep"]
+    path = os.path.join(work, "sweep.yaml")
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    run(["rm", "-rf", f"{work}/sweep"])
+    start = time.perf_counter()
+    run([f"{BIN}/daf-ablate", "--config", path, "--jobs", str(jobs), "--no-plots"])
+    daf_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    for name, _ in CONDITIONS:
+        for seed in range(1111, 1116):
+            run([sys.executable, REFERENCE, "train", f"{work}/sweep/{name}/seed-{seed}/config.yaml"])
+    return daf_seconds, time.perf_counter() - start
+
+
+def matmul_gflops(threads, size=1024, repeats=20):
+    torch.set_num_threads(threads)
+    a, b = torch.randn(size, size), torch.randn(size, size)
+    torch.mm(a, b)
+    start = time.perf_counter()
+    for _ in range(repeats):
+        torch.mm(a, b)
+    return 2 * size ** 3 * repeats / (time.perf_counter() - start) / 1e9
+
+
+def training_flops_per_sample(dims=(768, 74, 35), d=128, gate=64, head=128):
+    """Dense multiply-adds of configs/mosei.yaml's dynamic head; training ~ 3x forward (backward ~2x)."""
+    forward_macs = sum(dim * d for dim in dims) + len(dims) * (d * gate + gate) + d * head + head
+    return 3 * 2 * forward_macs
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--work", default=os.path.join(ROOT, "bench"))
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--sweep-epochs", type=int, default=2)
+    args = parser.parse_args()
+    work = os.path.abspath(args.work)
+    os.makedirs(work, exist_ok=True)
+    cache = os.path.join(work, "mosei.h5")
+    if not os.path.exists(cache):
+        run([f"{BIN}/daf-synth", "--preset", "mosei", "--out", cache])
+    cores = os.cpu_count()
+    rows = []
+    epoch_rates = {}
+    for batch in (32, 64, 256):
+        daf_rate, config = daf_epoch(work, cache, batch, args.epochs)
+        ref_rate = reference_epoch(config, batch, args.epochs)
+        epoch_rates[batch] = daf_rate
+        rows.append((f"training epoch, batch {batch} (samples/s, 1 thread)", f"{daf_rate:,.0f}", f"{ref_rate:,.0f}",
+                     f"{daf_rate / ref_rate:.2f}x"))
+    daf_s, ref_s = sweep(work, cache, args.sweep_epochs, cores)
+    rows.append((f"sweep 7 conditions x 5 seeds, {args.sweep_epochs} epochs (s; daf --jobs {cores})",
+                 f"{daf_s:.1f}", f"{ref_s:.1f}", f"{ref_s / daf_s:.2f}x"))
+    flops = training_flops_per_sample()
+    peak1, peak_all = matmul_gflops(1), matmul_gflops(cores)
+    for batch in (32, 256):
+        achieved = flops * epoch_rates[batch] / 1e9
+        rows.append((f"training GFLOP/s at batch {batch} vs 1-thread sgemm {peak1:.1f} GFLOP/s",
+                     f"{achieved:.1f}", "", f"{100 * achieved / peak1:.0f}% of sgemm"))
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    blas = os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")
+    print(f"Machine: {cpu}, {cores} cores; BLAS {blas}; LibTorch {torch.__version__}; "
+          f"sgemm 1024^3: {peak1:.1f} GFLOP/s on 1 thread, {peak_all:.1f} on {cores}")
+    print(f"Training FLOPs per sample (dynamic head of configs/mosei.yaml): {flops / 1e6:.2f} MFLOP\n")
+    print("| measurement | daf | PyTorch reference | ratio |")
+    print("|---|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
