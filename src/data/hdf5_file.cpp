@@ -247,26 +247,23 @@ void File::write_strings(const std::string& dataset, const std::vector<std::stri
     throw RuntimeFailure(path_ + ": cannot write " + dataset);
 }
 
-void File::write_floats(const std::string& dataset, const std::vector<int64_t>& shape, const float* values) {
+void File::write_numeric(const std::string& dataset, const std::vector<int64_t>& shape, hid_t file_type,
+                         hid_t memory_type, const void* values) {
   std::vector<hsize_t> dims(shape.begin(), shape.end());
   Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
-  Handle d(H5Dcreate2(id(), dataset.c_str(), H5T_IEEE_F32LE, space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-           H5Dclose);
+  Handle d(H5Dcreate2(id(), dataset.c_str(), file_type, space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
   size_t count = 1;
   for (auto s : shape) count *= static_cast<size_t>(s);
-  if (!d.valid() || (count > 0 && H5Dwrite(d.id(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) < 0))
+  if (!d.valid() || (count > 0 && H5Dwrite(d.id(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) < 0))
     throw RuntimeFailure(path_ + ": cannot write " + dataset);
 }
 
+void File::write_floats(const std::string& dataset, const std::vector<int64_t>& shape, const float* values) {
+  write_numeric(dataset, shape, H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, values);
+}
+
 void File::write_doubles(const std::string& dataset, const std::vector<int64_t>& shape, const double* values) {
-  std::vector<hsize_t> dims(shape.begin(), shape.end());
-  Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
-  Handle d(H5Dcreate2(id(), dataset.c_str(), H5T_IEEE_F64LE, space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-           H5Dclose);
-  size_t count = 1;
-  for (auto s : shape) count *= static_cast<size_t>(s);
-  if (!d.valid() || (count > 0 && H5Dwrite(d.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) < 0))
-    throw RuntimeFailure(path_ + ": cannot write " + dataset);
+  write_numeric(dataset, shape, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, values);
 }
 
 void File::write_word_column(const std::string& dataset, const std::vector<std::string>& words) {

@@ -78,6 +78,8 @@ class File {
  private:
   File(Handle handle, std::string path) : handle_(std::move(handle)), path_(std::move(path)) {}
   Handle open_dataset(const std::string& dataset) const;
+  void write_numeric(const std::string& dataset, const std::vector<int64_t>& shape, hid_t file_type,
+                     hid_t memory_type, const void* values);
   [[noreturn]] void fail(const std::string& object, const std::string& what) const;
 
   Handle handle_;
