@@ -10,6 +10,7 @@ The output is YAML (JSON-compatible): {train: [video ids], valid: [...], test: [
 which `daf-import --folds` reads.
 """
 import json
+import os
 import sys
 
 
@@ -27,9 +28,11 @@ def main() -> int:
         "valid": list(folds.standard_valid_fold),
         "test": list(folds.standard_test_fold),
     }
-    with open(sys.argv[1], "w", encoding="utf-8") as out:
+    temporary = f"{sys.argv[1]}.tmp.{os.getpid()}"
+    with open(temporary, "w", encoding="utf-8") as out:
         for name, videos in splits.items():
             out.write(f"{name}: {json.dumps(videos)}\n")
+    os.replace(temporary, sys.argv[1])  # never a half-written folds file
     counts = ", ".join(f"{name} {len(videos)}" for name, videos in splits.items())
     print(f"wrote {sys.argv[1]}: {counts} videos")
     return 0

@@ -77,13 +77,6 @@ std::string config_to_yaml(const Config& config) {
   return options.to_yaml();
 }
 
-std::string config_help() {
-  Config config;
-  OptionSet options;
-  declare_options(options, config);
-  return options.help_text();
-}
-
 }  // namespace daf
 
 #include <yaml-cpp/yaml.h>

@@ -13,12 +13,14 @@
 namespace daf {
 namespace {
 
+// Writes one sequence file under a temporary name; finish() renames it into place.
 struct Writer {
+  AtomicOutput output;
   hdf5::File file;
   std::string root;
 
   Writer(const std::string& path, const std::string& sequence)
-      : file(hdf5::File::create(path, path)), root("/" + sequence) {
+      : output(path), file(hdf5::File::create(output.temp_path(), path)), root("/" + sequence) {
     file.create_group(root);
     file.create_group(root + "/data");
     file.create_group(root + "/metadata");
@@ -31,6 +33,10 @@ struct Writer {
     const auto rows = static_cast<int64_t>(intervals.size() / 2);
     file.write_doubles(group + "/features", {rows, dim}, features.data());
     file.write_doubles(group + "/intervals", {rows, 2}, intervals.data());
+  }
+  void finish() {
+    file.close();
+    output.commit();
   }
   void words(const std::string& id, const std::vector<double>& intervals, const std::vector<std::string>& words) {
     const std::string group = root + "/data/" + id;
@@ -129,7 +135,7 @@ SyntheticCsdFiles write_synthetic_csd(const std::string& dir, const SyntheticCsd
     folds += (i == 0 || i == train_end || i == valid_end ? "" : ", ") + ids[i];
   }
   folds += ", ghost]\n";
-  for (auto* w : {&labels, &covarep, &facet, &words}) w->file.close();
+  for (auto* w : {&labels, &covarep, &facet, &words}) w->finish();
   write_file_atomic(files.folds, folds);
   return files;
 }

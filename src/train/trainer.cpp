@@ -194,15 +194,12 @@ EmbeddingCache read_training_cache(const Config& config) {
   return cache;
 }
 
-TrainResult train_model(const Config& config, const TrainHooks& hooks) {
-  const RunPaths paths(config.output.dir);
-  prepare_run_directory(paths, config);  // fail on a finished run before reading the cache
-  return train_model(config, read_training_cache(config), hooks);
-}
+namespace {
 
-TrainResult train_model(const Config& config, const EmbeddingCache& cache, const TrainHooks& hooks) {
+// The run directory is already prepared: `start` says whether to resume.
+TrainResult train_prepared(const Config& config, const EmbeddingCache& cache, const TrainHooks& hooks,
+                           RunStart start) {
   const RunPaths paths(config.output.dir);
-  const RunStart start = prepare_run_directory(paths, config);
   auto log = make_run_logger(paths.log, !hooks.quiet);
   log->info("daf {} train: {} -> {}", version(), config.data.cache, paths.dir);
   if (start == RunStart::kFresh) write_file_atomic(paths.config, config_to_yaml(config));
@@ -284,6 +281,19 @@ TrainResult train_model(const Config& config, const EmbeddingCache& cache, const
   log->info("best epoch {} of {}; {:.1f}s total, {:.0f} training samples/s\n{}", result.best_epoch, result.epochs,
                seconds_since(run_start), result.samples_per_second, result.summary_table);
   return result;
+}
+
+}  // namespace
+
+TrainResult train_model(const Config& config, const TrainHooks& hooks) {
+  // The directory is checked first, so a finished run fails before a large cache is read.
+  const RunStart start = prepare_run_directory(RunPaths(config.output.dir), config);
+  return train_prepared(config, read_training_cache(config), hooks, start);
+}
+
+TrainResult train_model(const Config& config, const EmbeddingCache& cache, const TrainHooks& hooks) {
+  const RunStart start = prepare_run_directory(RunPaths(config.output.dir), config);
+  return train_prepared(config, cache, hooks, start);
 }
 
 }  // namespace daf

@@ -2,6 +2,7 @@
 #include <fstream>
 
 #include "daf/config/config.h"
+#include "daf/config/option_set.h"
 #include "daf/util/error.h"
 #include "test_helpers.h"
 
@@ -59,7 +60,10 @@ TEST_CASE("the resolved config round-trips through YAML and diffs by key", "[con
 }
 
 TEST_CASE("every option is documented in the help", "[config]") {
-  const std::string help = daf::config_help();
+  daf::Config config;
+  daf::OptionSet options;
+  daf::declare_options(options, config);
+  const std::string help = options.help_text();
   for (const auto* key : {"data.cache", "data.nonfinite", "model.fusion", "model.gate", "model.temperature",
                           "train.modality_dropout", "train.early_stop_metric", "output.dir"})
     CHECK_THAT(help, Contains(key));

@@ -71,8 +71,6 @@ Config load_config(const std::string& file, const std::vector<std::string>& over
 Config load_config_text(const std::string& yaml, const std::string& origin, const std::vector<std::string>& overrides);
 // The resolved config as YAML (what goes into a run directory).
 std::string config_to_yaml(const Config& config);
-// Every option with its type, default and help, for --help.
-std::string config_help();
 
 // Metric names that train.early_stop_metric accepts for a task.
 std::vector<std::string> early_stop_metrics(const std::string& task);
