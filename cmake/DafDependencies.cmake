@@ -22,3 +22,13 @@ add_library(daf_hdf5 INTERFACE)
 target_include_directories(daf_hdf5 SYSTEM INTERFACE ${HDF5_C_INCLUDE_DIRS} ${HDF5_INCLUDE_DIRS})
 target_link_libraries(daf_hdf5 INTERFACE ${HDF5_C_LIBRARIES})
 target_compile_definitions(daf_hdf5 INTERFACE ${HDF5_C_DEFINITIONS} ${HDF5_DEFINITIONS})
+
+# Audio decoding and resampling (daf-extract) come through pkg-config.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(SNDFILE REQUIRED IMPORTED_TARGET sndfile)
+pkg_check_modules(SAMPLERATE REQUIRED IMPORTED_TARGET samplerate)
+# sentencepiece is linked ONLY into the small daf_sentencepiece shim library,
+# never into daf or a torch executable: Debian's libsentencepiece exports its
+# own protobuf 3.14 and LibTorch uses 3.21, so linking both crashes before
+# main(). daf loads the shim with dlopen(RTLD_LOCAL | RTLD_DEEPBIND).
+pkg_check_modules(SENTENCEPIECE REQUIRED IMPORTED_TARGET sentencepiece)

@@ -7,8 +7,9 @@ packages=(
   build-essential cmake ninja-build pkg-config lld
   libtorch-dev libopenblas0-openmp
   libhdf5-dev libyaml-cpp-dev libcli11-dev libspdlog-dev catch2
-  gnuplot-nox
-  python3-numpy python3-h5py python3-torch
+  libsndfile1-dev libsamplerate0-dev libsentencepiece-dev sentencepiece
+  gnuplot-nox espeak-ng
+  python3-numpy python3-h5py python3-torch python3-torchaudio
 )
 
 missing=()

@@ -180,11 +180,20 @@ CacheContents list_cache_contents(const std::string& path) {
   return {file.children("/train/features"), file.children("/train/labels")};
 }
 
+std::map<std::string, std::string> read_cache_attributes(const std::string& path) {
+  auto file = hdf5::File::open_read(path);
+  check_format(file);
+  std::map<std::string, std::string> attributes;
+  for (const auto& [key, value] : file.read_string_attributes("/")) attributes[key] = value;
+  return attributes;
+}
+
 EmbeddingCache read_cache(const std::string& path, const CacheReadOptions& options, CacheReadReport* report) {
   auto file = hdf5::File::open_read(path);
   check_format(file);
   const auto& splits = options.splits.empty() ? cache_split_names() : options.splits;
   EmbeddingCache cache;
+  for (const auto& [key, value] : file.read_string_attributes("/")) cache.attributes[key] = value;
   for (const auto& split : splits) {
     const std::string group = "/" + split;
     require_group(file, group);
@@ -217,6 +226,7 @@ void write_cache(const std::string& path, const EmbeddingCache& cache) {
   AtomicOutput output(path);
   auto file = hdf5::File::create(output.temp_path(), path);
   file.write_int_attribute("/", "daf_format", kCacheFormatVersion);
+  for (const auto& [key, value] : cache.attributes) file.write_string_attribute("/", key, value);
   for (const auto& [split, data] : cache.splits) {
     const std::string group = "/" + split;
     file.create_group(group);

@@ -110,6 +110,7 @@ std::vector<std::pair<std::string, std::string>> File::read_string_attributes(co
     if (H5Tis_variable_str(type.id()) > 0) {
       Handle mem(H5Tcopy(H5T_C_S1), H5Tclose);
       H5Tset_size(mem.id(), H5T_VARIABLE);
+      H5Tset_cset(mem.id(), H5Tget_cset(type.id()));  // HDF5 does not convert between ASCII and UTF-8
       char* text = nullptr;
       if (H5Aread(attr.id(), mem.id(), &text) >= 0 && text) {
         value = text;

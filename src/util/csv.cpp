@@ -54,6 +54,7 @@ CsvTable read_csv(const std::string& path) {
       throw InputError(path + ": row " + std::to_string(row) + " has " + std::to_string(fields.size()) +
                        " fields, the header has " + std::to_string(table.header.size()));
     table.rows.push_back(std::move(fields));
+    table.lines.push_back(row);
   }
   return table;
 }

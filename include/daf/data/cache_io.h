@@ -35,4 +35,7 @@ struct CacheContents {
 };
 CacheContents list_cache_contents(const std::string& path);
 
+// The root string attributes of a cache file (provenance), without reading its data.
+std::map<std::string, std::string> read_cache_attributes(const std::string& path);
+
 }  // namespace daf

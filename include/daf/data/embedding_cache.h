@@ -38,6 +38,8 @@ struct EmbeddingCache {
   std::map<std::string, SplitData> splits;  // "train", "valid", "test"
   // Where each modality's features came from (encoder, pooling, ...); free-form strings.
   std::map<std::string, std::map<std::string, std::string>> modality_attributes;
+  // Root string attributes: provenance of the whole file (e.g. daf-extract's job and shard).
+  std::map<std::string, std::string> attributes;
 };
 
 // The split names every cache has, in order.

@@ -9,6 +9,7 @@ namespace daf {
 struct CsvTable {
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> rows;
+  std::vector<size_t> lines;  // the file line of each row (1 is the header)
   // Index of a column; InputError naming `source` when absent.
   size_t column(const std::string& name, const std::string& source) const;
 };

@@ -1,0 +1,40 @@
+#pragma once
+// The utterance list daf-extract works through: a CSV or JSON Lines manifest,
+// or the rows of an existing cache (its transcripts).
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace daf {
+
+class SkipReport;
+
+struct Utterance {
+  std::string id;
+  std::string split;  // train | valid | test
+  std::string text;
+  std::string audio;   // absolute or relative to the working directory (resolved)
+  double start = 0;    // seconds
+  double end = 0;      // seconds; 0: to the end of the file
+  std::map<std::string, float> labels;
+  std::string where;   // "manifest.csv:12" for messages
+};
+
+struct Manifest {
+  std::string path;
+  std::vector<Utterance> rows;
+  std::vector<std::string> label_columns;
+};
+
+// Reads a manifest (.jsonl/.json: JSON Lines; anything else: CSV with a header).
+// Structural problems (no id/split column, unreadable file) are InputErrors;
+// a bad row (duplicate id, unknown split, non-numeric label or time, end <= start)
+// goes through `problems` (fail: InputError naming file:line; skip: dropped).
+// `label_columns` empty: every column that is not a field.
+Manifest read_manifest(const std::string& path, const std::vector<std::string>& label_columns, SkipReport& problems);
+
+// Rows of one split, in manifest order.
+std::vector<const Utterance*> split_rows(const Manifest& manifest, const std::string& split);
+
+}  // namespace daf

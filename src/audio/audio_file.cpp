@@ -1,0 +1,119 @@
+#include "daf/audio/audio_file.h"
+
+#include <samplerate.h>
+#include <sndfile.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <memory>
+
+#include "daf/util/atomic_file.h"
+#include "daf/util/error.h"
+#include "daf/util/strings.h"
+
+namespace daf {
+namespace {
+
+struct SndFileCloser {
+  void operator()(SNDFILE* file) const { sf_close(file); }
+};
+using SndFile = std::unique_ptr<SNDFILE, SndFileCloser>;
+
+SndFile open_for_reading(const std::string& path, SF_INFO& info) {
+  if (!std::filesystem::exists(path)) throw InputError(path + ": audio file not found");
+  if (std::filesystem::is_regular_file(path) && std::filesystem::file_size(path) == 0)
+    throw InputError(path + ": audio file is empty (0 bytes)");
+  info = SF_INFO{};
+  SndFile file(sf_open(path.c_str(), SFM_READ, &info));
+  if (!file) throw InputError(path + ": cannot decode audio: " + sf_strerror(nullptr));
+  if (info.frames <= 0) throw InputError(path + ": audio file holds no samples");
+  if (info.samplerate <= 0 || info.channels <= 0)
+    throw InputError(path + ": invalid audio header (rate " + std::to_string(info.samplerate) + " Hz, " +
+                     std::to_string(info.channels) + " channels)");
+  return file;
+}
+
+// The [first, last) frame range of a segment; InputError when it is empty.
+std::pair<int64_t, int64_t> segment_frames(const std::string& path, const AudioInfo& info, double start, double end) {
+  const double duration = info.seconds();
+  if (start >= duration)
+    throw InputError(path + ": start " + format_fixed(start, 3) + " s is at or beyond the end of the file (" +
+                     format_fixed(duration, 3) + " s)");
+  const int64_t first = std::max<int64_t>(0, static_cast<int64_t>(std::llround(start * info.sample_rate)));
+  int64_t last = end > 0 ? static_cast<int64_t>(std::llround(end * info.sample_rate)) : info.frames;
+  last = std::min(last, info.frames);
+  if (last <= first)
+    throw InputError(path + ": segment [" + format_fixed(start, 3) + ", " + format_fixed(end, 3) +
+                     "] s holds no samples");
+  return {first, last};
+}
+
+}  // namespace
+
+AudioInfo probe_audio(const std::string& path) {
+  SF_INFO sf_info;
+  open_for_reading(path, sf_info);
+  return {sf_info.frames, sf_info.samplerate, sf_info.channels};
+}
+
+int64_t segment_samples(const std::string& path, const AudioInfo& info, double start, double end, int target_rate) {
+  const auto [first, last] = segment_frames(path, info, start, end);
+  return static_cast<int64_t>(std::llround(static_cast<double>(last - first) * target_rate / info.sample_rate));
+}
+
+std::vector<float> read_audio(const std::string& path, double start, double end, int target_rate) {
+  SF_INFO sf_info;
+  SndFile file = open_for_reading(path, sf_info);
+  const AudioInfo info{sf_info.frames, sf_info.samplerate, sf_info.channels};
+  const auto [first, last] = segment_frames(path, info, start, end);
+  if (first > 0 && sf_seek(file.get(), first, SEEK_SET) < 0)
+    throw InputError(path + ": cannot seek to " + format_fixed(start, 3) + " s: " + sf_strerror(file.get()));
+
+  const int64_t frames = last - first;
+  std::vector<float> interleaved(static_cast<size_t>(frames * info.channels));
+  const sf_count_t got = sf_readf_float(file.get(), interleaved.data(), frames);
+  if (got <= 0) throw InputError(path + ": cannot decode audio samples: " + sf_strerror(file.get()));
+
+  std::vector<float> mono(static_cast<size_t>(got));
+  for (sf_count_t i = 0; i < got; ++i) {
+    float sum = 0.0f;
+    for (int c = 0; c < info.channels; ++c) sum += interleaved[static_cast<size_t>(i * info.channels + c)];
+    mono[static_cast<size_t>(i)] = sum / static_cast<float>(info.channels);
+  }
+  return resample(mono, info.sample_rate, target_rate);
+}
+
+std::vector<float> resample(const std::vector<float>& samples, int from_rate, int to_rate) {
+  if (from_rate == to_rate || samples.empty()) return samples;
+  const double ratio = static_cast<double>(to_rate) / from_rate;
+  std::vector<float> out(static_cast<size_t>(std::ceil(samples.size() * ratio)) + 16);
+  SRC_DATA data{};
+  data.data_in = samples.data();
+  data.input_frames = static_cast<long>(samples.size());
+  data.data_out = out.data();
+  data.output_frames = static_cast<long>(out.size());
+  data.src_ratio = ratio;
+  if (const int error = src_simple(&data, SRC_SINC_MEDIUM_QUALITY, 1); error != 0)
+    throw RuntimeFailure(std::string("resampling failed: ") + src_strerror(error));
+  out.resize(static_cast<size_t>(data.output_frames_gen));
+  return out;
+}
+
+void write_wav(const std::string& path, const std::vector<float>& interleaved, int sample_rate, int channels) {
+  AtomicOutput output(path);
+  SF_INFO info{};
+  info.samplerate = sample_rate;
+  info.channels = channels;
+  info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+  {
+    SndFile file(sf_open(output.temp_path().c_str(), SFM_WRITE, &info));
+    if (!file) throw RuntimeFailure(path + ": cannot write WAV: " + sf_strerror(nullptr));
+    const sf_count_t frames = static_cast<sf_count_t>(interleaved.size()) / channels;
+    if (sf_writef_float(file.get(), interleaved.data(), frames) != frames)
+      throw RuntimeFailure(path + ": cannot write WAV: " + sf_strerror(file.get()));
+  }
+  output.commit();
+}
+
+}  // namespace daf

@@ -1,0 +1,124 @@
+#include "daf/extract/extract_config.h"
+
+#include <filesystem>
+
+#include "daf/ablate/sweep.h"
+#include "daf/config/config_sources.h"
+#include "daf/config/option_set.h"
+#include "daf/util/error.h"
+
+namespace daf {
+
+void declare_extract_options(OptionSet& o, ExtractConfig& c) {
+  o.add("extract.manifest", c.manifest, "",
+        "CSV or JSON Lines with id, split, text, audio, optional start/end seconds and label columns; "
+        "relative audio paths resolve against the manifest's folder");
+  o.add("extract.input_cache", c.input_cache, "",
+        "instead of a manifest: a cache with transcripts (as daf-import writes) to add a text embedding to");
+  o.add("extract.output", c.output, "", "embedding cache to write (may equal extract.input_cache)");
+  o.add("extract.labels", c.labels, {}, "manifest columns to keep as labels; empty: every column that is not "
+        "id, split, text, audio, start or end");
+  o.add("extract.on_error", c.on_error, "fail",
+        "a bad utterance (missing/empty/undecodable audio, empty text, duplicate id, start past the end): "
+        "fail stops with its error; skip lists it in the report and masks it (present = 0) or, for "
+        "manifest rows that cannot be read, drops it",
+        {"fail", "skip"});
+  o.add("extract.report", c.report, "", "CSV of skipped utterances (id, modality, reason); empty: "
+        "<output>.skipped.csv");
+  o.add("extract.shard", c.shard, "", "K/N: process the K-th of N contiguous slices of every split and write "
+        "<output stem>.shard-K-of-N.h5 (combine with daf-extract --merge)");
+  o.add("extract.bucketing", c.bucketing, true,
+        "form batches of similar length (less padding); false: batches in manifest order");
+  o.add("extract.checkpoint_seconds", c.checkpoint_seconds, 30.0,
+        "save finished embeddings at most this often (seconds) so a killed run resumes", Range::above(0));
+  o.add("extract.threads", c.threads, 0, "LibTorch threads; 0: one per core", Range::at_least(0));
+  o.add("extract.device", c.device, "cpu", "where encoders run", {"cpu", "cuda"});
+
+  o.add("text.encoder", c.text.encoder, "",
+        "TorchScript text encoder: forward(input_ids int64 [B,T], attention_mask int64 [B,T]) -> "
+        "float [B,T,D] or [B,D] (or a tuple whose second element is the pooled [B,D]); empty: no text");
+  o.add("text.tokenizer", c.text.tokenizer, "", "sentencepiece model (.model) the encoder was trained with");
+  o.add("text.modality", c.text.modality, "text", "feature name of the text embedding in the cache");
+  o.add("text.bos_id", c.text.bos_id, -1, "id prepended to every text; -1: none", Range::at_least(-1));
+  o.add("text.eos_id", c.text.eos_id, -1, "id appended to every text; -1: none", Range::at_least(-1));
+  o.add("text.pad_id", c.text.pad_id, 0, "id of padding positions (attention_mask 0)", Range::at_least(0));
+  o.add("text.max_length", c.text.max_length, 128, "tokens per text incl. BOS/EOS; longer ones are truncated "
+        "and counted", Range::at_least(1));
+  o.add("text.pooling", c.text.pooling, "mean",
+        "mean: masked mean over tokens; first: the first token; module: the encoder's own pooled output",
+        {"mean", "first", "module"});
+  o.add("text.batch_size", c.text.batch_size, 32, "texts per batch at most", Range::at_least(1));
+  o.add("text.batch_tokens", c.text.batch_tokens, 4096, "padded tokens per batch at most (a longer text still "
+        "gets a batch of its own)", Range::at_least(1));
+
+  o.add("audio.encoder", c.audio.encoder, "",
+        "TorchScript speech encoder: forward(waveform float [B,S], lengths int64 [B]) -> float [B,T',D] "
+        "or (float [B,T',D], int64 [B] output lengths); empty: no audio");
+  o.add("audio.modality", c.audio.modality, "audio", "feature name of the audio embedding in the cache");
+  o.add("audio.sample_rate", c.audio.sample_rate, 0,
+        "encoder's sample rate in Hz; 0: the module's integer attribute `sample_rate`", Range::at_least(0));
+  o.add("audio.max_seconds", c.audio.max_seconds, 20.0,
+        "longer utterances are encoded in equal chunks of at most this length and mean-pooled over all "
+        "their frames", Range::above(0));
+  o.add("audio.batch_size", c.audio.batch_size, 8, "utterances (chunks) per batch at most", Range::at_least(1));
+  o.add("audio.batch_seconds", c.audio.batch_seconds, 80.0,
+        "padded seconds of audio per batch at most", Range::above(0));
+}
+
+std::string ExtractConfig::report_path() const {
+  return report.empty() ? shard_output() + ".skipped.csv" : report;
+}
+
+std::string ExtractConfig::shard_output() const {
+  if (shard.empty()) return output;
+  const auto [k, n] = parse_shard(shard);
+  const std::filesystem::path path(output);
+  const std::string stem = (path.parent_path() / path.stem()).string();
+  return stem + ".shard-" + std::to_string(k) + "-of-" + std::to_string(n) + ".h5";
+}
+
+ExtractConfig load_extract_config(const std::string& file, const std::vector<std::string>& overrides) {
+  ExtractConfig config;
+  OptionSet options;
+  declare_extract_options(options, config);
+  apply_config_sources(options, file, overrides);
+
+  if (config.manifest.empty() == config.input_cache.empty())
+    throw InputError("set exactly one of extract.manifest and extract.input_cache");
+  if (config.output.empty()) throw InputError("key 'extract.output' is not set (the cache to write)");
+  if (config.text.encoder.empty() && config.audio.encoder.empty())
+    throw InputError("no encoder: set text.encoder and/or audio.encoder");
+  if (!config.text.encoder.empty() && config.text.tokenizer.empty())
+    throw InputError("text.encoder is set but text.tokenizer is not (the encoder's sentencepiece .model)");
+  if (!config.input_cache.empty() && !config.audio.encoder.empty())
+    throw InputError("audio.encoder needs audio files: use extract.manifest, not extract.input_cache");
+  if (!config.text.encoder.empty() && !config.audio.encoder.empty() && config.text.modality == config.audio.modality)
+    throw InputError("text.modality and audio.modality are both '" + config.text.modality + "'");
+  if (config.text.max_length < 1 + (config.text.bos_id >= 0) + (config.text.eos_id >= 0))
+    throw InputError("text.max_length " + std::to_string(config.text.max_length) +
+                     " leaves no room for a token after BOS/EOS");
+  if (!config.shard.empty()) parse_shard(config.shard);
+  for (const auto& [key, path] : {std::pair<std::string, std::string>{"extract.manifest", config.manifest},
+                                  {"extract.input_cache", config.input_cache},
+                                  {"text.encoder", config.text.encoder},
+                                  {"text.tokenizer", config.text.tokenizer},
+                                  {"audio.encoder", config.audio.encoder}})
+    if (!path.empty() && !std::filesystem::is_regular_file(path))
+      throw InputError(key + ": " + path + ": file not found");
+  for (const auto& [key, name] : {std::pair<std::string, std::string>{"text.modality", config.text.modality},
+                                  {"audio.modality", config.audio.modality}})
+    if (name.empty() || name.find('/') != std::string::npos)
+      throw InputError(key + ": expected a name without '/', found '" + name + "'");
+  return config;
+}
+
+std::string extract_config_yaml(const ExtractConfig& config) {
+  ExtractConfig copy;
+  OptionSet options;
+  declare_extract_options(options, copy);
+  // Re-apply the resolved values so the dump shows them all.
+  copy = config;
+  return options.to_yaml();
+}
+
+}  // namespace daf

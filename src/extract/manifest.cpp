@@ -1,0 +1,176 @@
+#include "daf/extract/manifest.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <set>
+#include <sstream>
+#include <unordered_set>
+
+#include "daf/data/embedding_cache.h"
+#include "daf/extract/skip_report.h"
+#include "daf/util/atomic_file.h"
+#include "daf/util/csv.h"
+#include "daf/util/error.h"
+#include "daf/util/strings.h"
+
+namespace daf {
+namespace {
+
+const std::vector<std::string> kFields = {"id", "split", "text", "audio", "start", "end"};
+
+struct Record {
+  std::string where;
+  std::map<std::string, std::string> values;
+};
+
+bool is_json_lines(const std::string& path) {
+  const std::string ext = std::filesystem::path(path).extension().string();
+  return ext == ".jsonl" || ext == ".json" || ext == ".ndjson";
+}
+
+std::vector<Record> read_json_lines(const std::string& path, std::vector<std::string>& columns) {
+  std::istringstream in(read_file(path));
+  std::vector<Record> records;
+  std::set<std::string> seen_columns;
+  std::string line;
+  for (size_t number = 1; std::getline(in, line); ++number) {
+    if (trim(line).empty()) continue;
+    const std::string where = path + ":" + std::to_string(number);
+    YAML::Node node;
+    try {
+      node = YAML::Load(line);
+    } catch (const YAML::Exception& e) {
+      throw InputError(where + ": not a JSON object: " + e.msg);
+    }
+    if (!node.IsMap()) throw InputError(where + ": expected a JSON object per line");
+    Record record{where, {}};
+    for (const auto& item : node) {
+      const std::string key = item.first.as<std::string>();
+      if (!item.second.IsScalar() && !item.second.IsNull())
+        throw InputError(where + ": field '" + key + "': expected a string or number");
+      record.values[key] = item.second.IsNull() ? "" : item.second.as<std::string>();
+      if (seen_columns.insert(key).second) columns.push_back(key);
+    }
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
+std::vector<Record> read_csv_records(const std::string& path, std::vector<std::string>& columns) {
+  const CsvTable table = read_csv(path);
+  columns = table.header;
+  std::vector<Record> records;
+  for (size_t r = 0; r < table.rows.size(); ++r) {
+    Record record{path + ":" + std::to_string(table.lines[r]), {}};
+    for (size_t c = 0; c < table.header.size(); ++c) record.values[table.header[c]] = table.rows[r][c];
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
+// A number, or a message saying what was found.
+bool parse_number(const std::string& text, double& value) {
+  const std::string t = trim(text);
+  if (t.empty()) return false;
+  try {
+    size_t used = 0;
+    value = std::stod(t, &used);
+    return used == t.size() && std::isfinite(value);
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+std::string field(const Record& record, const std::string& key) {
+  const auto it = record.values.find(key);
+  return it == record.values.end() ? std::string() : trim(it->second);
+}
+
+// One row -> Utterance; returns a reason when the row is bad.
+std::string parse_row(const Record& record, const std::vector<std::string>& label_columns,
+                      const std::filesystem::path& base, Utterance& out) {
+  out.where = record.where;
+  out.id = field(record, "id");
+  if (out.id.empty()) return "empty id";
+  out.split = field(record, "split");
+  const auto& splits = cache_split_names();
+  if (std::find(splits.begin(), splits.end(), out.split) == splits.end())
+    return "split '" + out.split + "': expected one of train, valid, test" + did_you_mean(out.split, splits);
+  const auto text_it = record.values.find("text");
+  if (text_it != record.values.end()) out.text = text_it->second;
+  const std::string audio = field(record, "audio");
+  if (!audio.empty()) {
+    const std::filesystem::path path(audio);
+    out.audio = (path.is_absolute() ? path : base / path).lexically_normal().string();
+  }
+  for (const char* key : {"start", "end"}) {
+    const std::string value = field(record, key);
+    if (value.empty()) continue;
+    double seconds = 0;
+    if (!parse_number(value, seconds) || seconds < 0)
+      return std::string(key) + ": expected seconds >= 0, found '" + value + "'";
+    (std::string(key) == "start" ? out.start : out.end) = seconds;
+  }
+  if (out.end > 0 && out.end <= out.start)
+    return "end " + format_number(out.end) + " s is not after start " + format_number(out.start) + " s";
+  for (const auto& label : label_columns) {
+    const auto it = record.values.find(label);
+    double value = 0;
+    if (it == record.values.end()) return "label '" + label + "' is missing";
+    if (!parse_number(it->second, value))
+      return "label '" + label + "': expected a finite number, found '" + it->second + "'";
+    out.labels[label] = static_cast<float>(value);
+  }
+  return "";
+}
+
+}  // namespace
+
+Manifest read_manifest(const std::string& path, const std::vector<std::string>& label_columns, SkipReport& problems) {
+  std::vector<std::string> columns;
+  const std::vector<Record> records =
+      is_json_lines(path) ? read_json_lines(path, columns) : read_csv_records(path, columns);
+  if (records.empty()) throw InputError(path + ": the manifest has no rows");
+  for (const char* required : {"id", "split"})
+    if (std::find(columns.begin(), columns.end(), required) == columns.end())
+      throw InputError(path + ": no column '" + required + "' (found: " + join(columns, ", ") + ")");
+
+  Manifest manifest;
+  manifest.path = path;
+  if (label_columns.empty()) {
+    for (const auto& c : columns)
+      if (std::find(kFields.begin(), kFields.end(), c) == kFields.end()) manifest.label_columns.push_back(c);
+  } else {
+    for (const auto& label : label_columns)
+      if (std::find(columns.begin(), columns.end(), label) == columns.end())
+        throw InputError(path + ": extract.labels names column '" + label + "', which the manifest lacks" +
+                         did_you_mean(label, columns));
+    manifest.label_columns = label_columns;
+  }
+
+  const std::filesystem::path base = std::filesystem::path(path).parent_path();
+  std::unordered_set<std::string> ids;
+  for (const auto& record : records) {
+    Utterance row;
+    std::string reason = parse_row(record, manifest.label_columns, base, row);
+    if (reason.empty() && !ids.insert(row.id).second) reason = "id '" + row.id + "' appears twice";
+    if (!reason.empty()) {
+      problems.handle(row.id, "", record.where + ": " + reason);
+      continue;
+    }
+    manifest.rows.push_back(std::move(row));
+  }
+  return manifest;
+}
+
+std::vector<const Utterance*> split_rows(const Manifest& manifest, const std::string& split) {
+  std::vector<const Utterance*> rows;
+  for (const auto& row : manifest.rows)
+    if (row.split == split) rows.push_back(&row);
+  return rows;
+}
+
+}  // namespace daf

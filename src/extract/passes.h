@@ -1,0 +1,63 @@
+#pragma once
+// One encoder pass over the utterances of a run (text or speech). Private to
+// the extract module; run_extraction drives the passes.
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "daf/extract/batching.h"
+#include "daf/extract/extract_config.h"
+#include "daf/extract/manifest.h"
+#include "daf/extract/partial_results.h"
+#include "daf/extract/skip_report.h"
+
+namespace daf::extract {
+
+// Saves the partial results at most every `interval` seconds (and when forced).
+class Checkpointer {
+ public:
+  Checkpointer(std::string path, PartialResults& results, double interval)
+      : path_(std::move(path)), results_(results), interval_(interval), last_(std::chrono::steady_clock::now()) {}
+  void maybe_save(bool force = false);
+
+ private:
+  std::string path_;
+  PartialResults& results_;
+  double interval_;
+  std::chrono::steady_clock::time_point last_;
+};
+
+struct PassStats {
+  std::string modality;
+  int64_t utterances = 0;  // encoded in this run
+  int64_t resumed = 0;     // finished by an earlier run
+  int64_t skipped = 0;
+  int64_t items = 0;       // texts, or audio chunks
+  int64_t batches = 0;
+  int64_t truncated = 0;   // texts cut at max_length
+  int64_t chunked = 0;     // utterances longer than audio.max_seconds
+  int64_t tokens = 0;      // useful tokens encoded
+  double audio_seconds = 0;
+  double seconds = 0;
+  PaddingStats padding;
+  std::map<std::string, std::string> attributes;  // recorded on the cache's features dataset
+
+  std::string summary(bool bucketing) const;
+};
+
+struct PassContext {
+  const ExtractConfig& config;
+  const std::vector<const Utterance*>& rows;
+  PartialResults& partial;
+  const SkipReport& problems;
+  Checkpointer& checkpoint;
+
+  // Under on_error=skip records the utterance as skipped for `modality`; under fail throws.
+  void skip(const std::string& modality, const Utterance& row, const std::string& reason, PassStats& stats);
+};
+
+PassStats run_text_pass(PassContext& context);
+PassStats run_speech_pass(PassContext& context);
+
+}  // namespace daf::extract
