@@ -13,12 +13,14 @@ int main(int argc, char** argv) {
       "labels) with frozen TorchScript encoders, or add a text embedding to a cache that holds transcripts, and\n"
       "write the embedding cache daf-train reads. Resumable: a killed run continues from <output>.partial.\n"
       "Examples:\n"
-      "  daf-extract -c configs/extract-demo.yaml\n"
+      "  daf-extract -c data/speech-demo/extract.yaml    (as scripts/speech-demo.sh writes it)\n"
       "  daf-extract -c corpus.yaml --shard 3/8          (writes <output stem>.shard-3-of-8.h5)\n"
-      "  daf-extract --merge data/c.shard-*.h5 --out data/c.h5"};
+      "  daf-extract --merge data/c.shard-*.h5 --out data/c.h5\n"
+      "  daf-extract -c corpus.yaml --collect 8          (the same, from the config; names missing shards)"};
   std::string config_file, manifest, input_cache, out, shard;
   std::vector<std::string> merge, overrides;
   bool print_config = false;
+  int64_t collect = 0;
   app.add_option("-c,--config", config_file, "YAML file with extract/text/audio sections (flags below override it)");
   app.add_option("--manifest", manifest, "manifest to embed (extract.manifest)");
   app.add_option("--input-cache", input_cache, "cache with transcripts to add a text embedding to (extract.input_cache)");
@@ -26,6 +28,9 @@ int main(int argc, char** argv) {
   app.add_option("--shard", shard, "K/N: process the K-th of N slices of every split (extract.shard)");
   app.add_option("--merge", merge, "combine these shard caches of one job into --out, checking that every shard "
                                    "is there exactly once");
+  app.add_option("--collect", collect, "N: merge the N shard caches of this config (<output stem>.shard-K-of-N.h5) "
+                                       "into extract.output, naming any shard that is missing")
+      ->check(CLI::PositiveNumber);
   app.add_flag("--print-config", print_config, "print the resolved config and exit");
   app.add_option("overrides", overrides, "section.key=value settings, e.g. text.batch_size=64");
   app.footer(daf::cli::options_help(daf::declare_extract_options));
@@ -43,6 +48,11 @@ int main(int argc, char** argv) {
     if (!out.empty()) overrides.push_back("extract.output=" + out);
     if (!shard.empty()) overrides.push_back("extract.shard=" + shard);
     const daf::ExtractConfig config = daf::load_extract_config(config_file, overrides);
+    if (collect > 0) {
+      daf::collect_extract_shards(config, collect);
+      spdlog::info("merged {} shards into {}", collect, config.output);
+      return 0;
+    }
     if (print_config) {
       std::cout << daf::extract_config_yaml(config);
       return 0;

@@ -256,4 +256,25 @@ void merge_extract_shards(const std::vector<std::string>& shards, const std::str
   write_cache(output, merged);
 }
 
+void collect_extract_shards(const ExtractConfig& config, int64_t shard_count) {
+  std::vector<std::string> shards, missing;
+  for (int64_t k = 1; k <= shard_count; ++k) {
+    ExtractConfig shard = config;
+    shard.shard = std::to_string(k) + "/" + std::to_string(shard_count);
+    const std::string path = shard.shard_output();
+    if (std::filesystem::exists(path)) {
+      shards.push_back(path);
+    } else {
+      const bool interrupted = std::filesystem::exists(partial_path(path));
+      missing.push_back("  shard " + shard.shard + ": " + path +
+                        (interrupted ? " (interrupted: " + partial_path(path) + " exists; rerun the shard to resume)"
+                                     : " (not written: rerun the shard)"));
+    }
+  }
+  if (!missing.empty())
+    throw InputError("cannot merge " + config.output + ": " + std::to_string(missing.size()) + " of " +
+                     std::to_string(shard_count) + " shards missing:\n" + join(missing, "\n"));
+  merge_extract_shards(shards, config.output);
+}
+
 }  // namespace daf

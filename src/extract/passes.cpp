@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "daf/util/logging.h"
 #include "daf/util/strings.h"
 
 namespace daf::extract {
@@ -11,6 +12,19 @@ void Checkpointer::maybe_save(bool force) {
   if (!force && std::chrono::duration<double>(now - last_).count() < interval_) return;
   write_partial(path_, results_);
   last_ = now;
+}
+
+ProgressLog::ProgressLog(std::string label, int64_t total)
+    : label_(std::move(label)), total_(total), enabled_(!stderr_is_terminal()),
+      start_(std::chrono::steady_clock::now()), last_(start_) {}
+
+void ProgressLog::update(int64_t done) {
+  const auto now = std::chrono::steady_clock::now();
+  if (!enabled_ || std::chrono::duration<double>(now - last_).count() < 60.0 || done <= 0) return;
+  last_ = now;
+  const double elapsed = std::chrono::duration<double>(now - start_).count();
+  spdlog::info("{}: {}/{} done, {:.0f} s elapsed, about {:.0f} s to go", label_, done, total_, elapsed,
+               elapsed * static_cast<double>(total_ - done) / static_cast<double>(done));
 }
 
 void PassContext::skip(const std::string& modality, const Utterance& row, const std::string& reason,

@@ -28,6 +28,20 @@ class Checkpointer {
   std::chrono::steady_clock::time_point last_;
 };
 
+// Without a terminal (batch jobs, log files) the progress bar is silent; this
+// logs a progress line at most once a minute instead.
+class ProgressLog {
+ public:
+  ProgressLog(std::string label, int64_t total);
+  void update(int64_t done);
+
+ private:
+  std::string label_;
+  int64_t total_;
+  bool enabled_;
+  std::chrono::steady_clock::time_point start_, last_;
+};
+
 struct PassStats {
   std::string modality;
   int64_t utterances = 0;  // encoded in this run

@@ -118,6 +118,7 @@ PassStats run_speech_pass(PassContext& context) {
   for (const auto& c : chunks) ++open[c.utterance].chunks_left;
   const auto start = std::chrono::steady_clock::now();
   ProgressBar bar("audio", static_cast<long>(chunks.size()));
+  ProgressLog progress_log("audio", static_cast<int64_t>(chunks.size()));
   for (const auto& batch_items : batches) {
     WaveBatch batch;
     std::vector<int64_t> kept;  // chunks whose audio decoded
@@ -177,6 +178,7 @@ PassStats run_speech_pass(PassContext& context) {
       open.erase(u);
     }
     bar.update(static_cast<long>(stats.items));
+    progress_log.update(stats.items);
     context.checkpoint.maybe_save();
   }
   bar.finish();

@@ -85,6 +85,7 @@ PassStats run_text_pass(PassContext& context) {
       make_batches(lengths, {config.batch_size, config.batch_tokens}, context.config.bucketing);
   const auto start = std::chrono::steady_clock::now();
   ProgressBar bar("text", static_cast<long>(pending.size()));
+  ProgressLog progress_log("text", static_cast<int64_t>(pending.size()));
   for (const auto& batch_rows : batches) {
     std::vector<const std::vector<int64_t>*> texts;
     for (const int64_t i : batch_rows) texts.push_back(&ids[static_cast<size_t>(i)]);
@@ -95,6 +96,7 @@ PassStats run_text_pass(PassContext& context) {
     stats.utterances += static_cast<int64_t>(batch_rows.size());
     ++stats.batches;
     bar.update(static_cast<long>(stats.utterances));
+    progress_log.update(stats.utterances);
     context.checkpoint.maybe_save();
   }
   bar.finish();

@@ -1,6 +1,9 @@
 #include "daf/util/sha256.h"
 
 #include <cstring>
+#include <filesystem>
+#include <map>
+#include <mutex>
 #include <fstream>
 #include <vector>
 
@@ -77,6 +80,19 @@ std::string Sha256::hex_digest() {
 }
 
 std::string sha256_file(const std::string& path) {
+  // Encoders are hundreds of MB and a run asks for their digest more than once:
+  // remember it while the file's size and modification time stay the same.
+  static std::mutex mutex;
+  static std::map<std::string, std::pair<std::string, std::string>> known;  // path -> (stamp, digest)
+  std::error_code error;
+  const auto size = std::filesystem::file_size(path, error);
+  const auto time = std::filesystem::last_write_time(path, error);
+  const std::string stamp = std::to_string(size) + "@" + std::to_string(time.time_since_epoch().count());
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    const auto it = known.find(path);
+    if (!error && it != known.end() && it->second.first == stamp) return it->second.second;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path + ": cannot read file");
   Sha256 hash;
@@ -85,7 +101,10 @@ std::string sha256_file(const std::string& path) {
     in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
     hash.update(chunk.data(), static_cast<size_t>(in.gcount()));
   }
-  return hash.hex_digest();
+  const std::string digest = hash.hex_digest();
+  std::lock_guard<std::mutex> lock(mutex);
+  if (!error) known[path] = {stamp, digest};
+  return digest;
 }
 
 }  // namespace daf

@@ -59,6 +59,13 @@ expect_exit 2 "missing shard 2/3" -- "$X" --merge out.shard-1-of-3.h5 out.shard-
 "$X" --merge out.shard-*.h5 --out merged.h5 2>/dev/null
 "$FX" compare out.h5 merged.h5 || fail "merged shards differ from the single run"
 expect_exit 2 "is also" -- "$X" --merge out.shard-1-of-3.h5 out.shard-1-of-3.h5 --out m.h5
+# --collect N finds the shards from the config and names the missing ones.
+mv out.h5 single.h5
+"$X" -c cfg.yaml --collect 3 2>/dev/null
+"$FX" compare single.h5 out.h5 || fail "--collect differs from the single run"
+mv out.shard-2-of-3.h5 held.h5
+expect_exit 2 "shard 2/3: out.shard-2-of-3.h5 (not written: rerun the shard)" -- "$X" -c cfg.yaml --collect 3
+mv held.h5 out.shard-2-of-3.h5
 
 # JSON Lines manifest.
 awk -F, 'NR > 1 { printf "{\"id\": \"%s\", \"split\": \"%s\", \"text\": \"%s\", \"audio\": \"%s\", \"sentiment\": %s}\n", $1, $2, $3, $4, $7 }' \

@@ -24,4 +24,9 @@ ExtractionResult run_extraction(const ExtractConfig& config);
 // should hold; rows in manifest order. InputError listing what is missing.
 void merge_extract_shards(const std::vector<std::string>& shards, const std::string& output);
 
+// The follow-up step of a job array: merges <output stem>.shard-K-of-N.h5 for
+// K = 1..N into extract.output. InputError naming every shard that is missing
+// (and whether it was interrupted, i.e. left a .partial file) before merging.
+void collect_extract_shards(const ExtractConfig& config, int64_t shard_count);
+
 }  // namespace daf
