@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
                "  daf-ablate --collect runs/ablate-mosei                       # after all shards"};
   std::string sweep_file, shard = "1/1", out, collect_dir;
   int64_t jobs = 1;
-  bool allow_partial = false, no_plots = false, no_collect = false;
+  bool allow_partial = false, no_plots = false, no_collect = false, print_output = false;
   std::vector<std::string> overrides;
   app.add_option("-c,--config", sweep_file, "sweep YAML (base config, conditions/grid, seeds, evaluate, compare)");
   app.add_option("--jobs,-j", jobs, "runs trained at the same time in this process (default 1)")->check(CLI::PositiveNumber);
@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   app.add_flag("--allow-partial", allow_partial, "with --collect: aggregate even if runs are missing");
   app.add_flag("--no-plots", no_plots, "do not draw plots (gnuplot)");
   app.add_flag("--no-collect", no_collect, "train and evaluate only; do not aggregate at the end");
+  app.add_flag("--print-output", print_output, "print the sweep's output folder (after --out) and exit, for scripts");
   app.add_option("overrides", overrides, "section.key=value settings applied to every run, e.g. train.max_epochs=10");
   app.footer("Sweep file format: docs/ablation.md. Resume: run the same command again; finished runs are kept.\n" +
              std::string(daf::cli::kExitCodesHelp));
@@ -47,6 +48,10 @@ int main(int argc, char** argv) {
     if (sweep_file.empty()) throw daf::InputError("no sweep given: pass --config SWEEP.yaml (or --collect DIR)");
     daf::Sweep sweep = daf::load_sweep(sweep_file, overrides);
     if (!out.empty()) sweep.output = out;
+    if (print_output) {
+      std::cout << sweep.output << "\n";
+      return 0;
+    }
     daf::SweepOptions options;
     options.jobs = jobs;
     std::tie(options.shard, options.shard_count) = daf::parse_shard(shard);

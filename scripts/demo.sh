@@ -18,10 +18,7 @@ mkdir -p data
 out=runs/ablate-demo
 echo
 echo "== Test split, mean ± std over 3 seeds (full report with plots: $out/summary.md)"
-awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i
-                   printf "| %-9s | %-17s | %-17s | %-17s |\n|-----------|-------------------|-------------------|-------------------|\n", "condition", "MAE", "Has0_F1_score", "Corr"; next }
-         { printf "| %-9s | %.4f ± %.4f  | %.4f ± %.4f  | %.4f ± %.4f  |\n", $1, $col["MAE_mean"], $col["MAE_std"],
-           $col["Has0_F1_score_mean"], $col["Has0_F1_score_std"], $col["Corr_mean"], $col["Corr_std"] }' "$out/summary.csv"
+bash scripts/summary_table.sh "$out/summary.csv"
 echo
 sed -n '/^## dynamic vs static/,/^## Robustness/p' "$out/summary.md" | sed '$d'
 sed -n '/^## Gate weights of dynamic/,/^## Plots/p' "$out/summary.md" | sed '$d'

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "daf/util/error.h"
 #include "daf/util/logging.h"
 #include "daf/util/strings.h"
 
@@ -25,6 +26,15 @@ void ProgressLog::update(int64_t done) {
   const double elapsed = std::chrono::duration<double>(now - start_).count();
   spdlog::info("{}: {}/{} done, {:.0f} s elapsed, about {:.0f} s to go", label_, done, total_, elapsed,
                elapsed * static_cast<double>(total_ - done) / static_cast<double>(done));
+}
+
+ModalityResults& PassContext::results(const std::string& modality, int64_t dims) {
+  ModalityResults& r = partial.modalities[modality];
+  if (r.dims != 0 && r.dims != dims)
+    throw InputError(partial_path(config.shard_output()) + ": holds " + std::to_string(r.dims) + "-dim " + modality +
+                     " embeddings but the encoder gives " + std::to_string(dims) + "; delete it to start over");
+  r.dims = dims;
+  return r;
 }
 
 void PassContext::skip(const std::string& modality, const Utterance& row, const std::string& reason,

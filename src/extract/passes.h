@@ -67,6 +67,8 @@ struct PassContext {
   const SkipReport& problems;
   Checkpointer& checkpoint;
 
+  // The modality's results so far; InputError when a resumed run saved another width.
+  ModalityResults& results(const std::string& modality, int64_t dims);
   // Under on_error=skip records the utterance as skipped for `modality`; under fail throws.
   void skip(const std::string& modality, const Utterance& row, const std::string& reason, PassStats& stats);
 };

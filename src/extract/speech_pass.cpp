@@ -72,11 +72,7 @@ PassStats run_speech_pass(PassContext& context) {
   SpeechEncoder encoder(config.encoder, context.config.device);
   const int64_t rate = resolve_sample_rate(config, encoder);
   const int64_t dims = encoder.check_contract(probe_batch(rate));
-  ModalityResults& results = context.partial.modalities[config.modality];
-  if (results.dims != 0 && results.dims != dims)
-    throw InputError(partial_path(context.config.shard_output()) + ": holds " + std::to_string(results.dims) +
-                     "-dim audio embeddings but the encoder gives " + std::to_string(dims) + "; delete it");
-  results.dims = dims;
+  ModalityResults& results = context.results(config.modality, dims);
 
   // Every header is read before the run, so a missing file or a start past the
   // end fails (or is skipped) at once, not hours in.

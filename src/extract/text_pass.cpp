@@ -55,11 +55,7 @@ PassStats run_text_pass(PassContext& context) {
   const auto probe_a = token_ids(tokenizer, config, "a probe sentence", ignored);
   const auto probe_b = token_ids(tokenizer, config, "probe", ignored);
   const int64_t dims = encoder.check_contract(make_token_batch({&probe_a, &probe_b}, config.pad_id));
-  ModalityResults& results = context.partial.modalities[config.modality];
-  if (results.dims != 0 && results.dims != dims)
-    throw InputError(partial_path(context.config.shard_output()) + ": holds " + std::to_string(results.dims) +
-                     "-dim text embeddings but the encoder gives " + std::to_string(dims) + "; delete it");
-  results.dims = dims;
+  ModalityResults& results = context.results(config.modality, dims);
 
   const auto finished = context.partial.finished_rows(config.modality);
   std::vector<const Utterance*> pending;

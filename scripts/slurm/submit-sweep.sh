@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Submits a daf-ablate sweep as a Slurm job array (task K of N runs shard K/N)
+# and a collect job that starts when every task succeeded (afterok):
+#   scripts/slurm/submit-sweep.sh configs/ablate-mosei.yaml --tasks 16
+# A task that died (killed, node lost, time limit) leaves the collect job
+# waiting forever (DependencyNeverSatisfied): cancel it and resubmit the task
+# alone, which also submits a new collect job:
+#   scripts/slurm/submit-sweep.sh configs/ablate-mosei.yaml --tasks 16 --only 5
+# Finished runs are kept and interrupted ones resume from their checkpoint;
+# `daf-ablate --collect DIR` names every shard that is still missing.
+source "$(dirname "$0")/submit-common.sh"
+parse_submit_args "$@"
+out_args=()
+[ -n "$OUT" ] && out_args=(--out "$OUT")
+out=$("$DAF_BIN/daf-ablate" --config "$CONFIG" "${out_args[@]}" --print-output)
+array=$(sbatch "${SBATCH_COMMON[@]}" --job-name daf-ablate --array "$ARRAY" \
+  --output "$LOGS/daf-ablate-%A_%a.out" --export "ALL,DAF_BIN=$DAF_BIN,DAF_SHARD_COUNT=$TASKS" \
+  "$here/ablate-array.sbatch" "$CONFIG" "${out_args[@]}")
+collect=$(sbatch --parsable --chdir "$PWD" --job-name daf-ablate-collect --dependency "afterok:$array" \
+  --cpus-per-task 1 --mem 2G --time 01:00:00 ${PARTITION:+--partition "$PARTITION"} \
+  --output "$LOGS/daf-ablate-collect-%j.out" \
+  --wrap "OMP_WAIT_POLICY=PASSIVE GLOG_minloglevel=2 '$DAF_BIN/daf-ablate' --collect '$out'")
+echo "array job $array (tasks $ARRAY of $TASKS), collect job $collect -> $out/summary.md"
