@@ -29,6 +29,11 @@ struct Source {
 
 Source from_manifest(const ExtractConfig& config, SkipReport& problems) {
   const Manifest manifest = read_manifest(config.manifest, config.labels, problems);
+  for (const auto& [column, key] : {std::pair<std::string, std::string>{"text", config.text.encoder},
+                                    {"audio", config.audio.encoder}})
+    if (!key.empty() && !manifest.has_column(column))
+      throw InputError(config.manifest + ": no column '" + column + "', which " + column +
+                       ".encoder needs (found: " + join(manifest.columns, ", ") + ")");
   Source source;
   source.digest = sha256_file(config.manifest);
   source.dropped = problems.entries();
@@ -159,7 +164,10 @@ ExtractionResult run_extraction(const ExtractConfig& config) {
       result.already_complete = true;
       return result;
     }
-    if (result.output != config.input_cache)
+    std::error_code error;
+    const bool in_place = !config.input_cache.empty() &&
+                          std::filesystem::equivalent(result.output, config.input_cache, error);
+    if (!in_place)
       throw InputError(result.output + ": exists and holds another job's results; delete it or set extract.output");
   }
 

@@ -140,6 +140,7 @@ Manifest read_manifest(const std::string& path, const std::vector<std::string>& 
 
   Manifest manifest;
   manifest.path = path;
+  manifest.columns = columns;
   if (label_columns.empty()) {
     for (const auto& c : columns)
       if (std::find(kFields.begin(), kFields.end(), c) == kFields.end()) manifest.label_columns.push_back(c);
@@ -164,6 +165,10 @@ Manifest read_manifest(const std::string& path, const std::vector<std::string>& 
     manifest.rows.push_back(std::move(row));
   }
   return manifest;
+}
+
+bool Manifest::has_column(const std::string& name) const {
+  return std::find(columns.begin(), columns.end(), name) != columns.end();
 }
 
 std::vector<const Utterance*> split_rows(const Manifest& manifest, const std::string& split) {

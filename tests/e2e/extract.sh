@@ -117,6 +117,9 @@ expect_exit 2 "garbage.wav: cannot decode audio" -- "$X" -c cfg.yaml extract.man
 one_bad "m5,train,late start,audio/u1.wav,30,,1"
 expect_exit 2 "start 30.000 s is at or beyond the end of the file" -- "$X" -c cfg.yaml \
   extract.manifest=corpus/one.csv extract.output=bad.h5
+printf "id,split,audio\nq1,train,audio/u1.wav\n" >corpus/notext.csv
+expect_exit 2 "no column 'text', which text.encoder needs" -- "$X" -c cfg.yaml extract.manifest=corpus/notext.csv \
+  extract.output=bad.h5
 one_bad "m7,train,label,audio/u1.wav,,,positive"
 expect_exit 2 "corpus/one.csv:3: label 'sentiment': expected a finite number, found 'positive'" -- "$X" -c cfg.yaml \
   extract.manifest=corpus/one.csv extract.output=bad.h5

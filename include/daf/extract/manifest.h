@@ -25,6 +25,9 @@ struct Manifest {
   std::string path;
   std::vector<Utterance> rows;
   std::vector<std::string> label_columns;
+  std::vector<std::string> columns;  // every column the file has
+
+  bool has_column(const std::string& name) const;
 };
 
 // Reads a manifest (.jsonl/.json: JSON Lines; anything else: CSV with a header).
