@@ -171,6 +171,11 @@ ExtractionResult run_extraction(const ExtractConfig& config) {
       throw InputError(result.output + ": exists and holds another job's results; delete it or set extract.output");
   }
 
+  for (const auto& path : {result.output, result.report}) {
+    const auto folder = std::filesystem::path(path).parent_path();
+    if (!folder.empty()) std::filesystem::create_directories(folder);
+  }
+
   // Resume: embeddings a killed run already saved are reused, if it was the same job.
   const std::string partial_file = partial_path(result.output);
   PartialResults partial;

@@ -70,7 +70,12 @@ PassStats run_text_pass(PassContext& context) {
       continue;
     }
     bool truncated = false;
-    ids.push_back(token_ids(tokenizer, config, row->text, truncated));
+    auto tokens = token_ids(tokenizer, config, row->text, truncated);
+    if (tokens.empty()) {
+      context.skip(config.modality, *row, row->where + " (id '" + row->id + "'): the text has no tokens", stats);
+      continue;
+    }
+    ids.push_back(std::move(tokens));
     stats.truncated += truncated;
     pending.push_back(row);
   }

@@ -36,9 +36,9 @@ grep -q "already holds this job's embeddings" log || fail "a finished job was no
 [ -s run/final_metrics.json ] || fail "training on the extracted cache failed"
 
 # Fixed-order batching pads more on the same corpus, and gives the same embeddings.
-"$X" -c cfg.yaml extract.bucketing=false extract.output=fixed.h5 2>log
+"$X" -c cfg.yaml extract.bucketing=false extract.output=new/folder/fixed.h5 2>log
 grep -q "(manifest order)" log || fail "fixed-order batching not reported"
-"$FX" compare out.h5 fixed.h5 || fail "bucketing changed the embeddings"
+"$FX" compare out.h5 new/folder/fixed.h5 || fail "bucketing changed the embeddings"
 
 # Killed at any moment, the next run resumes and gives the same cache.
 "$X" -c cfg.yaml extract.output=killed.h5 extract.checkpoint_seconds=0.001 audio.batch_size=1 \
