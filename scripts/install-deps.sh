@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages daf needs to build, test and run its demo.
 # Idempotent: packages already present are reported and skipped.
+#   --slurm   also the one-node Slurm cluster the e2e.slurm test starts
+#             (slurmctld, slurmd, slurm-client, munge); scripts/test.sh passes it.
 set -euo pipefail
 
 packages=(
@@ -11,6 +13,12 @@ packages=(
   gnuplot-nox espeak-ng
   python3-numpy python3-h5py python3-torch python3-torchaudio
 )
+if [ "${1:-}" = "--slurm" ]; then
+  packages+=(slurmctld slurmd slurm-client munge)
+elif [ $# -gt 0 ]; then
+  echo "usage: install-deps.sh [--slurm]" >&2
+  exit 2
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -77,8 +77,10 @@ def main() -> None:
     with open(manifest + ".tmp", "w", encoding="utf-8") as f:
         f.write("id,split,text,audio,sentiment\n" + "\n".join(rows) + "\n")
     os.replace(manifest + ".tmp", manifest)
-    with open(os.path.join(args.out, "sentences.txt"), "w", encoding="utf-8") as f:
+    sentences = os.path.join(args.out, "sentences.txt")
+    with open(sentences + ".tmp", "w", encoding="utf-8") as f:
         f.write("\n".join(texts) + "\n")
+    os.replace(sentences + ".tmp", sentences)
     print(f"{args.utterances} utterances: {manifest}")
 
 

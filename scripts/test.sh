@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 total_start=$(date +%s)
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh --slurm
 bash scripts/build.sh -DDAF_BUILD_TESTS=ON
 test_start=$(date +%s)
 cd build

@@ -2,7 +2,8 @@
 # Benchmark (not a test): wall time of the README demo sweep
 # (configs/ablate-demo.yaml, 21 runs + 189 evaluations + collect) in one local
 # process vs. as a 4-task array + collect job on a single-node Slurm cluster
-# that this script starts (as root; tests/slurm/cluster.sh) and stops again.
+# that this script starts (as root, after scripts/install-deps.sh --slurm;
+# tests/slurm/cluster.sh) and stops again.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tests/slurm/cluster.sh

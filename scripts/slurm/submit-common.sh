@@ -56,3 +56,18 @@ parse_submit_args() {
   # The array's size is --tasks even when --only resubmits a few of them.
   ARRAY=${ONLY:-1-$TASKS}
 }
+
+# submit_array NAME SBATCH_SCRIPT ARGS...: the array job; prints its id.
+submit_array() {
+  local name=$1; shift
+  sbatch "${SBATCH_COMMON[@]}" --job-name "$name" --array "$ARRAY" --output "$LOGS/$name-%A_%a.out" \
+    --export "ALL,DAF_BIN=$DAF_BIN,DAF_SHARD_COUNT=$TASKS" "$@"
+}
+
+# submit_followup NAME ARRAY_ID COMMAND: one CPU, starts when every array task
+# succeeded (afterok); prints its id.
+submit_followup() {
+  sbatch --parsable --chdir "$PWD" --job-name "$1" --dependency "afterok:$2" --cpus-per-task 1 --mem "$MEM" \
+    --time 01:00:00 ${PARTITION:+--partition "$PARTITION"} --output "$LOGS/$1-%j.out" \
+    --wrap "OMP_WAIT_POLICY=PASSIVE GLOG_minloglevel=2 $3"
+}

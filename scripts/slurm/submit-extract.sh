@@ -10,11 +10,6 @@ source "$(dirname "$0")/submit-common.sh"
 parse_submit_args "$@"
 [ -z "$OUT" ] || { echo "submit-extract.sh: set extract.output in the config instead of --out" >&2; exit 2; }
 OMP_WAIT_POLICY=PASSIVE GLOG_minloglevel=2 "$DAF_BIN/daf-extract" -c "$CONFIG" --print-config >/dev/null
-array=$(sbatch "${SBATCH_COMMON[@]}" --job-name daf-extract --array "$ARRAY" \
-  --output "$LOGS/daf-extract-%A_%a.out" --export "ALL,DAF_BIN=$DAF_BIN,DAF_SHARD_COUNT=$TASKS" \
-  "$here/extract-array.sbatch" "$CONFIG")
-merge=$(sbatch --parsable --chdir "$PWD" --job-name daf-extract-merge --dependency "afterok:$array" \
-  --cpus-per-task 1 --mem "$MEM" --time 01:00:00 ${PARTITION:+--partition "$PARTITION"} \
-  --output "$LOGS/daf-extract-merge-%j.out" \
-  --wrap "OMP_WAIT_POLICY=PASSIVE GLOG_minloglevel=2 '$DAF_BIN/daf-extract' -c '$CONFIG' --collect $TASKS")
+array=$(submit_array daf-extract "$here/extract-array.sbatch" "$CONFIG")
+merge=$(submit_followup daf-extract-merge "$array" "'$DAF_BIN/daf-extract' -c '$CONFIG' --collect $TASKS")
 echo "array job $array (tasks $ARRAY of $TASKS), merge job $merge"

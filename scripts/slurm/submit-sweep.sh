@@ -13,11 +13,6 @@ parse_submit_args "$@"
 out_args=()
 [ -n "$OUT" ] && out_args=(--out "$OUT")
 out=$("$DAF_BIN/daf-ablate" --config "$CONFIG" "${out_args[@]}" --print-output)
-array=$(sbatch "${SBATCH_COMMON[@]}" --job-name daf-ablate --array "$ARRAY" \
-  --output "$LOGS/daf-ablate-%A_%a.out" --export "ALL,DAF_BIN=$DAF_BIN,DAF_SHARD_COUNT=$TASKS" \
-  "$here/ablate-array.sbatch" "$CONFIG" "${out_args[@]}")
-collect=$(sbatch --parsable --chdir "$PWD" --job-name daf-ablate-collect --dependency "afterok:$array" \
-  --cpus-per-task 1 --mem 2G --time 01:00:00 ${PARTITION:+--partition "$PARTITION"} \
-  --output "$LOGS/daf-ablate-collect-%j.out" \
-  --wrap "OMP_WAIT_POLICY=PASSIVE GLOG_minloglevel=2 '$DAF_BIN/daf-ablate' --collect '$out'")
+array=$(submit_array daf-ablate "$here/ablate-array.sbatch" "$CONFIG" "${out_args[@]}")
+collect=$(submit_followup daf-ablate-collect "$array" "'$DAF_BIN/daf-ablate' --collect '$out'")
 echo "array job $array (tasks $ARRAY of $TASKS), collect job $collect -> $out/summary.md"

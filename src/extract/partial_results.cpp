@@ -14,13 +14,13 @@ void ModalityResults::add(const std::string& id, const float* vector, int64_t wi
   values.insert(values.end(), vector, vector + width);
 }
 
-std::unordered_map<std::string, int64_t> PartialResults::finished_rows(const std::string& modality) const {
-  std::unordered_map<std::string, int64_t> rows;
+std::unordered_set<std::string> PartialResults::finished_ids(const std::string& modality) const {
+  std::unordered_set<std::string> ids;
   const auto it = modalities.find(modality);
-  if (it == modalities.end()) return rows;
-  for (size_t i = 0; i < it->second.ids.size(); ++i) rows.emplace(it->second.ids[i], static_cast<int64_t>(i));
-  for (const auto& skipped : it->second.skipped) rows.emplace(skipped.id, -1);
-  return rows;
+  if (it == modalities.end()) return ids;
+  ids.insert(it->second.ids.begin(), it->second.ids.end());
+  for (const auto& skipped : it->second.skipped) ids.insert(skipped.id);
+  return ids;
 }
 
 std::string partial_path(const std::string& output) { return output + ".partial"; }

@@ -76,7 +76,7 @@ PassStats run_speech_pass(PassContext& context) {
 
   // Every header is read before the run, so a missing file or a start past the
   // end fails (or is skipped) at once, not hours in.
-  const auto finished = context.partial.finished_rows(config.modality);
+  const auto finished = context.partial.finished_ids(config.modality);
   const auto max_samples = static_cast<int64_t>(std::llround(config.max_seconds * rate));
   std::vector<const Utterance*> pending;
   std::vector<Chunk> chunks;

@@ -57,7 +57,7 @@ PassStats run_text_pass(PassContext& context) {
   const int64_t dims = encoder.check_contract(make_token_batch({&probe_a, &probe_b}, config.pad_id));
   ModalityResults& results = context.results(config.modality, dims);
 
-  const auto finished = context.partial.finished_rows(config.modality);
+  const auto finished = context.partial.finished_ids(config.modality);
   std::vector<const Utterance*> pending;
   std::vector<std::vector<int64_t>> ids;
   for (const Utterance* row : context.rows) {

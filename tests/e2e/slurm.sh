@@ -4,7 +4,8 @@
 # end): a demo sweep as a 4-task array + collect job gives the same summary as
 # one local process, also after one task is cancelled mid-run and resubmitted
 # alone; the same for a sharded extraction + merge. Skipped (exit 77) with a
-# message where the packages cannot be installed or the daemons do not start.
+# message where the packages are missing (scripts/install-deps.sh --slurm) or
+# the daemons do not start.
 source "$(dirname "$0")/common.sh"
 source "$DAF_SOURCE/tests/slurm/cluster.sh"
 rc=0

@@ -3,27 +3,23 @@
 #   slurm_stop          stops every daemon it started, by PID
 #   slurm_wait JOBID... waits (bounded) until the jobs have left the queue
 # slurm_start returns 77 (skip) with a message when the packages are missing
-# and cannot be installed, or the daemons do not come up.
+# (scripts/install-deps.sh --slurm installs them; scripts/test.sh does), or the
+# daemons do not come up.
 SLURM_PIDS=()
 
 slurm_skip() { echo "SKIP: $*"; return 77; }
 
-slurm_install() {
-  local missing=()
+slurm_installed() {
+  local p
   for p in slurmctld slurmd slurm-client munge; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || return 1
   done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  [ "$(id -u)" -eq 0 ] || return 1
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1 ||
-    { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1; }
 }
 
 slurm_start() {
   local dir=$1
   [ "$(id -u)" -eq 0 ] || { slurm_skip "the Slurm test runs daemons as root"; return 77; }
-  slurm_install || { slurm_skip "cannot install slurmctld slurmd slurm-client munge"; return 77; }
+  slurm_installed || { slurm_skip "slurmctld slurmd slurm-client munge are not installed (scripts/install-deps.sh --slurm)"; return 77; }
   mkdir -p "$dir"/{state,spool,log}
   # munge: the key from the package, its run/log/lib folders owned by munge.
   if ! pgrep -x munged >/dev/null; then

@@ -191,7 +191,8 @@ TEST_CASE("partial results round-trip, skipped utterances included") {
   CHECK(back.job == "job-1");
   CHECK(back.modalities.at("text").ids == std::vector<std::string>{"u1", "u2"});
   CHECK(back.modalities.at("text").values == std::vector<float>{1, 2, 3, 4, 5, 6});
-  CHECK(back.finished_rows("audio").count("u3") == 1);
+  CHECK(back.finished_ids("audio").count("u3") == 1);
+  CHECK(back.finished_ids("text").count("u2") == 1);
   CHECK(!daf::read_partial(dir.file("absent"), back));
 }
 

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
-#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "daf/extract/skip_report.h"
@@ -27,7 +27,7 @@ struct PartialResults {
   std::map<std::string, ModalityResults> modalities;
 
   // Ids finished or skipped for `modality`.
-  std::unordered_map<std::string, int64_t> finished_rows(const std::string& modality) const;
+  std::unordered_set<std::string> finished_ids(const std::string& modality) const;
 };
 
 std::string partial_path(const std::string& output);
