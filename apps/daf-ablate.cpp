@@ -19,10 +19,13 @@ int main(int argc, char** argv) {
                "  daf-ablate --collect runs/ablate-mosei                       # after all shards"};
   std::string sweep_file, shard = "1/1", out, collect_dir;
   int64_t jobs = 1;
-  bool allow_partial = false, no_plots = false, no_collect = false, print_output = false;
+  bool allow_partial = false, no_plots = false, no_collect = false, print_output = false, separate = false;
   std::vector<std::string> overrides;
   app.add_option("-c,--config", sweep_file, "sweep YAML (base config, conditions/grid, seeds, evaluate, compare)");
   app.add_option("--jobs,-j", jobs, "runs trained at the same time in this process (default 1)")->check(CLI::PositiveNumber);
+  app.add_flag("--separate", separate,
+               "train every run on its own; by default runs that differ only in their seed train together as one "
+               "stacked model (same numbers up to float rounding, several times faster)");
   app.add_option("--shard", shard, "run only slice K of N of the run list (e.g. 3/16), for job arrays");
   app.add_option("--out", out, "output folder (default: the sweep's 'output')");
   app.add_option("--collect", collect_dir, "only aggregate the finished runs in this output folder");
@@ -54,6 +57,7 @@ int main(int argc, char** argv) {
     }
     daf::SweepOptions options;
     options.jobs = jobs;
+    options.train_together = !separate;
     std::tie(options.shard, options.shard_count) = daf::parse_shard(shard);
     const auto report = daf::run_sweep(sweep, options);
     spdlog::info("shard {}/{}: {} runs finished here, {} were already done; {:.1f}s", options.shard,

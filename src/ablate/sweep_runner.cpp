@@ -119,6 +119,62 @@ std::string key_metrics(const MetricValues& metrics) {
   return out;
 }
 
+// Runs trained as one unit: the seeds of a condition (stacked, see
+// train/trainer.h), or a single run.
+using RunGroup = std::vector<const SweepRun*>;
+
+// Rough cost of training a group (the projections dominate), for handing out
+// the largest groups first.
+double group_cost(const RunGroup& group, const EmbeddingCache& cache) {
+  const Config& config = group.front()->config;
+  double width = 0;
+  for (const auto& modality : config.data.modalities)
+    width += static_cast<double>(cache.splits.at("train").features.at(modality).cols + config.model.dim);
+  return static_cast<double>(group.size()) * static_cast<double>(config.train.max_epochs) * width;
+}
+
+// Groups the runs that can train together; with fewer groups than jobs, the
+// largest groups are halved so every job has work. Largest first.
+std::vector<RunGroup> group_runs(const std::vector<const SweepRun*>& runs, const EmbeddingCache& cache, int64_t jobs,
+                                 bool together) {
+  std::vector<RunGroup> groups;
+  for (const SweepRun* run : runs) {
+    auto fits = [&](const RunGroup& g) { return together && can_train_together(g.front()->config, run->config); };
+    const auto group = std::find_if(groups.begin(), groups.end(), fits);
+    if (group == groups.end())
+      groups.push_back({run});
+    else
+      group->push_back(run);
+  }
+  auto larger = [](const RunGroup& a, const RunGroup& b) { return a.size() > b.size(); };
+  while (static_cast<int64_t>(groups.size()) < jobs) {
+    auto largest = std::max_element(groups.begin(), groups.end(), [&](auto& a, auto& b) { return larger(b, a); });
+    if (largest == groups.end() || largest->size() < 2) break;
+    RunGroup second(largest->begin() + static_cast<long>(largest->size() / 2), largest->end());
+    largest->resize(largest->size() / 2);
+    groups.push_back(std::move(second));
+  }
+  std::stable_sort(groups.begin(), groups.end(),
+                   [&](const RunGroup& a, const RunGroup& b) { return group_cost(a, cache) > group_cost(b, cache); });
+  return groups;
+}
+
+// Trains the group's unfinished runs: together when there are several.
+void train_group(const RunGroup& group, const EmbeddingCache& cache, int64_t jobs) {
+  std::vector<Config> configs;
+  for (const SweepRun* run : group) {
+    if (fs::exists(run->dir + "/final_metrics.json")) continue;
+    configs.push_back(run->config);
+    configs.back().train.threads = threads_per_run(configs.back().train.threads, jobs);
+  }
+  TrainHooks hooks;
+  hooks.quiet = true;
+  if (configs.size() > 1)
+    train_models_together(configs, cache, hooks);
+  else if (configs.size() == 1)
+    train_model(configs.front(), cache, hooks);
+}
+
 }  // namespace
 
 SweepRunReport run_sweep(const Sweep& sweep, const SweepOptions& options) {
@@ -142,9 +198,14 @@ SweepRunReport run_sweep(const Sweep& sweep, const SweepOptions& options) {
                sweep.source, sweep.conditions.size(), sweep.seeds.size(), all_runs.size(), options.shard,
                options.shard_count, report.planned, report.skipped, pending.size(), options.jobs,
                threads_per_run(all_runs.front().config.train.threads, options.jobs));
-
   if (!pending.empty()) {
     const EmbeddingCache cache = read_sweep_cache(all_runs);
+    const auto groups = group_runs(pending, cache, options.jobs, options.train_together);
+    if (groups.size() < pending.size())
+      spdlog::info("training {} runs as {} stacked group(s): runs that differ only in their seed train as one model "
+                   "(batched matrix products; each keeps its own initialisation, data order, early stopping and run "
+                   "directory); --separate trains them one by one",
+                   pending.size(), groups.size());
     std::atomic<size_t> next{0};
     std::atomic<bool> failed{false};
     std::exception_ptr failure;
@@ -152,31 +213,31 @@ SweepRunReport run_sweep(const Sweep& sweep, const SweepOptions& options) {
     ProgressBar progress("sweep", static_cast<long>(pending.size()));
     auto worker = [&] {
       while (!failed) {
-        const size_t i = next++;
-        if (i >= pending.size()) return;
-        const SweepRun& run = *pending[i];
+        const size_t g = next++;
+        if (g >= groups.size()) return;
+        const RunGroup& group = groups[g];
         try {
-          const auto run_start = Clock::now();
-          if (!fs::exists(run.dir + "/final_metrics.json")) {
-            TrainHooks hooks;
-            hooks.quiet = true;
-            Config config = run.config;
-            config.train.threads = threads_per_run(config.train.threads, options.jobs);
-            train_model(config, cache, hooks);
+          const auto group_start = Clock::now();
+          train_group(group, cache, options.jobs);
+          const double train_seconds =
+              std::chrono::duration<double>(Clock::now() - group_start).count() / static_cast<double>(group.size());
+          for (const SweepRun* run : group) {
+            const auto eval_start = Clock::now();
+            const MetricValues clean = evaluate_run(sweep, *run, cache);
+            const double seconds = train_seconds + std::chrono::duration<double>(Clock::now() - eval_start).count();
+            std::lock_guard<std::mutex> lock(mutex);
+            ++report.completed;
+            progress.finish_line();
+            spdlog::info("[{}/{}] {} seed {}: {} ({:.1f}s)", report.completed, pending.size(), run->condition,
+                         run->seed, key_metrics(clean), seconds);
+            progress.update(report.completed);
           }
-          const MetricValues clean = evaluate_run(sweep, run, cache);
-          const double seconds = std::chrono::duration<double>(Clock::now() - run_start).count();
-          std::lock_guard<std::mutex> lock(mutex);
-          ++report.completed;
-          progress.finish_line();
-          spdlog::info("[{}/{}] {} seed {}: {} ({:.1f}s)", report.completed, pending.size(), run.condition, run.seed,
-                       key_metrics(clean), seconds);
-          progress.update(report.completed);
         } catch (...) {
           std::lock_guard<std::mutex> lock(mutex);
           if (!failed) failure = std::current_exception();
           failed = true;
-          spdlog::error("{} seed {} failed; see {}/train.log", run.condition, run.seed, run.dir);
+          for (const SweepRun* run : group)
+            spdlog::error("{} seed {} failed; see {}/train.log", run->condition, run->seed, run->dir);
         }
       }
     };

@@ -5,11 +5,11 @@
 
 namespace daf {
 
-void save_checkpoint(const std::string& path, FusionHead& model, FlatAdam& optimizer,
+void save_checkpoint(const std::string& path, FusionHead& model, const FlatAdam& optimizer, int64_t optimizer_row,
                      const LoopState& state) {
   torch::serialize::OutputArchive archive, model_archive, optimizer_archive;
   model->save(model_archive);
-  optimizer.save(optimizer_archive);
+  optimizer.save_row(optimizer_archive, optimizer_row);
   archive.write("model", model_archive);
   archive.write("optimizer", optimizer_archive);
   archive.write("epochs_done", c10::IValue(state.epochs_done));
@@ -22,15 +22,13 @@ void save_checkpoint(const std::string& path, FusionHead& model, FlatAdam& optim
   output.commit();
 }
 
-LoopState load_checkpoint(const std::string& path, FusionHead& model, FlatAdam& optimizer) {
+LoopState load_checkpoint(const std::string& path, FusionHead& model, torch::serialize::InputArchive& optimizer_state) {
   try {
-    torch::serialize::InputArchive archive, model_archive, optimizer_archive;
+    torch::serialize::InputArchive archive, model_archive;
     archive.load_from(path);
     archive.read("model", model_archive);
-    archive.read("optimizer", optimizer_archive);
+    archive.read("optimizer", optimizer_state);
     model->load(model_archive);
-    optimizer.attach(model->parameters());  // load replaced the parameters' storage
-    optimizer.load(optimizer_archive);
     LoopState state;
     c10::IValue value;
     archive.read("epochs_done", value);

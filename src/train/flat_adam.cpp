@@ -1,44 +1,103 @@
 #include "daf/train/flat_adam.h"
 
+#include <ATen/Parallel.h>
+
 #include <cmath>
+
+#include "adam_kernel.h"
 
 namespace daf {
 
-FlatAdam::FlatAdam(std::vector<torch::Tensor> parameters, FlatAdamOptions options) : options_(options) {
+FlatAdam::FlatAdam(std::vector<torch::Tensor> parameters, FlatAdamOptions options, int64_t rows)
+    : options_(options) {
+  TORCH_CHECK(rows >= 1, "FlatAdam: rows must be >= 1");
   int64_t total = 0;
-  for (const auto& p : parameters) total += p.numel();
+  for (const auto& p : parameters) {
+    TORCH_CHECK(rows == 1 || (p.dim() >= 1 && p.size(0) == rows), "FlatAdam: a parameter of shape ", p.sizes(),
+                " is not stacked over ", rows, " rows");
+    total += p.numel() / rows;
+  }
   const auto tensor_options = parameters.empty() ? torch::TensorOptions() : parameters.front().options();
-  values_ = torch::empty({total}, tensor_options);
-  grads_ = torch::zeros({total}, tensor_options);
+  values_ = torch::empty({rows, total}, tensor_options);
+  grads_ = torch::zeros({rows, total}, tensor_options);
   attach(std::move(parameters));
   exp_avg_ = torch::zeros_like(values_);
   exp_avg_sq_ = torch::zeros_like(values_);
 }
 
 void FlatAdam::attach(std::vector<torch::Tensor> parameters) {
+  const int64_t rows = values_.size(0);
   int64_t offset = 0;
   torch::NoGradGuard no_grad;
   for (auto& p : parameters) {
-    const int64_t n = p.numel();
-    auto value = values_.narrow(0, offset, n).view(p.sizes());
+    const int64_t n = p.numel() / rows;
+    // A column block of a [rows, P] buffer viewed as the parameter's shape:
+    // row-contiguous, so it views without a copy.
+    auto value = values_.narrow(1, offset, n).view(p.sizes());
     value.copy_(p);
     p.set_data(value);
     // A defined gradient is accumulated into in place, so backward writes straight into grads_.
-    p.mutable_grad() = grads_.narrow(0, offset, n).view(p.sizes());
+    p.mutable_grad() = grads_.narrow(1, offset, n).view(p.sizes());
     offset += n;
   }
-  TORCH_CHECK(offset == values_.numel(), "FlatAdam::attach: parameters differ from construction");
+  TORCH_CHECK(offset == values_.size(1), "FlatAdam::attach: parameters differ from construction");
 }
 
+namespace {
+bool fusable(const torch::Tensor& t) { return t.device().is_cpu() && t.scalar_type() == torch::kFloat; }
+}  // namespace
+
 void FlatAdam::clip_grad_norm(double max_norm) {
-  const double norm = grads_.norm().item<double>();
-  const double scale = max_norm / (norm + 1e-6);
-  if (scale < 1) grads_.mul_(scale);
+  const auto norms = grads_.norm(2, {1}).to(torch::kDouble).cpu().contiguous();
+  const int64_t rows = values_.size(0);
+  std::vector<float> scales(static_cast<size_t>(rows), 1.0f);
+  bool any = false;
+  for (int64_t r = 0; r < rows; ++r) {
+    const double scale = max_norm / (norms.data_ptr<double>()[r] + 1e-6);
+    if (scale < 1) {
+      scales[static_cast<size_t>(r)] = static_cast<float>(scale);
+      any = true;
+    }
+  }
+  if (!any) return;
+  if (fusable(values_))
+    clip_scale_ = std::move(scales);
+  else
+    grads_.mul_(torch::tensor(scales, grads_.options()).unsqueeze(1));
+}
+
+void FlatAdam::fused_cpu_step(double step_size, double bias_correction2_sqrt) {
+  const int64_t width = values_.size(1);
+  AdamCoefficients c;
+  c.beta1 = static_cast<float>(options_.beta1);
+  c.beta2 = static_cast<float>(options_.beta2);
+  c.eps = static_cast<float>(options_.eps);
+  c.step = static_cast<float>(-step_size);
+  c.correction = static_cast<float>(bias_correction2_sqrt);
+  c.weight_decay = options_.decoupled ? 0.0f : static_cast<float>(options_.weight_decay);
+  c.decay = options_.decoupled ? static_cast<float>(1 - options_.lr * options_.weight_decay) : 1.0f;
+  for (int64_t r = 0; r < values_.size(0); ++r) {
+    c.grad_scale = clip_scale_.empty() ? 1.0f : clip_scale_[static_cast<size_t>(r)];
+    float* value = values_[r].data_ptr<float>();
+    const float* grad = grads_[r].data_ptr<float>();
+    float* m = exp_avg_[r].data_ptr<float>();
+    float* v = exp_avg_sq_[r].data_ptr<float>();
+    at::parallel_for(0, width, 1 << 15, [&](int64_t begin, int64_t end) {
+      adam_update(value + begin, grad + begin, m + begin, v + begin, end - begin, c);
+    });
+  }
+  clip_scale_.clear();
 }
 
 void FlatAdam::step() {
   torch::NoGradGuard no_grad;
   ++steps_;
+  const double bias_correction1 = 1 - std::pow(options_.beta1, static_cast<double>(steps_));
+  const double bias_correction2 = 1 - std::pow(options_.beta2, static_cast<double>(steps_));
+  if (fusable(values_)) {
+    fused_cpu_step(options_.lr / bias_correction1, std::sqrt(bias_correction2));
+    return;
+  }
   auto grad = grads_;
   if (options_.weight_decay != 0) {
     if (options_.decoupled)
@@ -48,15 +107,26 @@ void FlatAdam::step() {
   }
   exp_avg_.mul_(options_.beta1).add_(grad, 1 - options_.beta1);
   exp_avg_sq_.mul_(options_.beta2).addcmul_(grad, grad, 1 - options_.beta2);
-  const double bias_correction1 = 1 - std::pow(options_.beta1, static_cast<double>(steps_));
-  const double bias_correction2 = 1 - std::pow(options_.beta2, static_cast<double>(steps_));
   const auto denom = (exp_avg_sq_.sqrt() / std::sqrt(bias_correction2)).add_(options_.eps);
   values_.addcdiv_(exp_avg_, denom, -options_.lr / bias_correction1);
 }
 
-void FlatAdam::save(torch::serialize::OutputArchive& archive) const {
-  archive.write("exp_avg", exp_avg_, true);
-  archive.write("exp_avg_sq", exp_avg_sq_, true);
+void FlatAdam::keep_rows(const std::vector<int64_t>& keep, std::vector<torch::Tensor> parameters) {
+  torch::NoGradGuard no_grad;
+  const auto index = torch::tensor(keep, torch::kLong).to(values_.device());
+  exp_avg_ = exp_avg_.index_select(0, index);
+  exp_avg_sq_ = exp_avg_sq_.index_select(0, index);
+  values_ = torch::empty_like(exp_avg_);
+  grads_ = torch::zeros_like(exp_avg_);
+  clip_scale_.clear();
+  // The parameters take their kept rows; attach() copies them into the new buffer.
+  for (auto& p : parameters) p.set_data(p.index_select(0, index));
+  attach(std::move(parameters));
+}
+
+void FlatAdam::save_row(torch::serialize::OutputArchive& archive, int64_t row) const {
+  archive.write("exp_avg", exp_avg_.select(0, row), true);
+  archive.write("exp_avg_sq", exp_avg_sq_.select(0, row), true);
   archive.write("steps", c10::IValue(steps_));
 }
 
@@ -65,8 +135,8 @@ void FlatAdam::load(torch::serialize::InputArchive& archive) {
   torch::Tensor exp_avg, exp_avg_sq;
   archive.read("exp_avg", exp_avg, true);
   archive.read("exp_avg_sq", exp_avg_sq, true);
-  exp_avg_.copy_(exp_avg);
-  exp_avg_sq_.copy_(exp_avg_sq);
+  exp_avg_.copy_(exp_avg.view_as(exp_avg_));
+  exp_avg_sq_.copy_(exp_avg_sq.view_as(exp_avg_sq_));
   c10::IValue steps;
   archive.read("steps", steps);
   steps_ = steps.toInt();

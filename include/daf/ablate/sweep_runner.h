@@ -13,6 +13,9 @@ struct SweepOptions {
   int64_t jobs = 1;         // runs trained at the same time
   int64_t shard = 1;        // this process runs shard `shard` of `shard_count`
   int64_t shard_count = 1;
+  // Runs that differ only in their seed train as one stacked model
+  // (train/trainer.h); false trains every run on its own.
+  bool train_together = true;
 };
 
 struct SweepRunReport {

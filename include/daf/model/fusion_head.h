@@ -36,6 +36,9 @@ class FusionHeadImpl : public torch::nn::Module {
   FusionOutput forward(const std::vector<torch::Tensor>& inputs, const torch::Tensor& present);
 
   int64_t num_modalities() const { return static_cast<int64_t>(input_dims_.size()); }
+  int64_t num_outputs() const { return num_outputs_; }
+  const ModelConfig& config() const { return config_; }
+  const std::vector<int64_t>& input_dims() const { return input_dims_; }
 
   // Dropout draws from this generator (CPU) instead of LibTorch's global one,
   // so runs trained concurrently in one process stay deterministic.

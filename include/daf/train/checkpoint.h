@@ -18,8 +18,12 @@ struct LoopState {
   std::string history_csv;   // metrics.csv so far
 };
 
-void save_checkpoint(const std::string& path, FusionHead& model, FlatAdam& optimizer,
+// `optimizer_row`: which run of a stacked optimizer the checkpoint is for
+// (0 for a single run); the file is the same either way.
+void save_checkpoint(const std::string& path, FusionHead& model, const FlatAdam& optimizer, int64_t optimizer_row,
                      const LoopState& state);
-LoopState load_checkpoint(const std::string& path, FusionHead& model, FlatAdam& optimizer);
+// Loads the weights into `model` and returns the loop state; the optimizer's
+// state goes to `optimizer_state`, for FlatAdam::load once the optimizer exists.
+LoopState load_checkpoint(const std::string& path, FusionHead& model, torch::serialize::InputArchive& optimizer_state);
 
 }  // namespace daf

@@ -5,6 +5,12 @@
 // into one contiguous tensor, so zeroing, clipping and the update are a
 // handful of calls whatever the number of parameters. The arithmetic per
 // element is torch::optim::Adam's / AdamW's.
+//
+// Stacked models (several runs trained as one, see model/stacked_fusion_head.h)
+// use `rows` > 1: every parameter then has the runs as its first dimension and
+// the buffer is [rows, P], row r holding run r's parameters in the order of a
+// single model's flat buffer. Clipping is per row, so each run is clipped as
+// it would be alone; save_row() writes a row as a single run's optimizer state.
 #include <torch/torch.h>
 
 #include <vector>
@@ -20,8 +26,9 @@ struct FlatAdamOptions {
 
 class FlatAdam {
  public:
-  // Re-homes `parameters` (and their gradients) into flat buffers.
-  FlatAdam(std::vector<torch::Tensor> parameters, FlatAdamOptions options);
+  // Re-homes `parameters` (and their gradients) into flat buffers. With rows > 1
+  // every parameter's first dimension must be `rows`.
+  FlatAdam(std::vector<torch::Tensor> parameters, FlatAdamOptions options, int64_t rows = 1);
 
   // Points `parameters` (the same list, in the same order) back into the flat
   // buffers, taking their current values. Needed after anything that replaces
@@ -29,16 +36,29 @@ class FlatAdam {
   void attach(std::vector<torch::Tensor> parameters);
 
   void zero_grad() { grads_.zero_(); }
-  // Scales gradients so their global L2 norm is at most max_norm (as clip_grad_norm_).
+  // Scales each row's gradients so their L2 norm is at most max_norm (as
+  // clip_grad_norm_). On the CPU the scaling is applied inside step(), so the
+  // gradients read between the two calls are unscaled.
   void clip_grad_norm(double max_norm);
   void step();
 
-  void save(torch::serialize::OutputArchive& archive) const;
+  int64_t rows() const { return values_.size(0); }
+  // Keeps only rows `keep` (ascending), e.g. when stacked runs stop early;
+  // `parameters` are re-pointed into the smaller buffers.
+  void keep_rows(const std::vector<int64_t>& keep, std::vector<torch::Tensor> parameters);
+
+  void save(torch::serialize::OutputArchive& archive) const { save_row(archive, 0); }
+  void save_row(torch::serialize::OutputArchive& archive, int64_t row) const;
   void load(torch::serialize::InputArchive& archive);
 
  private:
   FlatAdamOptions options_;
-  torch::Tensor values_, grads_, exp_avg_, exp_avg_sq_;
+  // One pass over the buffers (CPU, float): clip scale, weight decay, moments
+  // and update, instead of ~10 passes of LibTorch operations.
+  void fused_cpu_step(double step_size, double bias_correction2_sqrt);
+
+  torch::Tensor values_, grads_, exp_avg_, exp_avg_sq_;  // [rows, P]
+  std::vector<float> clip_scale_;  // per row, pending until step() on the CPU
   int64_t steps_ = 0;
 };
 

@@ -1,7 +1,15 @@
 #pragma once
-// daf-train's job: train one fusion head from a config into a run directory.
+// daf-train's job: train fusion heads from configs into run directories.
+//
+// Every run trains as a row of a stacked model (model/stacked_fusion_head.h).
+// Runs that differ only in their seed train together, one batched matrix
+// product per layer for all of them; each keeps its own initialisation, data
+// order, dropout draws, early stopping and run directory, and computes
+// exactly what it would compute alone (the heads do not interact, and each
+// head's arithmetic does not depend on how many are stacked).
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "daf/config/config.h"
 #include "daf/data/embedding_cache.h"
@@ -15,7 +23,7 @@ struct TrainResult {
   int64_t best_epoch = 0;
   MetricValues valid;       // of the best epoch's model
   MetricValues test;
-  double train_seconds = 0;         // training time of this process
+  double train_seconds = 0;         // training time of this process (its share, when trained together)
   double samples_per_second = 0;    // training throughput of this process
   std::string summary_table;        // Markdown, also logged
 };
@@ -36,5 +44,15 @@ TrainResult train_model(const Config& config, const TrainHooks& hooks = {});
 // modalities and target; it may hold more). Used to train many runs from one
 // read of the file.
 TrainResult train_model(const Config& config, const EmbeddingCache& cache, const TrainHooks& hooks = {});
+
+// Whether two runs can train together: their configs are equal apart from
+// train.seed, train.threads and output.*.
+bool can_train_together(const Config& a, const Config& b);
+
+// Trains every config (all must be able to train together) as one stacked
+// model; runs resuming from a checkpoint train on their own afterwards.
+// Results in the order of `configs`.
+std::vector<TrainResult> train_models_together(const std::vector<Config>& configs, const EmbeddingCache& cache,
+                                               const TrainHooks& hooks = {});
 
 }  // namespace daf

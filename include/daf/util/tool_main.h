@@ -12,7 +12,12 @@ namespace daf {
 // OMP_WAIT_POLICY=PASSIVE (and quiets LibTorch's glog) and re-executes the
 // program once so the setting takes effect. Set OMP_WAIT_POLICY yourself to
 // choose otherwise.
+// It then keeps freed memory in the heap (keep_freed_memory) and sets up logging.
 void prepare_process(int argc, char** argv);
+
+// Makes glibc keep freed blocks for reuse instead of returning them to the
+// system, so per-step tensors do not page-fault every step.
+void keep_freed_memory();
 
 // Runs `body`, mapping InputError to exit code 2, RuntimeFailure and other
 // failures to 1, and logging the message.

@@ -1,0 +1,67 @@
+#pragma once
+// S fusion heads of the same shape evaluated as one model: every parameter is
+// stacked over the heads ([S, ...]) and each layer is one batched matrix
+// product (baddbmm) instead of S small ones. Each head sees its own batch
+// ([S, B, ...] inputs) and draws its own dropout masks from its own generator,
+// in the order FusionHead draws them, so a stacked head computes what the S
+// heads would compute separately (up to float rounding). The arithmetic
+// mirrors FusionHeadImpl::forward line by line.
+#include <torch/torch.h>
+
+#include <vector>
+
+#include "daf/model/fusion_head.h"
+
+namespace daf {
+
+struct StackedOutput {
+  torch::Tensor output;   // [S, B] for regression, [S, B, C] logits otherwise
+  torch::Tensor weights;  // [S, B, M]; undefined for concat fusion
+};
+
+class StackedFusionHead {
+ public:
+  // Copies the heads' parameters (they must share config and input dims).
+  explicit StackedFusionHead(const std::vector<FusionHead>& heads);
+
+  int64_t size() const { return parameters_.front().size(0); }
+  // The stacked leaves, in the order of a single head's parameters().
+  const std::vector<torch::Tensor>& parameters() const { return parameters_; }
+
+  // inputs[m]: [S, B, D_m]; present: [S, B, M]. With `generators` (one per head)
+  // dropout is applied (training); without, the heads run in evaluation mode.
+  StackedOutput forward(const std::vector<torch::Tensor>& inputs, const torch::Tensor& present,
+                        std::vector<at::Generator>* generators = nullptr) const;
+
+  // Writes head `row`'s current parameters into `head`.
+  void copy_row_to(int64_t row, FusionHead& head) const;
+
+ private:
+  struct Linear {
+    torch::Tensor weight;  // [S, out, in]
+    torch::Tensor bias;    // [S, out]; undefined without bias
+    torch::Tensor operator()(const torch::Tensor& x) const;  // x: [S, B, in]
+  };
+  struct Norm {
+    torch::Tensor weight, bias;  // [S, d]
+  };
+
+  torch::Tensor activate(const torch::Tensor& x) const;
+  // Undefined when there is no dropout (evaluation, or p = 0).
+  torch::Tensor dropout_masks(std::vector<int64_t> shape, double p, std::vector<at::Generator>* generators) const;
+  torch::Tensor dropout(const torch::Tensor& x, const torch::Tensor& mask, double p) const;
+  torch::Tensor fusion_scores(const torch::Tensor& h, const torch::Tensor& present) const;
+  torch::Tensor& parameter(const std::string& name);
+
+  ModelConfig config_;
+  int64_t modalities_ = 0;
+  int64_t outputs_ = 0;
+  std::vector<std::string> names_;
+  std::vector<torch::Tensor> parameters_;  // same TensorImpls as the fields below
+  std::vector<Linear> projections_, head_layers_;
+  std::vector<Norm> norms_;
+  Linear gate_hidden_, gate_out_, head_out_;
+  torch::Tensor static_logits_;  // [S, M]
+};
+
+}  // namespace daf

@@ -1,0 +1,136 @@
+#include "daf/model/stacked_fusion_head.h"
+
+#include "stacked_linear.h"
+
+namespace daf {
+namespace {
+constexpr double kMaskedScore = -1e9;    // as in fusion_head.cpp
+constexpr double kLayerNormEps = 1e-5;   // torch::nn::LayerNorm's default
+}  // namespace
+
+StackedFusionHead::StackedFusionHead(const std::vector<FusionHead>& heads) {
+  TORCH_CHECK(!heads.empty(), "StackedFusionHead: no heads");
+  const auto& first = heads.front();
+  config_ = first->config();
+  modalities_ = first->num_modalities();
+  outputs_ = first->num_outputs();
+  for (const auto& head : heads)
+    TORCH_CHECK(head->input_dims() == first->input_dims() && head->num_outputs() == outputs_,
+                "StackedFusionHead: heads differ in shape");
+
+  torch::NoGradGuard no_grad;
+  for (const auto& item : first->named_parameters()) {
+    std::vector<torch::Tensor> rows;
+    for (const auto& head : heads) rows.push_back(head->named_parameters()[item.key()]);
+    names_.push_back(item.key());
+    parameters_.push_back(torch::stack(rows).set_requires_grad(true));
+  }
+  auto linear = [&](const std::string& name, bool bias = true) {
+    return Linear{parameter(name + ".weight"), bias ? parameter(name + ".bias") : torch::Tensor()};
+  };
+  for (int64_t m = 0; m < modalities_; ++m) {
+    const std::string suffix = std::to_string(m);
+    projections_.push_back(linear("project_" + suffix));
+    if (config_.layer_norm) norms_.push_back(Norm{parameter("norm_" + suffix + ".weight"), parameter("norm_" + suffix + ".bias")});
+  }
+  if (modalities_ > 1 && config_.fusion == "dynamic") {
+    gate_hidden_ = linear("gate_hidden");
+    gate_out_ = linear("gate_out", config_.gate == "joint");
+  }
+  if (modalities_ > 1 && config_.fusion == "static") static_logits_ = parameter("static_logits");
+  for (int64_t l = 0; l < config_.head_layers; ++l) head_layers_.push_back(linear("head_" + std::to_string(l)));
+  head_out_ = linear("head_out");
+}
+
+torch::Tensor& StackedFusionHead::parameter(const std::string& name) {
+  for (size_t i = 0; i < names_.size(); ++i)
+    if (names_[i] == name) return parameters_[i];
+  throw std::logic_error("StackedFusionHead: no parameter " + name);
+}
+
+torch::Tensor StackedFusionHead::Linear::operator()(const torch::Tensor& x) const {
+  return stacked_linear(x, weight, bias);
+}
+
+torch::Tensor StackedFusionHead::activate(const torch::Tensor& x) const {
+  if (config_.activation == "gelu") return torch::gelu(x);
+  if (config_.activation == "tanh") return torch::tanh(x);
+  return torch::relu(x);
+}
+
+torch::Tensor StackedFusionHead::dropout_masks(std::vector<int64_t> shape, double p,
+                                              std::vector<at::Generator>* generators) const {
+  if (generators == nullptr || p <= 0) return {};
+  // One block of masks per head from its own generator. The draws are serial,
+  // so one call for [n, B, d] draws what n calls for [B, d] would.
+  shape.insert(shape.begin(), size());
+  auto masks = torch::empty(shape, torch::kFloat);
+  for (int64_t s = 0; s < size(); ++s) masks[s].bernoulli_(1.0 - p, (*generators)[static_cast<size_t>(s)]);
+  return masks;
+}
+
+torch::Tensor StackedFusionHead::dropout(const torch::Tensor& x, const torch::Tensor& mask, double p) const {
+  if (!mask.defined()) return x;
+  return x * mask.to(x.device()) / (1.0 - p);
+}
+
+torch::Tensor StackedFusionHead::fusion_scores(const torch::Tensor& h, const torch::Tensor& present) const {
+  const auto heads = h.size(0), batch = h.size(1);
+  if (modalities_ == 1 || config_.fusion == "mean") return torch::zeros_like(present);
+  if (config_.fusion == "static") return static_logits_.unsqueeze(1).expand({heads, batch, modalities_});
+  if (config_.gate == "additive")
+    return gate_out_(torch::tanh(gate_hidden_(h.reshape({heads, batch * modalities_, -1})))).view({heads, batch, modalities_});
+  return gate_out_(torch::tanh(gate_hidden_(h.reshape({heads, batch, -1}))));
+}
+
+StackedOutput StackedFusionHead::forward(const std::vector<torch::Tensor>& inputs, const torch::Tensor& present,
+                                         std::vector<at::Generator>* generators) const {
+  TORCH_CHECK(static_cast<int64_t>(inputs.size()) == modalities_, "expected ", modalities_, " modality inputs, got ",
+              inputs.size());
+  TORCH_CHECK(generators == nullptr || static_cast<int64_t>(generators->size()) == size(), "expected ", size(),
+              " generators");
+  const int64_t batch = present.size(1);
+  // A single head draws its modality masks first (in modality order), then the head's.
+  const auto modality_masks = dropout_masks({modalities_, batch, config_.dim}, config_.dropout, generators);
+  std::vector<torch::Tensor> projected;
+  for (size_t m = 0; m < inputs.size(); ++m) {
+    auto h = projections_[m](inputs[m]);
+    if (config_.layer_norm) {
+      h = torch::layer_norm(h, {config_.dim}, {}, {}, kLayerNormEps);
+      h = h * norms_[m].weight.unsqueeze(1) + norms_[m].bias.unsqueeze(1);
+    }
+    h = dropout(activate(h),
+                modality_masks.defined() ? modality_masks.select(1, static_cast<int64_t>(m)) : modality_masks,
+                config_.dropout);
+    projected.push_back(h * present.select(2, static_cast<int64_t>(m)).unsqueeze(2));
+  }
+  auto h = torch::stack(projected, 2);  // [S, B, M, d]
+
+  StackedOutput result;
+  torch::Tensor z;
+  if (config_.fusion == "concat") {
+    z = h.reshape({h.size(0), h.size(1), -1});
+  } else {
+    const bool scaled = config_.fusion == "dynamic" || config_.fusion == "static";
+    auto scores = fusion_scores(h, present);
+    if (scaled) scores = scores / config_.temperature;
+    scores = scores.masked_fill(present <= 0, kMaskedScore);
+    result.weights = torch::softmax(scores, 2);
+    z = (result.weights.unsqueeze(3) * h).sum(2);
+  }
+  for (const auto& layer : head_layers_) {
+    z = activate(layer(z));
+    z = dropout(z, dropout_masks({batch, z.size(2)}, config_.head_dropout, generators), config_.head_dropout);
+  }
+  auto output = head_out_(z);
+  result.output = outputs_ == 1 ? output.squeeze(2) : output;
+  return result;
+}
+
+void StackedFusionHead::copy_row_to(int64_t row, FusionHead& head) const {
+  torch::NoGradGuard no_grad;
+  auto named = head->named_parameters();
+  for (size_t i = 0; i < names_.size(); ++i) named[names_[i]].copy_(parameters_[i][row]);
+}
+
+}  // namespace daf

@@ -1,0 +1,119 @@
+#include "stacked_linear.h"
+
+#include <dlfcn.h>
+
+namespace daf {
+namespace {
+
+using torch::autograd::AutogradContext;
+using torch::autograd::variable_list;
+
+// cblas_sgemm of the BLAS LibTorch itself loaded (Debian: libblas.so.3, i.e.
+// OpenBLAS), looked up at run time: LibTorch does not export its own gemm, and
+// builds that link MKL statically hide it (they use baddbmm then).
+using CblasSgemm = void (*)(int order, int transa, int transb, int m, int n, int k, float alpha, const float* a,
+                            int lda, const float* b, int ldb, float beta, float* c, int ldc);
+CblasSgemm cblas_sgemm() {
+  static const auto function = reinterpret_cast<CblasSgemm>(dlsym(RTLD_DEFAULT, "cblas_sgemm"));
+  return function;
+}
+constexpr int kRowMajor = 101, kNoTrans = 111, kTrans = 112;
+
+// Row-major C[m, n] = op(A)[m, k] op(B)[k, n] + beta C.
+void gemm(bool transpose_a, bool transpose_b, int64_t m, int64_t n, int64_t k, const float* a, int64_t lda,
+          const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
+  auto i = [](int64_t v) { return static_cast<int>(v); };
+  cblas_sgemm()(kRowMajor, transpose_a ? kTrans : kNoTrans, transpose_b ? kTrans : kNoTrans, i(m), i(n), i(k), 1.0f, a,
+                i(lda), b, i(ldb), beta, c, i(ldc));
+}
+
+// A [S, rows, cols] tensor whose matrices are row-major and dense (any stride between heads).
+bool rows_dense(const torch::Tensor& t) { return t.stride(2) == 1 && t.stride(1) == t.size(2); }
+
+class StackedLinearFunction : public torch::autograd::Function<StackedLinearFunction> {
+ public:
+  static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& input, const torch::Tensor& weight,
+                               const torch::Tensor& bias) {
+    const auto x = input.contiguous();
+    const int64_t heads = x.size(0), rows = x.size(1), in = x.size(2), out = weight.size(1);
+    auto y = torch::empty({heads, rows, out}, x.options());
+    float beta = 0;
+    const bool has_bias = bias.numel() > 0;
+    if (has_bias) {
+      y.copy_(bias.unsqueeze(1).expand_as(y));
+      beta = 1;
+    }
+    // Raw pointers per head: a select() per head and matrix costs more than a small gemm.
+    const float* xs = x.data_ptr<float>();
+    const float* ws = weight.data_ptr<float>();
+    float* ys = y.data_ptr<float>();
+    for (int64_t s = 0; s < heads; ++s)
+      gemm(false, true, rows, out, in, xs + s * rows * in, in, ws + s * weight.stride(0), in, beta, ys + s * rows * out,
+           out);
+    ctx->save_for_backward({x, weight});
+    ctx->saved_data["has_bias"] = has_bias;
+    // The leaves themselves, to reach their .grad in backward.
+    ctx->saved_data["weight"] = weight;
+    if (has_bias) ctx->saved_data["bias"] = bias;
+    return y;
+  }
+
+  static variable_list backward(AutogradContext* ctx, variable_list grad_outputs) {
+    const auto saved = ctx->get_saved_variables();
+    const auto& x = saved[0];
+    const auto& weight = saved[1];
+    const auto grad_y = grad_outputs[0].contiguous();
+    const int64_t heads = x.size(0), rows = x.size(1), in = x.size(2), out = weight.size(1);
+    const float* xs = x.data_ptr<float>();
+    const float* ws = weight.data_ptr<float>();
+    const float* gys = grad_y.data_ptr<float>();
+
+    torch::Tensor grad_x;
+    if (ctx->needs_input_grad(0)) {
+      grad_x = torch::empty_like(x);
+      float* gxs = grad_x.data_ptr<float>();
+      for (int64_t s = 0; s < heads; ++s)
+        gemm(false, false, rows, in, out, gys + s * rows * out, out, ws + s * weight.stride(0), in, 0.0f,
+             gxs + s * rows * in, in);
+    }
+
+    torch::Tensor grad_weight;
+    if (ctx->needs_input_grad(1)) {
+      auto leaf = ctx->saved_data["weight"].toTensor();
+      const auto& accumulated = leaf.mutable_grad();
+      const bool in_place = accumulated.defined() && rows_dense(accumulated);
+      torch::Tensor target = in_place ? accumulated : torch::zeros_like(weight);
+      float* gws = target.data_ptr<float>();
+      for (int64_t s = 0; s < heads; ++s)
+        gemm(true, false, out, in, rows, gys + s * rows * out, out, xs + s * rows * in, in, 1.0f,
+             gws + s * target.stride(0), in);
+      if (!in_place) grad_weight = target;
+    }
+
+    torch::Tensor grad_bias;
+    if (ctx->saved_data["has_bias"].toBool() && ctx->needs_input_grad(2)) {
+      auto leaf = ctx->saved_data["bias"].toTensor();
+      auto& accumulated = leaf.mutable_grad();
+      auto sum = grad_y.sum(1);
+      if (accumulated.defined())
+        accumulated.add_(sum);
+      else
+        grad_bias = sum;
+    }
+    return {grad_x, grad_weight, grad_bias};
+  }
+};
+
+}  // namespace
+
+torch::Tensor stacked_linear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias) {
+  if (cblas_sgemm() != nullptr && x.is_cpu() && x.scalar_type() == torch::kFloat && rows_dense(weight)) {
+    // Autograd functions take no undefined inputs: an empty tensor means no bias.
+    static const torch::Tensor no_bias = torch::empty({0});
+    return StackedLinearFunction::apply(x, weight, bias.defined() ? bias : no_bias);
+  }
+  const auto transposed = weight.transpose(1, 2);
+  return bias.defined() ? torch::baddbmm(bias.unsqueeze(1), x, transposed) : torch::bmm(x, transposed);
+}
+
+}  // namespace daf

@@ -1,0 +1,170 @@
+#include "stacked_trainer.h"
+
+#include <chrono>
+#include <cmath>
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include "daf/model/stacked_fusion_head.h"
+#include "daf/train/runtime.h"
+#include "daf/util/error.h"
+#include "daf/util/progress.h"
+#include "daf/util/strings.h"
+#include "run_recorder.h"
+#include "training_data.h"
+
+namespace daf {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+FlatAdamOptions optimizer_options(const TrainConfig& config) {
+  FlatAdamOptions options;
+  options.lr = config.lr;
+  options.weight_decay = config.weight_decay;
+  options.decoupled = config.optimizer == "adamw";
+  return options;
+}
+
+void check_finite_loss(double loss, int64_t epoch, const std::string& run) {
+  if (!std::isfinite(loss))
+    throw RuntimeFailure(run + ": training diverged in epoch " + std::to_string(epoch) + " (loss " +
+                         format_number(loss) + "); lower train.lr or set train.grad_clip");
+}
+
+// The task loss of each stacked run over its own batch: [S].
+torch::Tensor loss_per_run(const torch::Tensor& output, const torch::Tensor& target, const Config& config) {
+  if (config.model.task != "regression") {
+    const auto runs = output.size(0), batch = output.size(1);
+    namespace F = torch::nn::functional;
+    return F::cross_entropy(output.reshape({runs * batch, -1}), target.reshape({runs * batch}),
+                            F::CrossEntropyFuncOptions().reduction(torch::kNone))
+        .view({runs, batch})
+        .mean(1);
+  }
+  const auto difference = output - target;
+  return config.train.loss == "mse" ? difference.square().mean(1) : difference.abs().mean(1);
+}
+
+// One pass of every stacked run over the training split, each in its own
+// order; returns each run's mean training loss. Summing the runs' losses
+// gives each run exactly its own gradient. The random draws of a run (order,
+// modality dropout, dropout masks) come from its own generator in a fixed
+// order, whatever the other rows.
+std::vector<double> train_stacked_epoch(StackedFusionHead& model, FlatAdam& optimizer, const SplitTensors& train,
+                                        BatchGatherer& gatherer, const Config& config,
+                                        std::vector<at::Generator>& generators, ProgressBar& progress) {
+  const int64_t runs = model.size();
+  const int64_t n = train.size();
+  const int64_t batch_size = config.train.batch_size;
+  std::vector<torch::Tensor> orders;
+  for (auto& generator : generators) orders.push_back(torch::randperm(n, generator, torch::kLong));
+  const auto order = torch::stack(orders).to(train.target.device());  // [S, n]
+  auto loss_sums = torch::zeros({runs}, torch::kDouble);
+  for (int64_t start = 0; start < n; start += batch_size) {
+    const int64_t end = std::min(n, start + batch_size);
+    const int64_t rows = end - start;
+    Batch batch = gatherer.gather(order.slice(1, start, end).reshape({-1}));
+    std::vector<torch::Tensor> features;
+    for (const auto& f : batch.features) features.push_back(f.view({runs, rows, -1}));
+    auto present = batch.present.view({runs, rows, -1});
+    if (config.train.modality_dropout > 0) present = drop_modalities(present, config.train.modality_dropout, generators);
+    const auto output = model.forward(features, present, &generators).output;
+    const auto losses = loss_per_run(output, batch.target.view({runs, rows}), config);
+    optimizer.zero_grad();
+    losses.sum().backward();
+    if (config.train.grad_clip > 0) optimizer.clip_grad_norm(config.train.grad_clip);
+    optimizer.step();
+    loss_sums.add_(losses.detach().cpu(), static_cast<double>(rows));
+    progress.update(end);
+  }
+  loss_sums.div_(static_cast<double>(n));
+  return std::vector<double>(loss_sums.data_ptr<double>(), loss_sums.data_ptr<double>() + runs);
+}
+
+}  // namespace
+
+std::vector<TrainResult> train_stacked(const std::vector<Config>& configs, RunStart start, const EmbeddingCache& cache,
+                                       const TrainHooks& hooks) {
+  if (start == RunStart::kResume && configs.size() != 1)
+    throw std::logic_error("train_stacked: only a single run can resume");
+  const Config& first = configs.front();
+  const int64_t threads = configure_threads(first.train.threads);
+  const torch::Device device = select_device(first.train.device);
+  const TrainingData data = prepare_training_data(first, cache, device);
+
+  std::vector<std::string> seeds;
+  for (const auto& config : configs) seeds.push_back(std::to_string(config.train.seed));
+  std::vector<RunRecorder> runs;
+  std::vector<FusionHead> heads;
+  std::vector<at::Generator> generators;  // one per stacked row
+  runs.reserve(configs.size());
+  torch::serialize::InputArchive optimizer_state;
+  for (const auto& config : configs) {
+    runs.emplace_back(config, start, hooks, data.metadata);
+    runs.back().log().info("device {}, {} thread(s); fusion {}{}, modalities {}{}", device.str(), threads,
+                           config.model.fusion,
+                           config.model.fusion == "dynamic" ? " (" + config.model.gate + " gate)" : "",
+                           join(config.data.modalities, "+"),
+                           configs.size() > 1 ? "; trained as one stacked model with " + std::to_string(configs.size()) +
+                                                    " runs (seeds " + join(seeds, ", ") + ")"
+                                              : "");
+    heads.push_back(build_seeded_model(data.metadata, static_cast<uint64_t>(config.train.seed)));
+    heads.back()->to(device);
+    if (start == RunStart::kResume) runs.back().resume(heads.back(), optimizer_state);
+    generators.push_back(at::make_generator<at::CPUGeneratorImpl>(static_cast<uint64_t>(config.train.seed)));
+  }
+  StackedFusionHead model(heads);
+  FlatAdam optimizer(model.parameters(), optimizer_options(first.train), model.size());
+  if (start == RunStart::kResume) optimizer.load(optimizer_state);
+  BatchGatherer gatherer(data.train, model.size() * first.train.batch_size);
+
+  std::vector<TrainResult> results(configs.size());
+  std::vector<size_t> active(configs.size());  // the run of each stacked row
+  for (size_t i = 0; i < active.size(); ++i) active[i] = i;
+  // A run resumed after its last epoch only needs finishing.
+  if (!runs.front().wants_epoch()) {
+    results.front() = runs.front().finish(heads.front(), data);
+    return results;
+  }
+  while (!active.empty()) {
+    // Stacked runs always share their epoch: they started together.
+    const int64_t epoch = runs[active.front()].next_epoch();
+    for (size_t r = 0; r < active.size(); ++r)
+      generators[r].set_current_seed(epoch_seed(configs[active[r]].train.seed, epoch));
+    const auto epoch_start = Clock::now();
+    ProgressBar progress(
+        "epoch " + std::to_string(epoch) + (active.size() > 1 ? " (" + std::to_string(active.size()) + " runs)" : ""),
+        hooks.quiet ? 0 : data.train.size());
+    const auto losses = train_stacked_epoch(model, optimizer, data.train, gatherer, first, generators, progress);
+    progress.finish();
+    // Each run is charged its share of the epoch.
+    const double seconds =
+        std::chrono::duration<double>(Clock::now() - epoch_start).count() / static_cast<double>(active.size());
+
+    std::vector<int64_t> keep;
+    for (size_t r = 0; r < active.size(); ++r) {
+      const size_t i = active[r];
+      check_finite_loss(losses[r], epoch, configs[i].output.dir);
+      model.copy_row_to(static_cast<int64_t>(r), heads[i]);
+      runs[i].record_epoch(heads[i], optimizer, static_cast<int64_t>(r), data, losses[r], seconds);
+      if (runs[i].wants_epoch())
+        keep.push_back(static_cast<int64_t>(r));
+      else
+        results[i] = runs[i].finish(heads[i], data);
+    }
+    if (keep.size() == active.size()) continue;
+    std::vector<size_t> still_active;
+    std::vector<at::Generator> still_generators;
+    for (int64_t r : keep) {
+      still_active.push_back(active[static_cast<size_t>(r)]);
+      still_generators.push_back(generators[static_cast<size_t>(r)]);
+    }
+    if (!keep.empty()) optimizer.keep_rows(keep, model.parameters());
+    active = std::move(still_active);
+    generators = std::move(still_generators);
+  }
+  return results;
+}
+
+}  // namespace daf
