@@ -160,7 +160,7 @@ std::vector<RunGroup> group_runs(const std::vector<const SweepRun*>& runs, const
 }
 
 // Trains the group's unfinished runs: together when there are several.
-void train_group(const RunGroup& group, const EmbeddingCache& cache, int64_t jobs) {
+void train_group(const RunGroup& group, PreparedData& data, int64_t jobs) {
   std::vector<Config> configs;
   for (const SweepRun* run : group) {
     if (fs::exists(run->dir + "/final_metrics.json")) continue;
@@ -169,10 +169,7 @@ void train_group(const RunGroup& group, const EmbeddingCache& cache, int64_t job
   }
   TrainHooks hooks;
   hooks.quiet = true;
-  if (configs.size() > 1)
-    train_models_together(configs, cache, hooks);
-  else if (configs.size() == 1)
-    train_model(configs.front(), cache, hooks);
+  if (!configs.empty()) train_models_together(configs, data, hooks);
 }
 
 }  // namespace
@@ -200,6 +197,7 @@ SweepRunReport run_sweep(const Sweep& sweep, const SweepOptions& options) {
                threads_per_run(all_runs.front().config.train.threads, options.jobs));
   if (!pending.empty()) {
     const EmbeddingCache cache = read_sweep_cache(all_runs);
+    PreparedData prepared(cache);
     const auto groups = group_runs(pending, cache, options.jobs, options.train_together);
     if (groups.size() < pending.size())
       spdlog::info("training {} runs as {} stacked group(s): runs that differ only in their seed train as one model "
@@ -218,7 +216,7 @@ SweepRunReport run_sweep(const Sweep& sweep, const SweepOptions& options) {
         const RunGroup& group = groups[g];
         try {
           const auto group_start = Clock::now();
-          train_group(group, cache, options.jobs);
+          train_group(group, prepared, options.jobs);
           const double train_seconds =
               std::chrono::duration<double>(Clock::now() - group_start).count() / static_cast<double>(group.size());
           for (const SweepRun* run : group) {

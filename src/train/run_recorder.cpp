@@ -107,6 +107,7 @@ void RunRecorder::record_epoch(FusionHead& model, const FlatAdam& optimizer, int
     state_.best_value = value;
     state_.best_epoch = epoch;
     state_.stale_epochs = 0;
+    best_valid_ = valid;
     save_weights(model, paths_.weights);
   } else {
     ++state_.stale_epochs;
@@ -132,7 +133,8 @@ TrainResult RunRecorder::finish(FusionHead& model, const TrainingData& data) {
   result.run_dir = paths_.dir;
   result.epochs = state_.epochs_done;
   result.best_epoch = state_.best_epoch;
-  result.valid = score(model, data.valid, config_, data);
+  // The best epoch's validation scores, unless that epoch ran before a resume.
+  result.valid = best_valid_.empty() ? score(model, data.valid, config_, data) : best_valid_;
   result.test = score(model, data.test, config_, data);
   result.train_seconds = training_seconds_;
   result.samples_per_second = training_seconds_ > 0 ? static_cast<double>(samples_) / training_seconds_ : 0.0;

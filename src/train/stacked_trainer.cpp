@@ -84,14 +84,18 @@ std::vector<double> train_stacked_epoch(StackedFusionHead& model, FlatAdam& opti
 
 }  // namespace
 
-std::vector<TrainResult> train_stacked(const std::vector<Config>& configs, RunStart start, const EmbeddingCache& cache,
+std::vector<TrainResult> train_stacked(const std::vector<Config>& configs, RunStart start, PreparedData& prepared,
                                        const TrainHooks& hooks) {
   if (start == RunStart::kResume && configs.size() != 1)
     throw std::logic_error("train_stacked: only a single run can resume");
   const Config& first = configs.front();
   const int64_t threads = configure_threads(first.train.threads);
   const torch::Device device = select_device(first.train.device);
-  const TrainingData data = prepare_training_data(first, cache, device);
+  const auto shared_data = prepared.get(first);
+  const TrainingData& data = *shared_data;
+  // The prepared data may come from another condition: the model is this one's.
+  ModelMetadata metadata = data.metadata;
+  metadata.config = first;
 
   std::vector<std::string> seeds;
   for (const auto& config : configs) seeds.push_back(std::to_string(config.train.seed));
@@ -101,7 +105,7 @@ std::vector<TrainResult> train_stacked(const std::vector<Config>& configs, RunSt
   runs.reserve(configs.size());
   torch::serialize::InputArchive optimizer_state;
   for (const auto& config : configs) {
-    runs.emplace_back(config, start, hooks, data.metadata);
+    runs.emplace_back(config, start, hooks, metadata);
     runs.back().log().info("device {}, {} thread(s); fusion {}{}, modalities {}{}", device.str(), threads,
                            config.model.fusion,
                            config.model.fusion == "dynamic" ? " (" + config.model.gate + " gate)" : "",
@@ -109,7 +113,7 @@ std::vector<TrainResult> train_stacked(const std::vector<Config>& configs, RunSt
                            configs.size() > 1 ? "; trained as one stacked model with " + std::to_string(configs.size()) +
                                                     " runs (seeds " + join(seeds, ", ") + ")"
                                               : "");
-    heads.push_back(build_seeded_model(data.metadata, static_cast<uint64_t>(config.train.seed)));
+    heads.push_back(build_seeded_model(metadata, static_cast<uint64_t>(config.train.seed)));
     heads.back()->to(device);
     if (start == RunStart::kResume) runs.back().resume(heads.back(), optimizer_state);
     generators.push_back(at::make_generator<at::CPUGeneratorImpl>(static_cast<uint64_t>(config.train.seed)));

@@ -12,7 +12,7 @@ namespace daf {
 
 // All configs must be able to train together. With RunStart::kResume there is
 // exactly one config, which continues from its checkpoint.
-std::vector<TrainResult> train_stacked(const std::vector<Config>& configs, RunStart start, const EmbeddingCache& cache,
+std::vector<TrainResult> train_stacked(const std::vector<Config>& configs, RunStart start, PreparedData& prepared,
                                        const TrainHooks& hooks);
 
 }  // namespace daf

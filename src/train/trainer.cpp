@@ -2,9 +2,15 @@
 
 #include <spdlog/spdlog.h>
 
+#include <future>
+#include <map>
+#include <mutex>
+
 #include "daf/data/cache_io.h"
 #include "daf/train/run_directory.h"
+#include "daf/train/runtime.h"
 #include "stacked_trainer.h"
+#include "training_data.h"
 
 namespace daf {
 
@@ -22,15 +28,51 @@ EmbeddingCache read_training_cache(const Config& config) {
   return cache;
 }
 
+struct PreparedData::Memo {
+  std::mutex mutex;
+  std::map<std::string, std::shared_future<std::shared_ptr<const TrainingData>>> prepared;
+};
+
+PreparedData::PreparedData(const EmbeddingCache& cache) : cache_(cache), memo_(std::make_unique<Memo>()) {}
+PreparedData::~PreparedData() = default;
+
+std::shared_ptr<const TrainingData> PreparedData::get(const Config& config) {
+  // What the tensors depend on: the data section, the task (class targets) and the device.
+  Config key_config;
+  key_config.data = config.data;
+  key_config.model.task = config.model.task;
+  key_config.train.device = config.train.device;
+  const std::string key = config_to_yaml(key_config);
+  std::promise<std::shared_ptr<const TrainingData>> promise;
+  {
+    std::lock_guard<std::mutex> lock(memo_->mutex);
+    const auto found = memo_->prepared.find(key);
+    if (found != memo_->prepared.end()) return found->second.get();  // waits if another thread prepares it
+    memo_->prepared.emplace(key, promise.get_future().share());
+  }
+  try {
+    auto data = std::make_shared<const TrainingData>(
+        prepare_training_data(config, cache_, select_device(config.train.device)));
+    promise.set_value(data);
+    return data;
+  } catch (...) {
+    promise.set_exception(std::current_exception());
+    throw;
+  }
+}
+
 TrainResult train_model(const Config& config, const TrainHooks& hooks) {
   // The directory is checked first, so a finished run fails before a large cache is read.
   const RunStart start = prepare_run_directory(RunPaths(config.output.dir), config);
-  return train_stacked({config}, start, read_training_cache(config), hooks).front();
+  const EmbeddingCache cache = read_training_cache(config);
+  PreparedData data(cache);
+  return train_stacked({config}, start, data, hooks).front();
 }
 
 TrainResult train_model(const Config& config, const EmbeddingCache& cache, const TrainHooks& hooks) {
   const RunStart start = prepare_run_directory(RunPaths(config.output.dir), config);
-  return train_stacked({config}, start, cache, hooks).front();
+  PreparedData data(cache);
+  return train_stacked({config}, start, data, hooks).front();
 }
 
 bool can_train_together(const Config& a, const Config& b) {
@@ -40,6 +82,12 @@ bool can_train_together(const Config& a, const Config& b) {
 }
 
 std::vector<TrainResult> train_models_together(const std::vector<Config>& configs, const EmbeddingCache& cache,
+                                               const TrainHooks& hooks) {
+  PreparedData data(cache);
+  return train_models_together(configs, data, hooks);
+}
+
+std::vector<TrainResult> train_models_together(const std::vector<Config>& configs, PreparedData& data,
                                                const TrainHooks& hooks) {
   for (const auto& config : configs)
     if (!can_train_together(configs.front(), config))
@@ -54,10 +102,10 @@ std::vector<TrainResult> train_models_together(const std::vector<Config>& config
   if (!fresh.empty()) {
     std::vector<Config> stacked;
     for (size_t i : fresh) stacked.push_back(configs[i]);
-    const auto stacked_results = train_stacked(stacked, RunStart::kFresh, cache, hooks);
+    const auto stacked_results = train_stacked(stacked, RunStart::kFresh, data, hooks);
     for (size_t k = 0; k < fresh.size(); ++k) results[fresh[k]] = stacked_results[k];
   }
-  for (size_t i : resumed) results[i] = train_stacked({configs[i]}, RunStart::kResume, cache, hooks).front();
+  for (size_t i : resumed) results[i] = train_stacked({configs[i]}, RunStart::kResume, data, hooks).front();
   return results;
 }
 

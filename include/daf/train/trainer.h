@@ -8,6 +8,7 @@
 // exactly what it would compute alone (the heads do not interact, and each
 // head's arithmetic does not depend on how many are stacked).
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,24 @@ TrainResult train_model(const Config& config, const TrainHooks& hooks = {});
 // read of the file.
 TrainResult train_model(const Config& config, const EmbeddingCache& cache, const TrainHooks& hooks = {});
 
+struct TrainingData;
+
+// The cache's splits as normalised tensors, prepared once for all runs that
+// read the same columns the same way (a sweep's conditions that differ only
+// in model or training settings) instead of once per run. Thread-safe; holds
+// a reference to `cache`.
+class PreparedData {
+ public:
+  explicit PreparedData(const EmbeddingCache& cache);
+  ~PreparedData();
+  std::shared_ptr<const TrainingData> get(const Config& config);
+
+ private:
+  struct Memo;
+  const EmbeddingCache& cache_;
+  std::unique_ptr<Memo> memo_;
+};
+
 // Whether two runs can train together: their configs are equal apart from
 // train.seed, train.threads and output.*.
 bool can_train_together(const Config& a, const Config& b);
@@ -53,6 +72,8 @@ bool can_train_together(const Config& a, const Config& b);
 // model; runs resuming from a checkpoint train on their own afterwards.
 // Results in the order of `configs`.
 std::vector<TrainResult> train_models_together(const std::vector<Config>& configs, const EmbeddingCache& cache,
+                                               const TrainHooks& hooks = {});
+std::vector<TrainResult> train_models_together(const std::vector<Config>& configs, PreparedData& data,
                                                const TrainHooks& hooks = {});
 
 }  // namespace daf
