@@ -5,11 +5,13 @@
 
 On a MOSEI-sized synthetic cache (16326/1871/4659 utterances, 768/74/35 dims,
 configs/mosei.yaml) it measures: one training epoch at batch 32, 64 and 256
-(daf-train vs scripts/reference/daf_reference.py, samples/s); the paper-sized
-sweep (7 conditions x 5 seeds, fixed epochs) with daf-ablate vs the reference
-run once per configuration in sequence; and the training GFLOP/s against the
-machine's single-precision matrix-multiply rate, measured here too. Prints
-one Markdown table. Needs a build (scripts/build.sh) and Debian's python3-torch.
+(daf-train vs scripts/reference/daf_reference.py, samples/s); five seeds
+trained together as one stacked model at batch 32 (daf-ablate's default for
+the seeds of a condition); the paper-sized sweep (7 conditions x 5 seeds,
+fixed epochs) with daf-ablate vs the reference run once per configuration in
+sequence; and the training GFLOP/s against the machine's single-precision
+matrix-multiply rate, measured here too. Prints one Markdown table. Needs a
+build (scripts/build.sh) and Debian's python3-torch.
 """
 import argparse
 import csv
@@ -52,15 +54,29 @@ def reference_epoch(config, batch, epochs):
     return statistics.median(rates)
 
 
-def sweep(work, cache, epochs, jobs):
+def write_sweep(work, name, cache, epochs, conditions, extra=""):
     lines = [f"base: {ROOT}/configs/mosei.yaml",
-             f"set: {{data.cache: {cache}, train.max_epochs: {epochs}, train.patience: 1000, output.log_level: warn}}",
-             "conditions:"] + [f"  - {{name: {n}, set: {{{s}}}}}" for n, s in CONDITIONS] + \
-            ["seeds: [1111, 1112, 1113, 1114, 1115]", f"output: {work}/sweep"]
-    path = os.path.join(work, "sweep.yaml")
+             f"set: {{data.cache: {cache}, train.max_epochs: {epochs}, train.patience: 1000, output.log_level: warn"
+             f"{extra}}}", "conditions:"] + [f"  - {{name: {n}, set: {{{s}}}}}" for n, s in conditions] + \
+            ["seeds: [1111, 1112, 1113, 1114, 1115]", f"output: {work}/{name}"]
+    path = os.path.join(work, f"{name}.yaml")
     with open(path, "w") as f:
         f.write("\n".join(lines) + "\n")
-    run(["rm", "-rf", f"{work}/sweep"])
+    run(["rm", "-rf", f"{work}/{name}"])
+    return path
+
+
+def stacked_epoch(work, cache, epochs):
+    """Five seeds of the dynamic head trained as one stacked model, one thread: samples/s of all five."""
+    path = write_sweep(work, "stacked", cache, epochs, [c for c in CONDITIONS if c[0] == "dynamic"],
+                       ", train.threads: 1")
+    run([f"{BIN}/daf-ablate", "--config", path, "--jobs", "1", "--no-plots", "--no-collect"])
+    with open(os.path.join(work, "stacked", "dynamic", "seed-1111", "metrics.csv")) as f:
+        return statistics.median(float(row["samples_per_s"]) for row in csv.DictReader(f))
+
+
+def sweep(work, cache, epochs, jobs):
+    path = write_sweep(work, "sweep", cache, epochs, CONDITIONS)
     start = time.perf_counter()
     run([f"{BIN}/daf-ablate", "--config", path, "--jobs", str(jobs), "--no-plots"])
     daf_seconds = time.perf_counter() - start
@@ -107,14 +123,20 @@ def main():
         epoch_rates[batch] = daf_rate
         rows.append((f"training epoch, batch {batch} (samples/s, 1 thread)", f"{daf_rate:,.0f}", f"{ref_rate:,.0f}",
                      f"{daf_rate / ref_rate:.2f}x"))
+        if batch == 32:
+            ref_rate_32 = ref_rate
+    stacked_rate = stacked_epoch(work, cache, args.epochs)
+    epoch_rates["stacked"] = stacked_rate
+    rows.append(("5 seeds trained together, batch 32 each (samples/s of all five, 1 thread; reference: one run)",
+                 f"{stacked_rate:,.0f}", f"{ref_rate_32:,.0f}", f"{stacked_rate / ref_rate_32:.2f}x"))
     daf_s, ref_s = sweep(work, cache, args.sweep_epochs, cores)
     rows.append((f"sweep 7 conditions x 5 seeds, {args.sweep_epochs} epochs (s; daf --jobs {cores})",
                  f"{daf_s:.1f}", f"{ref_s:.1f}", f"{ref_s / daf_s:.2f}x"))
     flops = training_flops_per_sample()
     peak1, peak_all = matmul_gflops(1), matmul_gflops(cores)
-    for batch in (32, 256):
-        achieved = flops * epoch_rates[batch] / 1e9
-        rows.append((f"training GFLOP/s at batch {batch} vs 1-thread sgemm {peak1:.1f} GFLOP/s",
+    for key, label in ((32, "batch 32"), (256, "batch 256"), ("stacked", "5 stacked seeds, batch 32")):
+        achieved = flops * epoch_rates[key] / 1e9
+        rows.append((f"training GFLOP/s, {label}, vs 1-thread sgemm {peak1:.1f} GFLOP/s",
                      f"{achieved:.1f}", "", f"{100 * achieved / peak1:.0f}% of sgemm"))
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     blas = os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # daf-ablate end to end on a tiny generated cache: the same sweep run with
-# --jobs 2, with --jobs 1, killed with -9 and resumed, and as two shards plus
-# --collect must all give identical summaries.
+# --jobs 2 (seeds stacked), with --jobs 1 --separate (every run on its own),
+# killed with -9 and resumed, and as two shards plus --collect must all give
+# identical summaries.
 source "$(dirname "$0")/common.sh"
 
 "$DAF_BIN/daf-synth" --preset tiny --out "$WORK/tiny.h5" synth.train_size=600 2>/dev/null
@@ -46,10 +47,11 @@ if command -v gnuplot >/dev/null; then
 fi
 
 start=$(date +%s%N)
-"$DAF_BIN/daf-ablate" --config "$WORK/sweep.yaml" --jobs 1 --out "$WORK/j1" --no-plots >/dev/null 2>&1
-echo "jobs 1: $(( ($(date +%s%N) - start) / 1000000 )) ms"
-cmp "$WORK/j1/summary.csv" "$WORK/j2/summary.csv" || fail "--jobs 1 and --jobs 2 differ"
-cmp "$WORK/j1/runs.csv" "$WORK/j2/runs.csv" || fail "runs.csv differs between --jobs 1 and 2"
+grep -q "stacked group" "$WORK/j2.log" || fail "daf-ablate did not say that it stacks the seeds"
+"$DAF_BIN/daf-ablate" --config "$WORK/sweep.yaml" --jobs 1 --separate --out "$WORK/j1" --no-plots >/dev/null 2>&1
+echo "jobs 1, separate runs: $(( ($(date +%s%N) - start) / 1000000 )) ms"
+cmp "$WORK/j1/summary.csv" "$WORK/j2/summary.csv" || fail "--jobs 1 --separate and --jobs 2 (stacked) differ"
+cmp "$WORK/j1/runs.csv" "$WORK/j2/runs.csv" || fail "runs.csv differs between separate and stacked runs"
 
 # Interrupted: kill -9 once some runs are done, then the same command again.
 "$DAF_BIN/daf-ablate" --config "$WORK/sweep.yaml" --jobs 2 --out "$WORK/killed" --no-plots >/dev/null 2>&1 &
