@@ -2,10 +2,8 @@
 """Convert MMSA or MulT processed CMU-MOSI/MOSEI pickles into a daf embedding cache.
 
     /usr/bin/python3 scripts/mmsa_to_cache.py unaligned_50.pkl data/mosei.h5
+    /usr/bin/python3 scripts/mmsa_to_cache.py --pooling all unaligned_50.pkl data/mosei-lf.h5
     /usr/bin/python3 scripts/mmsa_to_cache.py mosei_senti_data.pkl data/mosei-mult.h5
-
-WARNING: unpickling runs code stored in the file. Only convert pickles from a
-source you trust (MMSA's and MulT's published files).
 
 Recognised layouts:
   MMSA (unaligned_50.pkl, aligned_50.pkl): {train, valid, test} -> dict with
@@ -15,13 +13,28 @@ Recognised layouts:
   MulT (mosei_senti_data.pkl): {train, valid, test} -> dict with text, audio,
     vision [N, L, D], labels [N, 1, 1], id.
 
-Sequences become one vector per utterance by averaging the valid steps only:
-text uses the attention mask from text_bert (MMSA); audio and vision use
-their lengths (MMSA, unaligned), else the text mask (MMSA, aligned, whose
-sequences are aligned to the text); MulT has neither, so its padding steps
-are those whose features are all zero. Uses Debian's python3-numpy and
-python3-h5py; writes the cache atomically (temporary name, then rename).
+Non-finite values: as MMSA's data loader does, -inf in audio and vision
+becomes 0 before pooling; any other NaN/Inf in a step that is pooled also
+becomes 0. Both are counted and printed.
+
+Pooling (--pooling):
+  valid (default): the mean over the valid steps only. Text uses the attention
+    mask from text_bert (MMSA); audio and vision use their lengths (MMSA,
+    unaligned), else the text mask (MMSA, aligned, whose sequences are aligned
+    to the text); MulT has neither, so its padding steps are those whose
+    features are all zero. Padding steps are never touched.
+  all: audio and vision averaged over all T steps, padding included, exactly
+    as MMSA's late-fusion models (LF_DNN, TFN, LMF with need_normalized: true)
+    see them: -inf -> 0, mean over T, then NaN -> 0. Text as with valid.
+The choice is recorded in each modality's `pooling` attribute.
+
+Pickles are unpickled with a restricted unpickler that only builds what these
+files hold (dicts, lists, strings, numbers and numpy arrays); a pickle that
+asks for anything else (e.g. os.system) is refused, exit 2. The cache is
+written atomically (temporary name, then rename). Uses Debian's python3-numpy
+and python3-h5py.
 """
+import argparse
 import os
 import pickle
 import sys
@@ -40,11 +53,77 @@ class FormatError(Exception):
     pass
 
 
-def masked_mean(sequences, mask):
-    """Mean over the steps where mask is true: [N, L, D], [N, L] -> [N, D]."""
-    mask = mask.astype(np.float64)[:, :, None]
-    counts = np.maximum(mask.sum(axis=1), 1.0)
-    return (np.asarray(sequences, dtype=np.float64) * mask).sum(axis=1) / counts
+# What MMSA's and MulT's pickles need: numpy's array and scalar reconstruction
+# and a few builtins (numpy < 1.25 and >= 2 name their module differently).
+ALLOWED_GLOBALS = {
+    ("numpy.core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "_reconstruct"),
+    ("numpy.core.multiarray", "scalar"), ("numpy._core.multiarray", "scalar"),
+    ("numpy", "ndarray"), ("numpy", "dtype"), ("numpy.core.numeric", "_frombuffer"),
+    ("numpy._core.numeric", "_frombuffer"),
+    ("builtins", "dict"), ("builtins", "list"), ("builtins", "tuple"), ("builtins", "set"),
+    ("builtins", "frozenset"), ("builtins", "bytearray"), ("builtins", "complex"), ("builtins", "slice"),
+    ("_codecs", "encode"), ("collections", "OrderedDict"),
+}
+
+
+class ForbiddenGlobal(Exception):
+    pass
+
+
+class RestrictedUnpickler(pickle.Unpickler):
+    def find_class(self, module, name):
+        if (module, name) in ALLOWED_GLOBALS:
+            return super().find_class(module, name)
+        raise ForbiddenGlobal(f"{module}.{name}")
+
+
+def load_pickle(handle):
+    return RestrictedUnpickler(handle).load()
+
+
+class Counts:
+    """Non-finite values replaced, per modality."""
+
+    def __init__(self):
+        self.neg_inf = {}
+        self.other = {}
+
+    def add(self, table, modality, n):
+        if n:
+            table[modality] = table.get(modality, 0) + int(n)
+
+    @staticmethod
+    def text(table):
+        return ", ".join(f"{m} {n}" for m, n in sorted(table.items())) or "none"
+
+
+def masked_mean(sequences, mask, modality, counts):
+    """Mean over the steps where mask is true: [N, L, D], [N, L] -> [N, D].
+
+    Steps are selected by indexing, so padding never enters the arithmetic
+    (a -inf in a padded step must not turn into NaN through -inf * 0)."""
+    n, _, dims = sequences.shape
+    out = np.zeros((n, dims), dtype=np.float64)
+    for i in range(n):
+        steps = np.asarray(sequences[i][mask[i]], dtype=np.float64)
+        if steps.size == 0:
+            continue
+        bad = ~np.isfinite(steps)
+        if bad.any():
+            counts.add(counts.other, modality, bad.sum())
+            steps = np.where(bad, 0.0, steps)
+        out[i] = steps.mean(axis=0)
+    return out
+
+
+def mean_all_steps(sequences, modality, counts):
+    """MMSA's need_normalized path: mean over all T steps, padding included, then NaN -> 0
+    (and +-inf -> 0, which MMSA leaves in but a daf cache cannot hold)."""
+    out = np.asarray(sequences, dtype=np.float64).mean(axis=1)
+    bad = ~np.isfinite(out)
+    counts.add(counts.other, modality, bad.sum())
+    out[bad] = 0
+    return out
 
 
 def length_mask(lengths, steps):
@@ -78,7 +157,7 @@ def clean_ids(raw):
     return ids
 
 
-def convert_split(split, layout, path, name):
+def convert_split(split, layout, path, name, pooling, counts):
     n = len(split["text"])
     if layout == "mmsa":
         labels = np.asarray(split["regression_labels"], dtype=np.float32).reshape(-1)
@@ -88,17 +167,24 @@ def convert_split(split, layout, path, name):
         text_mask = None
     features = {}
     for modality, key in MODALITIES:
-        sequences = np.asarray(split[key], dtype=np.float64)
+        sequences = np.array(split[key], dtype=np.float64)
         if sequences.ndim != 3 or sequences.shape[0] != n:
             raise FormatError(f"{path}: {name}/{key}: expected [N, steps, dims] with N = {n}, found {sequences.shape}")
+        if modality != "text":  # MMSA's loader: audio[audio == -inf] = 0, vision[vision == -inf] = 0
+            neg_inf = sequences == -np.inf
+            counts.add(counts.neg_inf, modality, neg_inf.sum())
+            sequences[neg_inf] = 0
+        if pooling == "all" and modality != "text":
+            features[modality] = mean_all_steps(sequences, modality, counts).astype(np.float32)
+            continue
         steps = sequences.shape[1]
         if layout == "mmsa" and f"{key}_lengths" in split:
             mask = length_mask(split[f"{key}_lengths"], steps)
         elif layout == "mmsa" and text_mask is not None and text_mask.shape[1] == steps:
             mask = text_mask
         else:
-            mask = np.abs(sequences).sum(axis=2) > 0
-        features[modality] = np.nan_to_num(masked_mean(sequences, mask)).astype(np.float32)
+            mask = np.abs(np.nan_to_num(sequences)).sum(axis=2) > 0
+        features[modality] = masked_mean(sequences, mask, modality, counts).astype(np.float32)
     if len(labels) != n:
         raise FormatError(f"{path}: {name}: {len(labels)} labels for {n} utterances")
     ids = clean_ids(split["id"]) if "id" in split else [f"{name}_{i}" for i in range(n)]
@@ -106,7 +192,13 @@ def convert_split(split, layout, path, name):
     return ids, labels, features, raw_text
 
 
-def write_cache(path, source, layout, splits):
+POOLING_TEXT = {
+    "valid": "mean over valid steps",
+    "all": "mean over all steps, padding included (MMSA need_normalized)",
+}
+
+
+def write_cache(path, source, layout, splits, pooling):
     temporary = f"{path}.tmp.{os.getpid()}"
     try:
         with h5py.File(temporary, "w") as out:
@@ -120,7 +212,7 @@ def write_cache(path, source, layout, splits):
                 for modality, matrix in features.items():
                     dataset = group.create_dataset(f"features/{modality}", data=matrix)
                     dataset.attrs["encoder"] = f"{layout} pickle ({os.path.basename(source)})"
-                    dataset.attrs["pooling"] = "mean over valid steps"
+                    dataset.attrs["pooling"] = POOLING_TEXT["valid" if modality == "text" else pooling]
                     dataset.attrs["source"] = source
         os.replace(temporary, path)
     finally:
@@ -128,20 +220,35 @@ def write_cache(path, source, layout, splits):
             os.remove(temporary)
 
 
+def parse_args(argv):
+    parser = argparse.ArgumentParser(
+        prog="mmsa_to_cache.py", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n", 1)[1])
+    parser.add_argument("pickle", help="MMSA (unaligned_50.pkl, aligned_50.pkl) or MulT pickle")
+    parser.add_argument("cache", help="embedding cache to write (.h5)")
+    parser.add_argument("--pooling", choices=("valid", "all"), default="valid",
+                        help="audio/vision: mean over valid steps (default) or over all T steps as MMSA's "
+                             "late-fusion models see them")
+    return parser.parse_args(argv)
+
+
 def main(argv):
-    if len(argv) != 3:
-        print(__doc__, file=sys.stderr)
-        return 2
-    source, target = argv[1], argv[2]
+    args = parse_args(argv[1:])
+    source, target = args.pickle, args.cache
+    counts = Counts()
     try:
         with open(source, "rb") as handle:
-            data = pickle.load(handle)
+            data = load_pickle(handle)
         layout = detect(data, source)
-        splits = {name: convert_split(data[name], layout, source, name) for name in SPLITS}
+        splits = {name: convert_split(data[name], layout, source, name, args.pooling, counts) for name in SPLITS}
     except OSError as error:
         print(f"error: {source}: {error.strerror}", file=sys.stderr)
         return 2
-    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError) as error:
+    except ForbiddenGlobal as error:
+        print(f"error: {source}: refused: the pickle asks for {error}, which MMSA and MulT pickles never hold "
+              "(only dicts, lists, strings, numbers and numpy arrays are built)", file=sys.stderr)
+        return 2
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, IndexError) as error:
         print(f"error: {source}: not a readable pickle ({error})", file=sys.stderr)
         return 2
     except FormatError as error:
@@ -150,9 +257,17 @@ def main(argv):
     except KeyError as error:
         print(f"error: {source}: a split lacks the key {error}", file=sys.stderr)
         return 2
-    write_cache(target, source, layout, splits)
+    try:
+        write_cache(target, source, layout, splits, args.pooling)
+    except OSError as error:
+        print(f"error: {target}: cannot write: {error.strerror}", file=sys.stderr)
+        return 1
     sizes = " / ".join(str(len(splits[name][0])) for name in SPLITS)
-    print(f"wrote {target} from {layout} pickle {source}: {sizes} utterances (train / valid / test)")
+    print(f"wrote {target} from {layout} pickle {source}: {sizes} utterances (train / valid / test), "
+          f"pooling {args.pooling}")
+    print(f"  -inf replaced by 0 (as MMSA's loader): {Counts.text(counts.neg_inf)}")
+    print(f"  other non-finite values replaced by 0 ({'in pooled steps' if args.pooling == 'valid' else 'NaN/Inf means'}): "
+          f"{Counts.text(counts.other)}")
     return 0
 
 

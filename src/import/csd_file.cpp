@@ -1,19 +1,13 @@
 #include "daf/import/csd_file.h"
 
 #include <algorithm>
+#include <cmath>
 
+#include "daf/import/segment_alignment.h"
 #include "daf/util/error.h"
 #include "data/hdf5_file.h"
 
 namespace daf {
-namespace {
-
-bool overlaps(double a, double b, double start, double end) {
-  if (a == b || start == end) return std::max(a, start) <= std::min(b, end) && (a < end || start == end);
-  return a < end && b > start;
-}
-
-}  // namespace
 
 CsdFile CsdFile::open(const std::string& path) {
   CsdFile csd;
@@ -77,26 +71,92 @@ CsdVideo CsdFile::read_words(const std::string& video) const {
   return out;
 }
 
-int64_t average_overlapping(const CsdVideo& video, double start, double end, float* out) {
-  const int64_t cols = video.features.cols;
-  std::vector<double> sum(static_cast<size_t>(cols), 0.0);
-  int64_t used = 0;
+std::vector<int64_t> bad_interval_rows(const CsdVideo& video) {
+  std::vector<int64_t> bad;
   for (int64_t i = 0; i < video.rows(); ++i) {
-    if (!overlaps(video.starts[static_cast<size_t>(i)], video.ends[static_cast<size_t>(i)], start, end)) continue;
-    const float* row = video.features.row(i);
-    for (int64_t j = 0; j < cols; ++j) sum[static_cast<size_t>(j)] += row[j];
-    ++used;
+    const double a = video.starts[static_cast<size_t>(i)], b = video.ends[static_cast<size_t>(i)];
+    if (!std::isfinite(a) || !std::isfinite(b) || b < a) bad.push_back(i);
   }
-  for (int64_t j = 0; j < cols; ++j) out[j] = used ? static_cast<float>(sum[static_cast<size_t>(j)] / used) : 0.0f;
-  return used;
+  return bad;
 }
 
-std::string words_in(const CsdVideo& words, double start, double end) {
+void remove_rows(CsdVideo& video, const std::vector<int64_t>& rows) {
+  if (rows.empty()) return;
+  const bool numeric = video.features.rows == video.rows() && video.features.cols > 0;
+  const int64_t cols = video.features.cols;
+  int64_t kept = 0;
+  size_t next = 0;
+  for (int64_t i = 0; i < video.rows(); ++i) {
+    if (next < rows.size() && rows[next] == i) {
+      ++next;
+      continue;
+    }
+    const auto k = static_cast<size_t>(kept), from = static_cast<size_t>(i);
+    video.starts[k] = video.starts[from];
+    video.ends[k] = video.ends[from];
+    if (!video.words.empty()) video.words[k] = std::move(video.words[from]);
+    if (numeric && kept != i) std::copy(video.features.row(i), video.features.row(i) + cols, video.features.row(kept));
+    ++kept;
+  }
+  video.starts.resize(static_cast<size_t>(kept));
+  video.ends.resize(static_cast<size_t>(kept));
+  if (!video.words.empty()) video.words.resize(static_cast<size_t>(kept));
+  if (numeric) {
+    video.features.rows = kept;
+    video.features.values.resize(static_cast<size_t>(kept * cols));
+  }
+}
+
+void sort_rows_by_start(CsdVideo& video) {
+  if (std::is_sorted(video.starts.begin(), video.starts.end())) return;  // the usual case: nothing to copy
+  const auto order = order_by_start(video.starts);
+  CsdVideo sorted;
+  sorted.features = FeatureMatrix(video.features.rows, video.features.cols);
+  for (size_t k = 0; k < order.size(); ++k) {
+    const auto i = order[k];
+    sorted.starts.push_back(video.starts[static_cast<size_t>(i)]);
+    sorted.ends.push_back(video.ends[static_cast<size_t>(i)]);
+    if (!video.words.empty()) sorted.words.push_back(std::move(video.words[static_cast<size_t>(i)]));
+    if (video.features.rows == video.rows())
+      std::copy(video.features.row(i), video.features.row(i) + video.features.cols,
+                sorted.features.row(static_cast<int64_t>(k)));
+  }
+  video = std::move(sorted);
+}
+
+SegmentRows rows_in_segment(const CsdVideo& sorted, double start, double end) {
+  SegmentRows rows;
+  for (int64_t i = 0; i < sorted.rows(); ++i) {
+    const double a = sorted.starts[static_cast<size_t>(i)];
+    if (a > end + kSdkEpsilon) break;  // sorted by start: every later row is apart too
+    switch (classify_row(a, sorted.ends[static_cast<size_t>(i)], start, end)) {
+      case RowOverlap::used: rows.used.push_back(i); break;
+      case RowOverlap::marginal: ++rows.marginal; break;
+      case RowOverlap::apart: break;
+    }
+  }
+  return rows;
+}
+
+SegmentRows average_segment(const CsdVideo& sorted, double start, double end, float* out) {
+  const int64_t cols = sorted.features.cols;
+  SegmentRows rows = rows_in_segment(sorted, start, end);
+  std::vector<double> sum(static_cast<size_t>(cols), 0.0);
+  for (const int64_t i : rows.used) {
+    const float* row = sorted.features.row(i);
+    for (int64_t j = 0; j < cols; ++j) sum[static_cast<size_t>(j)] += row[j];
+  }
+  const double used = static_cast<double>(rows.used.size());
+  for (int64_t j = 0; j < cols; ++j)
+    out[j] = rows.used.empty() ? 0.0f : static_cast<float>(sum[static_cast<size_t>(j)] / used);
+  return rows;
+}
+
+std::string words_in(const CsdVideo& sorted_words, double start, double end) {
   std::string text;
-  for (int64_t i = 0; i < words.rows(); ++i) {
-    const std::string& word = words.words[static_cast<size_t>(i)];
+  for (const int64_t i : rows_in_segment(sorted_words, start, end).used) {
+    const std::string& word = sorted_words.words[static_cast<size_t>(i)];
     if (word == "sp" || word.empty()) continue;
-    if (!overlaps(words.starts[static_cast<size_t>(i)], words.ends[static_cast<size_t>(i)], start, end)) continue;
     text += (text.empty() ? "" : " ") + word;
   }
   return text;

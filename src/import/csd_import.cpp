@@ -11,6 +11,7 @@
 #include "daf/config/option_set.h"
 #include "daf/data/cache_io.h"
 #include "daf/import/csd_file.h"
+#include "daf/import/segment_alignment.h"
 #include "daf/util/atomic_file.h"
 #include "daf/util/error.h"
 #include "daf/util/progress.h"
@@ -46,17 +47,26 @@ std::map<std::string, std::vector<std::string>> read_folds(const std::string& pa
   } catch (const YAML::ParserException& e) {
     throw InputError(path + ":" + std::to_string(e.mark.line + 1) + ": not valid YAML/JSON: " + e.msg);
   }
+  if (!root.IsMap()) throw InputError(path + ": expected a map {train: [video ids], valid: [...], test: [...]}");
   std::map<std::string, std::vector<std::string>> folds;
   std::set<std::string> seen;
   for (const auto& split : cache_split_names()) {
     const YAML::Node list = root[split];
-    if (!list || !list.IsSequence()) throw InputError(path + ": expected a list of video ids under '" + split + "'");
+    if (!list || !list.IsSequence())
+      throw InputError(path + ": expected a list of video ids under '" + split + "'" +
+                       (list ? ", found " + std::string(list.IsMap() ? "a map" : "a single value") : ", found none"));
+    auto& videos = folds[split];  // an empty fold is an empty split
     for (const auto& id : list) {
+      if (!id.IsScalar() || id.Scalar().empty())
+        throw InputError(path + ":" + std::to_string(id.Mark().line + 1) + ": fold '" + split +
+                         "': expected a video id, found " + (id.IsScalar() ? "an empty string" : "a list or map"));
       const std::string video = id.as<std::string>();
       if (!seen.insert(video).second) throw InputError(path + ": video '" + video + "' is in more than one fold");
-      folds[split].push_back(video);
+      videos.push_back(video);
     }
+    if (videos.empty()) spdlog::warn("{}: fold '{}' is empty: the cache's {} split will have no rows", path, split, split);
   }
+  if (seen.empty()) throw InputError(path + ": every fold is empty: no video to import");
   return folds;
 }
 
@@ -134,6 +144,9 @@ class Importer {
     if (labels.features.cols != static_cast<int64_t>(config_.label_columns.size()))
       throw InputError(labels_.path() + ": video '" + video + "': labels have " + std::to_string(labels.features.cols) +
                        " columns but import.label_columns names " + std::to_string(config_.label_columns.size()));
+    // Labelled segments keep their row number k (the SDK's "video[k]"), so
+    // bad ones are skipped here rather than removed.
+    const auto bad_segments = checked_bad_intervals(labels, labels_.path(), video, "segment");
     std::map<std::string, CsdVideo> streams;
     for (auto& m : modalities_) {
       if (!m.file.has_video(video)) continue;
@@ -141,11 +154,46 @@ class Importer {
       check_width(m, video, stream.features.cols);
       report_.nonfinite_replaced[m.name] += clean_nonfinite(stream, m, video, config_.nonfinite == "zero");
       report_.frames += stream.rows();
+      prepare_stream(stream, m.file.path(), video);
       streams.emplace(m.name, std::move(stream));
     }
-    const CsdVideo words = words_ && words_->has_video(video) ? words_->read_words(video) : CsdVideo{};
-    for (int64_t k = 0; k < labels.rows(); ++k)
+    CsdVideo words;
+    if (words_ && words_->has_video(video)) {
+      words = words_->read_words(video);
+      prepare_stream(words, words_->path(), video);
+    }
+    size_t next_bad = 0;
+    for (int64_t k = 0; k < labels.rows(); ++k) {
+      if (next_bad < bad_segments.size() && bad_segments[next_bad] == k) {
+        ++next_bad;
+        continue;
+      }
       add_segment(video, k, labels, streams, words, data);
+    }
+  }
+
+  // Rows with NaN/Inf bounds or end < start: an error naming the row, or
+  // (import.bad_intervals: skip) counted per file and left out.
+  std::vector<int64_t> checked_bad_intervals(const CsdVideo& stream, const std::string& path, const std::string& video,
+                                             const char* what) {
+    auto bad = bad_interval_rows(stream);
+    if (bad.empty()) return bad;
+    if (config_.bad_intervals != "skip") {
+      const auto i = static_cast<size_t>(bad.front());
+      char bounds[96];
+      std::snprintf(bounds, sizeof bounds, "[%.17g, %.17g]", stream.starts[i], stream.ends[i]);
+      const bool finite = std::isfinite(stream.starts[i]) && std::isfinite(stream.ends[i]);
+      throw InputError(path + ": video '" + video + "': intervals row " + std::to_string(i) + " (" + what + "): " +
+                       bounds + (finite ? " ends before it starts" : " has a NaN or infinite bound") +
+                       " (import.bad_intervals=skip leaves such rows out and counts them)");
+    }
+    report_.bad_intervals[path] += static_cast<int64_t>(bad.size());
+    return bad;
+  }
+
+  void prepare_stream(CsdVideo& stream, const std::string& path, const std::string& video) {
+    remove_rows(stream, checked_bad_intervals(stream, path, video, "row"));
+    sort_rows_by_start(stream);
   }
 
   void check_width(const Modality& m, const std::string& video, int64_t cols) {
@@ -159,19 +207,30 @@ class Importer {
   void add_segment(const std::string& video, int64_t k, const CsdVideo& labels,
                    const std::map<std::string, CsdVideo>& streams, const CsdVideo& words, SplitData& data) {
     const double start = labels.starts[static_cast<size_t>(k)], end = labels.ends[static_cast<size_t>(k)];
-    if (start == end) ++report_.zero_length_segments;
+    if (is_zero_length_segment(start, end)) {  // the SDK gives such a segment no key at all
+      ++report_.zero_length_segments;
+      return;
+    }
+    const float* label_row = labels.features.row(k);
+    for (size_t c = 0; c < config_.label_columns.size(); ++c)
+      if (!std::isfinite(label_row[c]))
+        throw InputError(labels_.path() + ": video '" + video + "' segment " + std::to_string(k) + " (" + video + "[" +
+                         std::to_string(k) + "]): label column '" + config_.label_columns[c] +
+                         "': expected a finite value, found " + (std::isnan(label_row[c]) ? "NaN" : "infinity"));
     std::map<std::string, std::vector<float>> vectors;
     std::map<std::string, bool> present;
+    std::map<std::string, int64_t> marginal;
     for (const auto& m : modalities_) {
       const auto stream = streams.find(m.name);
       std::vector<float> vector(static_cast<size_t>(std::max<int64_t>(widths_[m.name], 0)), 0.0f);
       bool found = false;
       if (stream == streams.end()) {
         ++report_.missing_video[m.name];
-      } else if (average_overlapping(stream->second, start, end, vector.data()) == 0) {
-        ++report_.no_frames[m.name];
       } else {
-        found = true;
+        const SegmentRows rows = average_segment(stream->second, start, end, vector.data());
+        marginal[m.name] = rows.marginal;
+        found = !rows.used.empty();
+        if (!found) ++report_.no_frames[m.name];
       }
       if (!found && config_.missing == "drop") {
         ++report_.dropped_segments;
@@ -181,9 +240,10 @@ class Importer {
       vectors[m.name] = std::move(vector);
       present[m.name] = found;
     }
+    for (const auto& [name, rows] : marginal) report_.marginal_rows[name] += rows;
     data.ids.push_back(video + "[" + std::to_string(k) + "]");
     for (size_t c = 0; c < config_.label_columns.size(); ++c)
-      data.labels[config_.label_columns[c]].push_back(labels.features.row(k)[c]);
+      data.labels[config_.label_columns[c]].push_back(label_row[c]);
     for (auto& [name, vector] : vectors) {
       pending_[&data][name].push_back(std::move(vector));
       data.present[name].push_back(present[name] ? 1 : 0);
@@ -242,16 +302,21 @@ void declare_import_options(OptionSet& o, ImportConfig& c) {
         "feature sequences as modality=path.csd, e.g. [audio=CMU_MOSEI_COVAREP.csd, video=CMU_MOSEI_VisualFacet42.csd]");
   o.add("import.words", c.words, "", "optional word sequence (TimestampedWords) for transcripts");
   o.add("import.folds", c.folds, "", "YAML/JSON file {train: [video ids], valid: [...], test: [...]} "
-                                     "(scripts/write_mosei_folds.py writes the SDK's standard folds)");
+                                     "(configs/folds/cmu-mosei.yaml and cmu-mosi.yaml are the SDK's standard folds)");
   o.add("import.output", c.output, "", "embedding cache to write (atomically)");
   o.add("import.label_columns", c.label_columns,
         {"sentiment", "happiness", "sadness", "anger", "surprise", "disgust", "fear"},
         "names of the label file's columns, in order (MOSEI: sentiment then six emotions)");
   o.add("import.nonfinite", c.nonfinite, "zero", "NaN/Inf in features (COVAREP has them): replace by 0 and count, "
         "or fail", {"zero", "error"});
+  o.add("import.bad_intervals", c.bad_intervals, "error",
+        "an interval with a NaN/Inf bound or end < start (labels, features or words): fail naming the file, video "
+        "and row, or leave the row (a labelled segment: the segment) out and count it per file",
+        {"error", "skip"});
   o.add("import.missing", c.missing, "drop",
-        "a segment whose video a feature file lacks, or that no feature row overlaps: drop the segment, or keep "
-        "it with that modality masked (present/<modality> = 0)",
+        "a segment whose video a feature file lacks, or that no feature row overlaps by more than 1e-5: drop the "
+        "segment (the segment set of the SDK's align() + hard_unify()), or keep it with that modality masked "
+        "(present/<modality> = 0)",
         {"drop", "mask"});
 }
 
@@ -276,7 +341,10 @@ std::string ImportReport::text() const {
   out += "  segments with no overlapping feature rows: " + per_modality(no_frames) + "\n";
   out += "  segments kept with a modality masked: " + per_modality(masked) + "\n";
   out += "  segments dropped: " + std::to_string(dropped_segments) + "\n";
-  out += "  zero-length segments: " + std::to_string(zero_length_segments) + "\n";
+  out += "  zero-length segments dropped: " + std::to_string(zero_length_segments) + "\n";
+  out += "  feature rows at a segment boundary not used (touching, or overlapping by <= 1e-5): " +
+         per_modality(marginal_rows) + "\n";
+  out += "  intervals with NaN/Inf bounds or end < start left out: " + per_modality(bad_intervals) + "\n";
   out += "  segments with an empty transcript: " + std::to_string(empty_transcripts) + "\n";
   out += "  fold videos in no file: " + std::to_string(fold_videos_absent.size()) +
          (fold_videos_absent.empty() ? "" : " (" + join(fold_videos_absent, ", ") + ")") + "\n";

@@ -75,4 +75,55 @@ rc=0; "$py" "$DAF_SOURCE/scripts/mmsa_to_cache.py" "$WORK/other.pkl" "$WORK/x.h5
 rc=0; "$py" "$DAF_SOURCE/scripts/mmsa_to_cache.py" "$WORK/out" "$WORK/x.h5" 2>"$WORK/err" || rc=$?
 [ "$rc" -eq 2 ] && grep -q "not a readable pickle" "$WORK/err" || fail "a non-pickle was not refused clearly"
 [ ! -e "$WORK/x.h5" ] || fail "a refused conversion wrote an output"
+# -inf (real COVAREP has it) in a valid and in a padded step; values computed by hand.
+"$py" - "$WORK" <<'PY'
+import os, pickle, sys
+import numpy as np
+work = sys.argv[1]
+def split(n):
+    audio = np.ones((n, 2, 2), dtype=np.float32)
+    audio[0] = [[4, 1], [-np.inf, 3]]    # utterance 0: length 1, the -inf is padding
+    audio[1] = [[4, 1], [-np.inf, 3]]    # utterance 1: length 2, the -inf is a valid step
+    vision = np.ones((n, 3, 1), dtype=np.float32)
+    vision[0, :, 0] = [2, 4, np.nan]      # length 2: the NaN is padding
+    return {"text": np.ones((n, 2, 4), dtype=np.float32), "audio": audio, "vision": vision,
+            "audio_lengths": np.array([1, 2] + [2] * (n - 2)), "vision_lengths": np.array([2] * n),
+            "regression_labels": np.zeros(n, dtype=np.float32), "id": [f"u{i}" for i in range(n)]}
+with open(f"{work}/inf.pkl", "wb") as f:
+    pickle.dump({"train": split(4), "valid": split(3), "test": split(3)}, f)
+class Evil:
+    def __reduce__(self):
+        return (os.system, (f"touch {work}/pwned",))
+with open(f"{work}/evil.pkl", "wb") as f:
+    pickle.dump({"train": Evil(), "valid": {}, "test": {}}, f)
+PY
+"$py" "$DAF_SOURCE/scripts/mmsa_to_cache.py" "$WORK/inf.pkl" "$WORK/inf.h5" >"$WORK/out" || fail "-inf conversion failed"
+grep -q -- "-inf replaced by 0 (as MMSA's loader): audio 6" "$WORK/out" || { cat "$WORK/out"; fail "-inf not counted"; }
+"$py" "$DAF_SOURCE/scripts/mmsa_to_cache.py" --pooling all "$WORK/inf.pkl" "$WORK/inf-all.h5" >"$WORK/out-all" \
+  || fail "--pooling all failed"
+grep -q "NaN/Inf means): video 3" "$WORK/out-all" || { cat "$WORK/out-all"; fail "NaN means not counted"; }
+"$py" - "$WORK" <<'PY' || fail "-inf or pooling handled wrongly"
+import sys
+import h5py, numpy as np
+work = sys.argv[1]
+with h5py.File(f"{work}/inf.h5") as f:
+    a = f["train/features/audio"][:]
+    assert np.array_equal(a[0], [4, 1]), a[0]       # padding never enters the mean
+    assert np.array_equal(a[1], [2, 2]), a[1]       # (4 + 0) / 2, (1 + 3) / 2
+    assert np.array_equal(f["train/features/video"][0], [3]), f["train/features/video"][0]
+    assert f["train/features/audio"].attrs["pooling"] == "mean over valid steps"
+with h5py.File(f"{work}/inf-all.h5") as f:
+    a = f["train/features/audio"][:]
+    assert np.array_equal(a[0], [2, 2]) and np.array_equal(a[1], [2, 2]), a[:2]   # all T steps, -inf -> 0
+    assert np.array_equal(f["train/features/video"][0], [0]), f["train/features/video"][0]  # mean NaN -> 0 (MMSA)
+    assert np.array_equal(f["train/features/video"][1], [1])
+    assert f["train/features/audio"].attrs["pooling"].startswith("mean over all steps")
+    assert f["train/features/text"].attrs["pooling"] == "mean over valid steps"
+PY
+rc=0; "$py" "$DAF_SOURCE/scripts/mmsa_to_cache.py" "$WORK/evil.pkl" "$WORK/x.h5" 2>"$WORK/err" || rc=$?
+[ "$rc" -eq 2 ] && grep -q "refused: the pickle asks for posix.system" "$WORK/err" \
+  || { cat "$WORK/err"; fail "a malicious pickle was not refused"; }
+[ ! -e "$WORK/pwned" ] || fail "the malicious pickle ran code"
+[ ! -e "$WORK/x.h5" ] || fail "a refused pickle wrote an output"
+"$py" "$DAF_SOURCE/scripts/mmsa_to_cache.py" --help | grep -q -- "--pooling" || fail "--help"
 echo "e2e pickles: ok"

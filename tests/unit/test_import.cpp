@@ -1,10 +1,14 @@
 #include <catch2/catch.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include <set>
 #include <cmath>
 #include <fstream>
 
 #include "daf/data/cache_io.h"
 #include "daf/import/csd_file.h"
 #include "daf/import/csd_import.h"
+#include "daf/import/segment_alignment.h"
 #include "daf/import/synthetic_csd.h"
 #include "daf/util/strings.h"
 #include "daf/util/error.h"
@@ -53,25 +57,82 @@ daf::ImportConfig config_for(const TempDir& dir, std::vector<std::string> featur
 
 }  // namespace
 
-TEST_CASE("averaging takes exactly the rows that overlap the segment", "[import]") {
-  // Rows [0,1]=1, [1,2]=3, [2,3]=5 and a zero-length row at 1.5 = 7.
-  const auto v = stream({{0, 1}, {1, 2}, {2, 3}, {1.5, 1.5}}, {1, 3, 5, 7});
+TEST_CASE("the SDK's rule: a row counts when its clipped overlap exceeds 1e-5", "[import][alignment]") {
+  using daf::RowOverlap;
+  CHECK(daf::classify_row(0.0, 1.0, 0.5, 2.0) == RowOverlap::used);
+  CHECK(daf::clipped_overlap(0.0, 1.0, 0.5, 2.0) == Approx(0.5));
+  // Touching the segment's start or end: not used.
+  CHECK(daf::classify_row(0.0, 0.5, 0.5, 2.0) == RowOverlap::marginal);
+  CHECK(daf::classify_row(2.0, 3.0, 0.5, 2.0) == RowOverlap::marginal);
+  // Frame 139 of a 100 frames/s stream ends at 1.4000000000000001: a rounding error, not an overlap.
+  const double end139 = 140 * 0.01;
+  REQUIRE(end139 > 1.4);
+  CHECK(daf::classify_row(139 * 0.01, end139, 1.4, 3.0) == RowOverlap::marginal);
+  // An overlap of at most 1e-5 is not enough; a little more is.
+  CHECK(daf::classify_row(0.0, 1.0 + 0.9e-5, 1.0, 2.0) == RowOverlap::marginal);
+  CHECK(daf::classify_row(0.0, 1.0 + 2e-5, 1.0, 2.0) == RowOverlap::used);
+  // A zero-length row is never used, even inside the segment.
+  CHECK(daf::classify_row(1.5, 1.5, 1.0, 2.0) == RowOverlap::marginal);
+  CHECK(daf::classify_row(3.0, 4.0, 1.0, 2.0) == RowOverlap::apart);
+  // A row that contains the segment is clipped to it.
+  CHECK(daf::clipped_overlap(0.0, 10.0, 1.0, 2.0) == Approx(1.0));
+}
+
+TEST_CASE("segments shorter than 1e-5 are dropped, as the SDK does", "[import][alignment]") {
+  CHECK(daf::is_zero_length_segment(2.0, 2.0));
+  CHECK(daf::is_zero_length_segment(2.0, 2.0 + 9e-6));
+  CHECK(daf::is_zero_length_segment(2.0 + 9e-6, 2.0));
+  CHECK_FALSE(daf::is_zero_length_segment(2.0, 2.0 + 1.1e-5));
+}
+
+TEST_CASE("rows are taken in start order, ties in file order", "[import][alignment]") {
+  CHECK(daf::order_by_start({3.0, 1.0, 2.0, 1.0}) == std::vector<int64_t>{1, 3, 2, 0});
+  auto v = stream({{2, 3}, {0, 1}, {1, 2}}, {5, 1, 3});
+  v.words = {"c", "a", "b"};
+  daf::sort_rows_by_start(v);
+  CHECK(v.starts == std::vector<double>{0, 1, 2});
+  CHECK(v.ends == std::vector<double>{1, 2, 3});
+  CHECK(v.features.values == std::vector<float>{1, 3, 5});
+  CHECK(v.words == std::vector<std::string>{"a", "b", "c"});
+}
+
+TEST_CASE("averaging takes exactly the rows the SDK's rule assigns", "[import][alignment]") {
+  // Rows [0,1]=1, [1,2]=3, [2,3]=5, a zero-length row at 1.5 = 7 and [0.99999, 1.000001] = 9.
+  auto v = stream({{0, 1}, {1, 2}, {2, 3}, {1.5, 1.5}, {0.999999, 1.000001}}, {1, 3, 5, 7, 9});
+  daf::sort_rows_by_start(v);
   float out = 0;
-  CHECK(daf::average_overlapping(v, 0.5, 2.0, &out) == 3);  // [2,3] starts at the segment's end: excluded
-  CHECK(out == Approx((1 + 3 + 7) / 3.0));
-  CHECK(daf::average_overlapping(v, 2.0, 2.0, &out) == 2);  // a zero-length segment takes the rows around its instant
-  CHECK(out == Approx(4.0));
-  CHECK(daf::average_overlapping(v, 3.5, 4.0, &out) == 0);
+  auto rows = daf::average_segment(v, 0.5, 2.0, &out);
+  CHECK(rows.used.size() == 2);  // [0,1] and [1,2]; [2,3] touches, the zero-length and the tiny row are too short
+  CHECK(rows.marginal == 3);
+  CHECK(out == Approx((1 + 3) / 2.0));
+  rows = daf::average_segment(v, 1.0, 1.0 + 1e-6, &out);  // inside the tiny row, by less than 1e-5
+  CHECK(rows.used.empty());
+  CHECK(out == 0.0f);
+  rows = daf::average_segment(v, 3.5, 4.0, &out);
+  CHECK(rows.used.empty());
+  CHECK(rows.marginal == 0);
   CHECK(out == 0.0f);
 }
 
-TEST_CASE("transcripts take the overlapping words and drop sp", "[import]") {
+TEST_CASE("rows with NaN/Inf bounds or end < start are found and can be removed", "[import][alignment]") {
+  auto v = stream({{0, 1}, {2, 1}, {NAN, 3}, {3, INFINITY}, {4, 5}}, {1, 2, 3, 4, 5});
+  const auto bad = daf::bad_interval_rows(v);
+  CHECK(bad == std::vector<int64_t>{1, 2, 3});
+  daf::remove_rows(v, bad);
+  CHECK(v.starts == std::vector<double>{0, 4});
+  CHECK(v.features.values == std::vector<float>{1, 5});
+  CHECK(v.features.rows == 2);
+}
+
+TEST_CASE("transcripts take the words the SDK's rule assigns, in start order, without sp", "[import][alignment]") {
   daf::CsdVideo words;
-  words.starts = {0, 0.5, 1.0, 1.5};
-  words.ends = {0.5, 1.0, 1.5, 2.0};
-  words.words = {"i", "sp", "liked", "it"};
+  words.starts = {1.5, 0, 0.5, 1.0, 1.2};
+  words.ends = {2.0, 0.5, 1.0, 1.5, 1.2};
+  words.words = {"it", "i", "sp", "liked", "uh"};  // file order is not time order; "uh" has zero length
+  daf::sort_rows_by_start(words);
   CHECK(daf::words_in(words, 0.2, 1.6) == "i liked it");
   CHECK(daf::words_in(words, 0.5, 1.0).empty());
+  CHECK(daf::words_in(words, 0.0, 1.0 + 1e-7) == "i");  // "liked" overlaps by a rounding error only
 }
 
 TEST_CASE("importing a hand-made set: ids, labels, averages, policies and counts", "[import]") {
@@ -163,6 +224,14 @@ TEST_CASE("folds are checked", "[import]") {
   CHECK_THROWS_WITH(daf::import_csd(config), Contains("video 'vid0' is in more than one fold"));
   std::ofstream(dir.file("f.yaml")) << "train: [vid0]\nvalid: [vid1]\n";
   CHECK_THROWS_WITH(daf::import_csd(config), Contains("expected a list of video ids under 'test'"));
+  std::ofstream(dir.file("f.yaml")) << "train: []\nvalid: []\ntest: []\n";
+  CHECK_THROWS_WITH(daf::import_csd(config), Contains("f.yaml: every fold is empty"));
+  std::ofstream(dir.file("f.yaml")) << "train: [vid0]\nvalid: []\ntest: [vid2]\n";
+  const auto report = daf::import_csd(config);  // an empty fold is an empty split
+  CHECK(report.segments.at("valid") == 0);
+  CHECK(report.segments.at("train") > 0);
+  std::ofstream(dir.file("f.yaml")) << "train: [vid0, [a]]\nvalid: []\ntest: []\n";
+  CHECK_THROWS_WITH(daf::import_csd(config), Contains("f.yaml:1: fold 'train': expected a video id"));
   CHECK_THROWS_WITH(daf::load_import_config("", {}), Contains("'import.labels' is not set"));
   config.features = {"audio"};
   CHECK_THROWS_WITH(daf::import_csd(config), Contains("expected modality=path.csd, found 'audio'"));
@@ -184,11 +253,76 @@ TEST_CASE("the synthetic MOSEI-like set imports with every messy case counted", 
   CHECK(report.fold_videos_absent == std::vector<std::string>{"ghost"});
   int64_t segments = 0;
   for (const auto& [split, n] : report.segments) segments += n;
-  CHECK(segments == files.segments);
+  CHECK(segments == files.segments - 1);  // vid1's zero-length segment gets no key, as in the SDK
   const auto cache = daf::read_cache(dir.file("o.h5"));
   CHECK(cache.splits.at("train").features.at("audio").cols == 74);
   CHECK(cache.splits.at("train").features.at("video").cols == 35);
   CHECK(cache.splits.at("train").labels.size() == 7);
   CHECK(cache.splits.at("train").transcripts.size() == static_cast<size_t>(cache.splits.at("train").size()));
   CHECK_THAT(report.text(), Contains("fold videos in no file: 1 (ghost)"));
+}
+
+TEST_CASE("bad labels and intervals name the labels file, video and segment or row", "[import]") {
+  TempDir dir;
+  const std::string folds = "train: [v1]\nvalid: []\ntest: []\n";
+  write_csd(dir.file("audio.csd"), "COVAREP", {{"v1", {{0, 1, 1, 2, 2, 3, 3, 4}, {1, 2, 3, 4}}}}, 1);
+  SECTION("a NaN label") {
+    write_csd(dir.file("labels.csd"), "All Labels", {{"v1", {{0, 2, 2, 4}, {1.0, 0.5, NAN, 0.0}}}}, 2);
+    CHECK_THROWS_WITH(daf::import_csd(config_for(dir, {"audio=" + dir.file("audio.csd")}, folds)),
+                      Contains("labels.csd: video 'v1' segment 1 (v1[1]): label column 'sentiment': expected a "
+                               "finite value, found NaN"));
+  }
+  SECTION("a segment that ends before it starts") {
+    write_csd(dir.file("labels.csd"), "All Labels", {{"v1", {{0, 2, 3, 2.5, 2, 4}, {1, 0, 2, 0, 3, 0}}}}, 2);
+    auto config = config_for(dir, {"audio=" + dir.file("audio.csd")}, folds);
+    CHECK_THROWS_WITH(daf::import_csd(config),
+                      Contains("labels.csd: video 'v1': intervals row 1 (segment): [3, 2.5] ends before it starts"));
+    config.bad_intervals = "skip";
+    const auto report = daf::import_csd(config);
+    CHECK(report.bad_intervals.at(dir.file("labels.csd")) == 1);
+    const auto cache = daf::read_cache(dir.file("out.h5"), {{}, {}, {"train"}, false});
+    CHECK(cache.splits.at("train").ids == std::vector<std::string>{"v1[0]", "v1[2]"});  // numbering kept
+  }
+  SECTION("a feature row with a NaN bound") {
+    write_csd(dir.file("labels.csd"), "All Labels", {{"v1", {{0, 2}, {1, 0}}}}, 2);
+    write_csd(dir.file("audio.csd"), "COVAREP", {{"v1", {{0, 1, NAN, 2, 1, 2}, {1, 100, 3}}}}, 1);
+    auto config = config_for(dir, {"audio=" + dir.file("audio.csd")}, folds);
+    CHECK_THROWS_WITH(daf::import_csd(config), Contains("audio.csd: video 'v1': intervals row 1 (row): [nan, 2] has "
+                                                        "a NaN or infinite bound"));
+    config.bad_intervals = "skip";
+    const auto report = daf::import_csd(config);
+    CHECK(report.bad_intervals.at(dir.file("audio.csd")) == 1);
+    const auto cache = daf::read_cache(dir.file("out.h5"), {{}, {}, {"train"}, false});
+    CHECK(cache.splits.at("train").features.at("audio").row(0)[0] == Approx(2.0));  // (1 + 3) / 2
+  }
+}
+
+TEST_CASE("the shipped standard folds: the SDK's counts, no video in two folds", "[import][folds]") {
+  const std::map<std::string, std::map<std::string, size_t>> expected = {
+      {"cmu-mosei", {{"train", 2249}, {"valid", 300}, {"test", 678}}},
+      {"cmu-mosi", {{"train", 52}, {"valid", 10}, {"test", 31}}}};
+  for (const auto& [name, counts] : expected) {
+    const std::string path = std::string(DAF_SOURCE_DIR) + "/configs/folds/" + name + ".yaml";
+    const YAML::Node root = YAML::LoadFile(path);
+    std::set<std::string> all;
+    size_t total = 0;
+    for (const auto& [split, count] : counts) {
+      INFO(path << " " << split);
+      REQUIRE(root[split].IsSequence());
+      CHECK(root[split].size() == count);
+      for (const auto& id : root[split]) all.insert(id.as<std::string>());
+      total += count;
+    }
+    CHECK(all.size() == total);  // no id twice
+  }
+  // daf-import reads it: two labelled MOSEI videos (a prefix pair) are found, the rest reported absent.
+  TempDir dir;
+  write_csd(dir.file("labels.csd"), "All Labels", {{"25522", {{0, 2}, {1, 0}}}, {"255224", {{0, 2}, {2, 0}}}}, 2);
+  write_csd(dir.file("audio.csd"), "COVAREP", {{"25522", {{0, 2}, {1}}}, {"255224", {{0, 2}, {3}}}}, 1);
+  auto config = config_for(dir, {"audio=" + dir.file("audio.csd")}, "");
+  config.folds = std::string(DAF_SOURCE_DIR) + "/configs/folds/cmu-mosei.yaml";
+  const auto report = daf::import_csd(config);
+  CHECK(report.videos == 2);
+  CHECK(report.fold_videos_absent.size() == 3225);
+  CHECK(report.segments.at("train") == 2);
 }

@@ -47,14 +47,29 @@ class CsdFile {
   std::string path_, sequence_;
 };
 
-// Mean of the rows whose interval overlaps [start, end] (a row [a, b] overlaps
-// when a < end and b > start; a zero-length row or segment overlaps what
-// contains its instant). Writes `video.features.cols` values to `out` and
-// returns how many rows were averaged (0: `out` is left at zeros).
-int64_t average_overlapping(const CsdVideo& video, double start, double end, float* out);
+// Rows whose interval has a NaN/Inf bound or ends before it starts.
+std::vector<int64_t> bad_interval_rows(const CsdVideo& video);
+// Removes the given rows (sorted ascending) from a stream.
+void remove_rows(CsdVideo& video, const std::vector<int64_t>& rows);
+// Puts a stream's rows in start-time order (stable), as the SDK does before aligning.
+void sort_rows_by_start(CsdVideo& video);
 
-// The words whose intervals overlap the segment, joined by spaces, with the
-// SDK's silence marker "sp" dropped.
-std::string words_in(const CsdVideo& words, double start, double end);
+// The rows of a start-sorted stream that the SDK's rule (segment_alignment.h)
+// assigns to the segment [start, end], and the rows it leaves out although they
+// are within 1e-5 of touching it ("marginal").
+struct SegmentRows {
+  std::vector<int64_t> used;
+  int64_t marginal = 0;
+};
+SegmentRows rows_in_segment(const CsdVideo& sorted, double start, double end);
+
+// Mean of the rows the SDK's rule assigns to [start, end], accumulated in
+// double. Writes `video.features.cols` values to `out` (zeros when no row is
+// used) and returns the rows it used.
+SegmentRows average_segment(const CsdVideo& sorted, double start, double end, float* out);
+
+// The words the SDK's rule assigns to the segment, in start-time order, joined
+// by spaces, with the SDK's silence marker "sp" dropped.
+std::string words_in(const CsdVideo& sorted_words, double start, double end);
 
 }  // namespace daf

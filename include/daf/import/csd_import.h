@@ -1,9 +1,10 @@
 #pragma once
 // daf-import: CMU-MultimodalSDK computational sequences -> daf embedding cache.
 // For every labelled segment (id "<video_id>[<k>]", the k-th labelled segment
-// of the video, as the SDK names them) each modality's feature rows that
-// overlap the segment are averaged into one vector, the segment's words become
-// its transcript, and the label columns are kept. Videos are processed one at
+// of the video, as the SDK names them) each modality's feature rows that the
+// SDK's align() assigns to the segment (segment_alignment.h) are averaged into
+// one vector, the segment's words become its transcript, and the label
+// columns are kept. Videos are processed one at
 // a time, so memory is bounded by the largest video, not the file.
 #include <cstdint>
 #include <map>
@@ -22,6 +23,7 @@ struct ImportConfig {
   std::string output;                  // cache to write
   std::vector<std::string> label_columns;
   std::string nonfinite;               // zero | error
+  std::string bad_intervals;           // error | skip: NaN/Inf bounds or end < start
   std::string missing;                 // drop | mask: a modality missing for a segment
 };
 
@@ -35,7 +37,9 @@ struct ImportReport {
   std::map<std::string, int64_t> no_frames;            // per modality: segments no feature row overlaps
   std::map<std::string, int64_t> masked;               // per modality (missing: mask)
   int64_t dropped_segments = 0;                        // (missing: drop)
-  int64_t zero_length_segments = 0;
+  int64_t zero_length_segments = 0;                    // |end - start| < 1e-5: dropped, as the SDK does
+  std::map<std::string, int64_t> marginal_rows;        // per modality: (row, segment) pairs within 1e-5 of touching
+  std::map<std::string, int64_t> bad_intervals;        // per file (import.bad_intervals: skip)
   int64_t empty_transcripts = 0;
   std::vector<std::string> fold_videos_absent;         // in the folds but in no file
   int64_t unlabelled_fold_videos = 0;                  // in the folds and some feature file, not in the labels
