@@ -22,7 +22,8 @@ int main(int argc, char** argv) {
   bool allow_partial = false, no_plots = false, no_collect = false, print_output = false, separate = false;
   std::vector<std::string> overrides;
   app.add_option("-c,--config", sweep_file, "sweep YAML (base config, conditions/grid, seeds, evaluate, compare)");
-  app.add_option("--jobs,-j", jobs, "runs trained at the same time in this process (default 1)")->check(CLI::PositiveNumber);
+  app.add_option("--jobs,-j", jobs, "runs trained at the same time in this process, 1 to 256 (default 1)")
+      ->check(CLI::Range(int64_t{1}, int64_t{256}));
   app.add_flag("--separate", separate,
                "train every run on its own; by default runs that differ only in their seed train together as one "
                "stacked model (same numbers up to float rounding, several times faster)");

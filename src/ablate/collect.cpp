@@ -67,6 +67,49 @@ std::vector<std::string> find_missing(const std::string& dir, const Plan& plan) 
   return missing;
 }
 
+bool parses_as_number(const std::string& text) {
+  if (text == "nan" || text == "-nan" || text == "inf" || text == "-inf") return true;
+  try {
+    size_t used = 0;
+    std::stod(text, &used);
+    return used == text.size();
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+// A run's ablation.csv must be whole: it ends with a newline, has one row per
+// evaluation that applies to the run, in the plan's order, and numbers in
+// every metric column. A damaged file (a truncated copy, a disk that filled)
+// fails the collect, naming the run.
+void check_ablation_file(const std::string& path, const CsvTable& table, const PlanRun& run, const Plan& plan) {
+  auto damaged = [&](const std::string& what) {
+    throw InputError(path + ": damaged (" + what + "); run " + run.condition + " seed " + std::to_string(run.seed) +
+                     " is incomplete: delete the file and rerun the sweep to evaluate it again");
+  };
+  const std::string text = read_file(path);
+  if (text.empty() || text.back() != '\n') damaged("the last line is cut off");
+  if (table.header.empty() || table.header.front() != "eval") damaged("the header does not start with 'eval'");
+  const auto condition = std::find_if(plan.conditions.begin(), plan.conditions.end(),
+                                      [&](const PlanCondition& c) { return c.name == run.condition; });
+  if (condition != plan.conditions.end() && !condition->evaluations.empty()) {
+    std::vector<std::string> found;
+    for (const auto& row : table.rows) found.push_back(row.front());
+    if (found != condition->evaluations)
+      damaged("evaluations [" + join(found, ", ") + "], the plan expects [" + join(condition->evaluations, ", ") + "]");
+  } else if (table.rows.empty() || table.rows.front().front() != "clean") {
+    damaged("no 'clean' row first");
+  }
+  for (size_t r = 0; r < table.rows.size(); ++r)
+    for (size_t i = 1; i < table.header.size(); ++i) {
+      const std::string& value = table.rows[r][i];
+      const bool weight = table.header[i].rfind("weight_", 0) == 0;
+      if (!(weight && value.empty()) && !parses_as_number(value))
+        damaged("line " + std::to_string(table.lines[r]) + ", column " + table.header[i] + ": '" + value +
+                "' is not a number");
+    }
+}
+
 Collected read_runs(const std::string& dir, const Plan& plan) {
   Collected c;
   std::set<std::string> seen_modalities;
@@ -77,7 +120,14 @@ Collected read_runs(const std::string& dir, const Plan& plan) {
   for (const auto& run : plan.runs) {
     const std::string path = dir + "/" + run.dir + "/ablation.csv";
     if (!fs::exists(path)) continue;
-    const CsvTable table = read_csv(path);
+    CsvTable table;
+    try {
+      table = read_csv(path);
+    } catch (const InputError& e) {
+      throw InputError(std::string(e.what()) + "; run " + run.condition + " seed " + std::to_string(run.seed) +
+                       " is incomplete: delete the file and rerun the sweep to evaluate it again");
+    }
+    check_ablation_file(path, table, run, plan);
     if (c.metrics.empty())
       for (size_t i = 1; i < table.header.size(); ++i)
         if (table.header[i].rfind("weight_", 0) != 0) c.metrics.push_back(table.header[i]);

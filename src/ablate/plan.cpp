@@ -14,7 +14,10 @@ Plan make_plan(const Sweep& sweep) {
   plan.task = runs.front().config.model.task;
   for (const auto& condition : sweep.conditions) {
     const Config c = sweep.condition_config(condition, sweep.seeds.front(), sweep.output);
-    plan.conditions.push_back({condition.name, c.model.fusion, c.data.modalities});
+    PlanCondition planned{condition.name, c.model.fusion, c.data.modalities, {}};
+    for (const auto& e : sweep.evaluations)
+      if (evaluation_applies(e, c.data.modalities)) planned.evaluations.push_back(e.name);
+    plan.conditions.push_back(planned);
   }
   plan.seeds = sweep.seeds;
   for (const auto& e : sweep.evaluations) plan.evaluations.push_back(e.name);
@@ -34,7 +37,7 @@ void write_plan(const std::string& path, const Plan& plan) {
   for (const auto& c : plan.conditions)
     out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << c.name << YAML::Key << "fusion"
         << YAML::Value << c.fusion << YAML::Key << "modalities" << YAML::Value << YAML::Flow << c.modalities
-        << YAML::EndMap;
+        << YAML::Key << "evaluations" << YAML::Value << YAML::Flow << c.evaluations << YAML::EndMap;
   out << YAML::EndSeq;
   out << YAML::Key << "seeds" << YAML::Value << YAML::Flow << plan.seeds;
   out << YAML::Key << "evaluations" << YAML::Value << YAML::Flow << plan.evaluations;
@@ -56,7 +59,8 @@ Plan read_plan(const std::string& path) {
     plan.task = root["task"].as<std::string>();
     for (const auto& c : root["conditions"])
       plan.conditions.push_back(
-          {c["name"].as<std::string>(), c["fusion"].as<std::string>(), c["modalities"].as<std::vector<std::string>>()});
+          {c["name"].as<std::string>(), c["fusion"].as<std::string>(), c["modalities"].as<std::vector<std::string>>(),
+           c["evaluations"] ? c["evaluations"].as<std::vector<std::string>>() : std::vector<std::string>{}});
     plan.seeds = root["seeds"].as<std::vector<int64_t>>();
     plan.evaluations = root["evaluations"].as<std::vector<std::string>>();
     plan.reference = root["reference"] ? root["reference"].as<std::string>() : "";

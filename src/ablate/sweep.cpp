@@ -7,6 +7,7 @@
 #include <set>
 
 #include "daf/data/cache_io.h"
+#include "daf/config/yaml_text.h"
 #include "daf/util/atomic_file.h"
 #include "daf/util/error.h"
 #include "daf/util/strings.h"
@@ -102,6 +103,7 @@ std::vector<SweepCondition> expand_grid(const std::vector<GridAxis>& axes, const
     while (a > 0 && ++choice[a - 1] == axes[a - 1].values.size()) choice[--a] = 0;
     if (a == 0) break;
   }
+  if (out.empty()) throw InputError(where + ": exclude removes every combination of the grid; nothing to run");
   return out;
 }
 
@@ -221,12 +223,7 @@ std::vector<SweepRun> Sweep::runs() const {
 }
 
 Sweep load_sweep(const std::string& path, const std::vector<std::string>& overrides) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(read_file(path));
-  } catch (const YAML::ParserException& e) {
-    throw InputError(path + ":" + std::to_string(e.mark.line + 1) + ": not valid YAML: " + e.msg);
-  }
+  const YAML::Node root = parse_yaml(read_file(path), path);
   if (!root.IsMap()) throw InputError(path + ": expected a sweep mapping (base, grid/conditions, seeds, ...)");
   for (const auto& entry : root) {
     const std::string key = entry.first.as<std::string>();
@@ -301,6 +298,12 @@ std::pair<int64_t, int64_t> parse_shard(const std::string& text) {
 
 bool in_shard(size_t run_index, int64_t shard, int64_t shard_count) {
   return static_cast<int64_t>(run_index % static_cast<size_t>(shard_count)) == shard - 1;
+}
+
+bool evaluation_applies(const EvalCondition& evaluation, const std::vector<std::string>& modalities) {
+  if (evaluation.modality.empty()) return true;
+  if (std::find(modalities.begin(), modalities.end(), evaluation.modality) == modalities.end()) return false;
+  return !(evaluation.mask && modalities.size() == 1);
 }
 
 }  // namespace daf

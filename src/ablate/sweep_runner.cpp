@@ -20,6 +20,7 @@
 #include "daf/train/trainer.h"
 #include "daf/util/atomic_file.h"
 #include "daf/util/error.h"
+#include "daf/util/file_lock.h"
 #include "daf/util/progress.h"
 #include "daf/util/strings.h"
 
@@ -66,13 +67,11 @@ MetricValues evaluate_run(const Sweep& sweep, const SweepRun& run, const Embeddi
   MetricValues clean;
   for (size_t e = 0; e < sweep.evaluations.size(); ++e) {
     const EvalCondition& condition = sweep.evaluations[e];
+    if (!evaluation_applies(condition, modalities)) continue;
     InputPerturbation perturbation;
     if (!condition.modality.empty()) {
-      const auto it = std::find(modalities.begin(), modalities.end(), condition.modality);
-      if (it == modalities.end()) continue;  // the run does not use this modality
-      const int64_t index = it - modalities.begin();
+      const int64_t index = std::find(modalities.begin(), modalities.end(), condition.modality) - modalities.begin();
       if (condition.mask) {
-        if (modalities.size() == 1) continue;  // masking the only modality leaves no input
         perturbation.masked = {index};
       } else {
         perturbation.noisy_modality = index;
@@ -100,6 +99,7 @@ MetricValues evaluate_run(const Sweep& sweep, const SweepRun& run, const Embeddi
     }
   }
   write_file_atomic(ablation_file(run.dir), csv);  // last: marks the run complete
+  for (const auto& dir : {run.dir, run.dir + "/eval/test"}) remove_stale_temporaries(dir);
   return clean;
 }
 
@@ -215,6 +215,10 @@ SweepRunReport run_sweep(const Sweep& sweep, const SweepOptions& options) {
         if (g >= groups.size()) return;
         const RunGroup& group = groups[g];
         try {
+          // Held through training and evaluation: a second sweep process on
+          // the same runs fails instead of mixing its files into them.
+          std::vector<std::shared_ptr<FileLock>> locks;
+          for (const SweepRun* run : group) locks.push_back(lock_run_directory(run->dir));
           const auto group_start = Clock::now();
           train_group(group, prepared, options.jobs);
           const double train_seconds =

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <memory>
 
@@ -28,6 +29,24 @@ SndFile open_for_reading(const std::string& path, SF_INFO& info) {
   SndFile file(sf_open(path.c_str(), SFM_READ, &info));
   if (!file) throw InputError(path + ": cannot decode audio: " + sf_strerror(nullptr));
   if (info.frames <= 0) throw InputError(path + ": audio file holds no samples");
+  // libsndfile decodes what a truncated file still holds without an error; its
+  // log says "data : <announced> (should be <found>)" when the header
+  // announces more audio than the file has.
+  char log[2048] = {};
+  sf_command(file.get(), SFC_GET_LOG_INFO, log, sizeof log);
+  const std::string text = log;
+  const auto data = text.find("\ndata : ");
+  if (data != std::string::npos) {
+    const auto line_end = text.find('\n', data + 1);
+    const std::string line = text.substr(data + 1, line_end == std::string::npos ? std::string::npos : line_end - data - 1);
+    unsigned long long announced = 0, found = 0;
+    // Streaming writers put a placeholder length (0x7FFFF000, 0xFFFFFFFF) in
+    // the header: more than the file holds, but not a truncation.
+    if (std::sscanf(line.c_str(), "data : %llu (should be %llu)", &announced, &found) == 2 && announced > found &&
+        announced < 0x7FFF0000ULL)
+      throw InputError(path + ": audio file is truncated: its header announces " + std::to_string(announced) +
+                       " bytes of audio, the file holds " + std::to_string(found));
+  }
   if (info.samplerate <= 0 || info.channels <= 0)
     throw InputError(path + ": invalid audio header (rate " + std::to_string(info.samplerate) + " Hz, " +
                      std::to_string(info.channels) + " channels)");

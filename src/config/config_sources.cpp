@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "daf/config/option_set.h"
+#include "daf/config/yaml_text.h"
 #include "daf/util/atomic_file.h"
 #include "daf/util/error.h"
 
@@ -10,12 +11,7 @@ namespace daf {
 
 void apply_config_text(OptionSet& options, const std::string& yaml, const std::string& origin,
                        const std::vector<std::string>& overrides) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml);
-  } catch (const YAML::ParserException& e) {
-    throw InputError(origin + ":" + std::to_string(e.mark.line + 1) + ": not valid YAML: " + e.msg);
-  }
+  const YAML::Node root = parse_yaml(yaml, origin);
   options.apply_yaml(root, origin);
   for (const auto& assignment : overrides) options.apply_override(assignment);
 }

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "daf/util/atomic_file.h"
+#include "daf/util/file_lock.h"
 #include "daf/util/error.h"
 #include "daf/util/strings.h"
 #include "hdf5_file.h"
@@ -24,7 +25,13 @@ void check_split(const std::string& path, const std::string& split, const SplitD
   const int64_t n = data.size();
   std::unordered_map<std::string, int64_t> first_row;
   for (int64_t i = 0; i < n; ++i) {
-    const auto inserted = first_row.emplace(data.ids[static_cast<size_t>(i)], i);
+    const std::string& id = data.ids[static_cast<size_t>(i)];
+    size_t bad = 0;
+    if (id.empty()) throw InputError(path + ": " + group + "/ids row " + std::to_string(i) + ": empty id");
+    if (!is_valid_utf8(id, &bad))
+      throw InputError(path + ": " + group + "/ids row " + std::to_string(i) + ": id is not valid UTF-8 (bad byte at " +
+                       "offset " + std::to_string(bad) + ")");
+    const auto inserted = first_row.emplace(id, i);
     if (!inserted.second)
       throw InputError(path + ": " + group + "/ids: duplicate id '" + data.ids[static_cast<size_t>(i)] +
                        "' at rows " + std::to_string(inserted.first->second) + " and " + std::to_string(i));
@@ -66,6 +73,11 @@ void check_split(const std::string& path, const std::string& split, const SplitD
     if (static_cast<int64_t>(present.size()) != n)
       throw InputError(path + ": " + dataset + " has " + std::to_string(present.size()) + " rows but " + group +
                        "/ids has " + std::to_string(n));
+    for (int64_t i = 0; i < n; ++i)
+      if (present[static_cast<size_t>(i)] > 1)
+        throw InputError(path + ": " + dataset + " row " + std::to_string(i) + " (id '" +
+                         data.ids[static_cast<size_t>(i)] + "'): expected 0 (missing) or 1 (present), found " +
+                         std::to_string(present[static_cast<size_t>(i)]));
   }
 }
 
@@ -223,6 +235,7 @@ void write_cache(const std::string& path, const EmbeddingCache& cache) {
   for (const auto& [split, data] : cache.splits) check_split(path, split, data);
   check_across_splits(path, cache);
 
+  const auto lock = lock_output_file(path);
   AtomicOutput output(path);
   auto file = hdf5::File::create(output.temp_path(), path);
   file.write_int_attribute("/", "daf_format", kCacheFormatVersion);
@@ -250,6 +263,17 @@ void write_cache(const std::string& path, const EmbeddingCache& cache) {
   }
   file.close();
   output.commit();
+}
+
+void require_rows(const EmbeddingCache& cache, const std::string& path, const std::vector<std::string>& splits) {
+  std::vector<std::string> names = splits;
+  if (names.empty())
+    for (const auto& [split, data] : cache.splits) names.push_back(split);
+  for (const auto& split : names) {
+    const auto it = cache.splits.find(split);
+    if (it == cache.splits.end() || it->second.size() == 0)
+      throw InputError(path + ": split '" + split + "' has no rows");
+  }
 }
 
 }  // namespace daf

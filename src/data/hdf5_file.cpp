@@ -1,8 +1,10 @@
 #include "hdf5_file.h"
 
+#include <cerrno>
 #include <cstring>
 
 #include <algorithm>
+#include <mutex>
 
 #include "daf/util/error.h"
 
@@ -23,10 +25,62 @@ void Handle::reset() {
   id_ = -1;
 }
 
-void silence_library_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+void silence_library_errors() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    // HDF5's exit handler closes files still open; for a file whose close
+    // failed (disk full) it crashes in H5F__close_cb (HDF5 1.10). daf closes
+    // every file it writes itself, so the handler is not needed.
+    H5dont_atexit();
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  });
+}
+
+namespace {
+
+// The operating system's reason for the last failed HDF5 call: the sec2
+// driver records it as "error message = '...'" on the error stack; errno is
+// the fallback.
+herr_t find_os_reason(unsigned, const H5E_error2_t* error, void* out) {
+  auto* reason = static_cast<std::string*>(out);
+  if (!reason->empty() || !error->desc) return 0;
+  const std::string desc = error->desc;
+  const auto at = desc.find("error message = '");
+  if (at != std::string::npos) {
+    const auto start = at + 17, end = desc.find('\'', start);
+    *reason = desc.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::string last_os_error(int saved_errno) {
+  std::string reason;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, find_os_reason, &reason);
+  if (reason.empty() && saved_errno != 0) reason = std::strerror(saved_errno);
+  return reason.empty() ? "the HDF5 library reported a write error" : reason;
+}
 
 void File::fail(const std::string& object, const std::string& what) const {
   throw InputError(path_ + ": " + object + ": " + what);
+}
+
+[[noreturn]] void File::fail_write(const std::string& what) const {
+  const int saved = errno;
+  throw RuntimeFailure(path_ + ": cannot write " + what + ": " + last_os_error(saved));
+}
+
+void File::close() {
+  if (!handle_.valid()) return;
+  errno = 0;
+  const bool written = writable_ ? H5Fflush(handle_.id(), H5F_SCOPE_GLOBAL) >= 0 : true;
+  const int flush_errno = errno;
+  const herr_t closed = H5Fclose(handle_.release());
+  if (!written || closed < 0) {
+    const int saved = flush_errno ? flush_errno : errno;
+    throw RuntimeFailure(path_ + ": cannot write the file: " + last_os_error(saved));
+  }
 }
 
 File File::open_read(const std::string& path) {
@@ -34,16 +88,18 @@ File File::open_read(const std::string& path) {
   const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
   if (is_hdf5 < 0) throw InputError(path + ": cannot open file (missing or unreadable)");
   if (is_hdf5 == 0) throw InputError(path + ": not an HDF5 file");
+  errno = 0;
   const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (id < 0) throw InputError(path + ": cannot open HDF5 file");
-  return File(Handle(id, H5Fclose), path);
+  if (id < 0) throw InputError(path + ": cannot open HDF5 file: " + last_os_error(errno));
+  return File(Handle(id, H5Fclose), path, false);
 }
 
 File File::create(const std::string& path, const std::string& display_path) {
   silence_library_errors();
+  errno = 0;
   const hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  if (id < 0) throw RuntimeFailure(display_path + ": cannot create HDF5 file");
-  return File(Handle(id, H5Fclose), display_path);
+  if (id < 0) throw RuntimeFailure(display_path + ": cannot create HDF5 file: " + last_os_error(errno));
+  return File(Handle(id, H5Fclose), display_path, true);
 }
 
 bool File::has(const std::string& object) const {
@@ -208,7 +264,7 @@ Array<uint8_t> File::read_bytes(const std::string& dataset) const {
 
 void File::create_group(const std::string& group) {
   Handle g(H5Gcreate2(id(), group.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
-  if (!g.valid()) throw RuntimeFailure(path_ + ": cannot create group " + group);
+  if (!g.valid()) fail_write("group " + group);
 }
 
 void File::write_int_attribute(const std::string& object, const std::string& name, int64_t value) {
@@ -218,7 +274,7 @@ void File::write_int_attribute(const std::string& object, const std::string& nam
               H5Aclose);
   long long v = value;
   if (!attr.valid() || H5Awrite(attr.id(), H5T_NATIVE_LLONG, &v) < 0)
-    throw RuntimeFailure(path_ + ": cannot write attribute " + object + "@" + name);
+    fail_write("attribute " + object + "@" + name);
 }
 
 void File::write_string_attribute(const std::string& object, const std::string& name, const std::string& value) {
@@ -231,7 +287,7 @@ void File::write_string_attribute(const std::string& object, const std::string& 
               H5Aclose);
   const char* text = value.c_str();
   if (!attr.valid() || H5Awrite(attr.id(), type.id(), &text) < 0)
-    throw RuntimeFailure(path_ + ": cannot write attribute " + object + "@" + name);
+    fail_write("attribute " + object + "@" + name);
 }
 
 void File::write_strings(const std::string& dataset, const std::vector<std::string>& values) {
@@ -245,7 +301,7 @@ void File::write_strings(const std::string& dataset, const std::vector<std::stri
   raw.reserve(values.size());
   for (const auto& v : values) raw.push_back(v.c_str());
   if (!d.valid() || (n > 0 && H5Dwrite(d.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()) < 0))
-    throw RuntimeFailure(path_ + ": cannot write " + dataset);
+    fail_write(dataset);
 }
 
 void File::write_numeric(const std::string& dataset, const std::vector<int64_t>& shape, hid_t file_type,
@@ -256,7 +312,7 @@ void File::write_numeric(const std::string& dataset, const std::vector<int64_t>&
   size_t count = 1;
   for (auto s : shape) count *= static_cast<size_t>(s);
   if (!d.valid() || (count > 0 && H5Dwrite(d.id(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) < 0))
-    throw RuntimeFailure(path_ + ": cannot write " + dataset);
+    fail_write(dataset);
 }
 
 void File::write_floats(const std::string& dataset, const std::vector<int64_t>& shape, const float* values) {
@@ -279,7 +335,7 @@ void File::write_word_column(const std::string& dataset, const std::vector<std::
   Handle space(H5Screate_simple(2, dims, nullptr), H5Sclose);
   Handle d(H5Dcreate2(id(), dataset.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
   if (!d.valid() || (!words.empty() && H5Dwrite(d.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()) < 0))
-    throw RuntimeFailure(path_ + ": cannot write " + dataset);
+    fail_write(dataset);
 }
 
 void File::write_bytes(const std::string& dataset, const std::vector<uint8_t>& values) {
@@ -288,7 +344,7 @@ void File::write_bytes(const std::string& dataset, const std::vector<uint8_t>& v
   Handle d(H5Dcreate2(id(), dataset.c_str(), H5T_STD_U8LE, space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
            H5Dclose);
   if (!d.valid() || (n > 0 && H5Dwrite(d.id(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0))
-    throw RuntimeFailure(path_ + ": cannot write " + dataset);
+    fail_write(dataset);
 }
 
 }  // namespace daf::hdf5

@@ -24,14 +24,23 @@ class Handle {
   hid_t id() const { return id_; }
   bool valid() const { return id_ >= 0; }
   void reset();
+  hid_t release() {  // gives up ownership without closing
+    const hid_t id = id_;
+    id_ = -1;
+    return id;
+  }
 
  private:
   hid_t id_ = -1;
   Closer closer_ = nullptr;
 };
 
-// HDF5 prints its own error stack to stderr by default; daf reports errors itself.
+// HDF5 prints its own error stack to stderr by default; daf reports errors
+// itself. Also turns off HDF5's exit handler (see hdf5_file.cpp).
 void silence_library_errors();
+
+// The OS reason (e.g. "No space left on device") for the last failed HDF5 call.
+std::string last_os_error(int saved_errno);
 
 // Numeric array read from a dataset, converted to the requested type.
 template <class T>
@@ -49,7 +58,9 @@ class File {
 
   const std::string& path() const { return path_; }
   hid_t id() const { return handle_.id(); }
-  void close() { handle_.reset(); }
+  // Flushes and closes; a file being written fails here (RuntimeFailure with
+  // the OS reason) when the disk is full, so the caller never commits it.
+  void close();
 
   bool has(const std::string& object) const;  // e.g. "/train/labels"
   bool is_group(const std::string& object) const;
@@ -76,14 +87,17 @@ class File {
   void write_word_column(const std::string& dataset, const std::vector<std::string>& words);
 
  private:
-  File(Handle handle, std::string path) : handle_(std::move(handle)), path_(std::move(path)) {}
+  File(Handle handle, std::string path, bool writable)
+      : handle_(std::move(handle)), path_(std::move(path)), writable_(writable) {}
   Handle open_dataset(const std::string& dataset) const;
   void write_numeric(const std::string& dataset, const std::vector<int64_t>& shape, hid_t file_type,
                      hid_t memory_type, const void* values);
   [[noreturn]] void fail(const std::string& object, const std::string& what) const;
+  [[noreturn]] void fail_write(const std::string& what) const;
 
   Handle handle_;
   std::string path_;
+  bool writable_ = false;
 };
 
 }  // namespace daf::hdf5

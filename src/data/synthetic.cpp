@@ -8,6 +8,7 @@
 #include "daf/config/option_set.h"
 #include "daf/metrics/regression_metrics.h"
 #include "daf/util/error.h"
+#include "daf/util/memory.h"
 #include "daf/util/strings.h"
 
 namespace daf {
@@ -116,6 +117,10 @@ SynthConfig load_synth_config(const std::string& preset, const std::string& file
   // The preset comes first, so a config file and overrides can refine it.
   apply_config_sources(options, "", preset.empty() ? std::vector<std::string>{} : synth_preset_overrides(preset));
   apply_config_sources(options, file, overrides);
+  const double rows = static_cast<double>(config.train_size) + config.valid_size + config.test_size;
+  const double width = static_cast<double>(config.text_dim) + config.audio_dim + config.video_dim;
+  check_memory_request(rows * width * sizeof(float) + rows * 64.0, "synth: the cache",
+                       format_number(rows) + " utterances x " + format_number(width) + " features x 4 bytes");
   if (config.noisy_text_rate + config.noisy_audio_rate > 1.0)
     throw InputError("synth.noisy_text_rate + synth.noisy_audio_rate: expected at most 1, found " +
                      format_number(config.noisy_text_rate + config.noisy_audio_rate));

@@ -12,6 +12,7 @@
 #include "daf/report/markdown_table.h"
 #include "daf/train/runtime.h"
 #include "daf/util/atomic_file.h"
+#include "daf/util/file_lock.h"
 #include "daf/util/csv.h"
 #include "daf/util/error.h"
 #include "daf/util/strings.h"
@@ -143,6 +144,7 @@ EvalResult evaluate_model(const EvalRequest& original) {
   options.labels = {config.data.target};
   options.replace_nonfinite = config.data.nonfinite == "zero";
   EmbeddingCache cache = read_cache(cache_path, options);
+  require_rows(cache, cache_path, {request.split});
   const SplitTensors data = make_split_tensors(std::move(cache.splits.at(request.split)), loaded.metadata, device,
                                                cache_path, request.split);
 
@@ -159,6 +161,7 @@ EvalResult evaluate_model(const EvalRequest& original) {
   std::error_code error;
   std::filesystem::create_directories(result.out_dir, error);
   if (error) throw RuntimeFailure(result.out_dir + ": cannot create output folder: " + error.message());
+  const auto lock = lock_run_directory(result.out_dir);  // one writer per report folder
   write_file_atomic(result.out_dir + "/predictions.csv",
                     predictions_csv(data, predictions, modalities, loaded.metadata.num_outputs()));
   write_file_atomic(result.out_dir + "/metrics.json",

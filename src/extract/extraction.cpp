@@ -12,6 +12,7 @@
 #include "daf/extract/manifest.h"
 #include "daf/train/runtime.h"
 #include "daf/util/error.h"
+#include "daf/util/file_lock.h"
 #include "daf/util/sha256.h"
 #include "daf/util/strings.h"
 #include "passes.h"
@@ -157,6 +158,9 @@ ExtractionResult run_extraction(const ExtractConfig& config) {
   ExtractionResult result;
   result.output = config.shard_output();
   result.report = config.report_path();
+  // Locked before anything is looked at: a second process with the same
+  // output (or its partial file) fails at once, naming this one's PID.
+  const auto lock = lock_output_file(result.output);
   if (std::filesystem::exists(result.output)) {
     const auto attributes = read_cache_attributes(result.output);
     const auto it = attributes.find("daf_extract_job");
@@ -210,6 +214,10 @@ ExtractionResult run_extraction(const ExtractConfig& config) {
   for (const auto& [modality, m] : partial.modalities)
     for (const auto& entry : m.skipped) report.add(entry);
   report.write(result.report);
+  for (const auto& [split, data] : source.base.splits)
+    if (data.size() == 0)
+      spdlog::warn("{}: split '{}' has no rows{}", result.output, split,
+                   shard_count > 0 ? " in this shard" : " (training on this cache will fail until it has some)");
   write_cache(result.output, source.base);
   std::filesystem::remove(partial_file);
   result.skipped = static_cast<int64_t>(report.entries().size());

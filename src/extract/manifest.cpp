@@ -9,6 +9,7 @@
 #include <sstream>
 #include <unordered_set>
 
+#include "daf/config/yaml_text.h"
 #include "daf/data/embedding_cache.h"
 #include "daf/extract/skip_report.h"
 #include "daf/util/atomic_file.h"
@@ -32,7 +33,7 @@ bool is_json_lines(const std::string& path) {
 }
 
 std::vector<Record> read_json_lines(const std::string& path, std::vector<std::string>& columns) {
-  std::istringstream in(read_file(path));
+  std::istringstream in(without_bom(read_file(path)));
   std::vector<Record> records;
   std::set<std::string> seen_columns;
   std::string line;
@@ -45,6 +46,7 @@ std::vector<Record> read_json_lines(const std::string& path, std::vector<std::st
     } catch (const YAML::Exception& e) {
       throw InputError(where + ": not a JSON object: " + e.msg);
     }
+    reject_duplicate_keys(node, where);
     if (!node.IsMap()) throw InputError(where + ": expected a JSON object per line");
     Record record{where, {}};
     for (const auto& item : node) {
@@ -95,6 +97,11 @@ std::string parse_row(const Record& record, const std::vector<std::string>& labe
   out.where = record.where;
   out.id = field(record, "id");
   if (out.id.empty()) return "empty id";
+  for (const auto& [column, value] : record.values) {
+    size_t at = 0;
+    if (!is_valid_utf8(value, &at))
+      return "column '" + column + "' is not valid UTF-8 (bad byte at offset " + std::to_string(at) + ")";
+  }
   out.split = field(record, "split");
   const auto& splits = cache_split_names();
   if (std::find(splits.begin(), splits.end(), out.split) == splits.end())

@@ -9,11 +9,13 @@
 
 #include "daf/config/config_sources.h"
 #include "daf/config/option_set.h"
+#include "daf/config/yaml_text.h"
 #include "daf/data/cache_io.h"
 #include "daf/import/csd_file.h"
 #include "daf/import/segment_alignment.h"
 #include "daf/util/atomic_file.h"
 #include "daf/util/error.h"
+#include "daf/util/file_lock.h"
 #include "daf/util/progress.h"
 #include "daf/util/strings.h"
 
@@ -41,12 +43,7 @@ std::vector<Modality> open_modalities(const std::vector<std::string>& specs) {
 }
 
 std::map<std::string, std::vector<std::string>> read_folds(const std::string& path) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(read_file(path));
-  } catch (const YAML::ParserException& e) {
-    throw InputError(path + ":" + std::to_string(e.mark.line + 1) + ": not valid YAML/JSON: " + e.msg);
-  }
+  const YAML::Node root = parse_yaml(read_file(path), path);
   if (!root.IsMap()) throw InputError(path + ": expected a map {train: [video ids], valid: [...], test: [...]}");
   std::map<std::string, std::vector<std::string>> folds;
   std::set<std::string> seen;
@@ -102,6 +99,7 @@ class Importer {
 
   ImportReport run() {
     const auto start = std::chrono::steady_clock::now();
+    const auto lock = lock_output_file(config_.output);
     const auto folds = read_folds(config_.folds);
     std::set<std::string> in_folds;
     long total = 0;

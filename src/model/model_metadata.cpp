@@ -40,6 +40,8 @@ void save_model_metadata(const std::string& path, const ModelMetadata& metadata)
   out << YAML::BeginMap;
   out << YAML::Key << "daf_version" << YAML::Value << metadata.daf_version;
   out << YAML::Key << "input_dims" << YAML::Value << YAML::Flow << metadata.input_dims;
+  if (!metadata.weights_sha256.empty())
+    out << YAML::Key << "weights_sha256" << YAML::Value << metadata.weights_sha256;
   out << YAML::Key << "config" << YAML::Value << YAML::Load(config_to_yaml(metadata.config));
   out << YAML::Key << "normalization" << YAML::Value << YAML::BeginMap;
   for (const auto& [modality, stats] : metadata.normalization) {
@@ -67,6 +69,7 @@ ModelMetadata load_model_metadata(const std::string& path) {
   try {
     metadata.daf_version = root["daf_version"] ? root["daf_version"].as<std::string>() : "";
     metadata.input_dims = root["input_dims"].as<std::vector<int64_t>>();
+    if (root["weights_sha256"]) metadata.weights_sha256 = root["weights_sha256"].as<std::string>();
   } catch (const YAML::Exception& e) {
     throw InputError(path + ": input_dims: expected a list of integers");
   }

@@ -1,9 +1,16 @@
 #include "daf/train/checkpoint.h"
 
+#include <sstream>
+
+#include "daf/model/model_io.h"
 #include "daf/util/atomic_file.h"
 #include "daf/util/error.h"
+#include "daf/util/sha256.h"
 
 namespace daf {
+namespace {
+const std::string kHeader = "daf-checkpoint sha256=";
+}  // namespace
 
 void save_checkpoint(const std::string& path, FusionHead& model, const FlatAdam& optimizer, int64_t optimizer_row,
                      const LoopState& state) {
@@ -17,15 +24,28 @@ void save_checkpoint(const std::string& path, FusionHead& model, const FlatAdam&
   archive.write("best_epoch", c10::IValue(state.best_epoch));
   archive.write("stale_epochs", c10::IValue(state.stale_epochs));
   archive.write("history_csv", c10::IValue(state.history_csv));
-  AtomicOutput output(path);
-  archive.save_to(output.temp_path());
-  output.commit();
+  archive.write("weights_sha256", c10::IValue(state.weights_sha256));
+  std::ostringstream bytes;  // checked writes: LibTorch's file writer aborts on a full disk
+  archive.save_to(bytes);
+  const std::string payload = bytes.str();
+  Sha256 digest;
+  digest.update(payload);
+  write_file_atomic(path, kHeader + digest.hex_digest() + "\n" + payload);
 }
 
 LoopState load_checkpoint(const std::string& path, FusionHead& model, torch::serialize::InputArchive& optimizer_state) {
+  std::string payload = read_file(path);
+  if (payload.compare(0, kHeader.size(), kHeader) == 0) {
+    const auto end = payload.find('\n');
+    if (end == std::string::npos) throw InputError(path + ": truncated checkpoint record; set output.overwrite=true to start over");
+    const std::string recorded = payload.substr(kHeader.size(), end - kHeader.size());
+    payload.erase(0, end + 1);
+    verify_sha256(path, payload, recorded, "its own record");
+  }  // else: a checkpoint written before the record existed
   try {
     torch::serialize::InputArchive archive, model_archive;
-    archive.load_from(path);
+    std::istringstream stream(payload);
+    archive.load_from(stream);
     archive.read("model", model_archive);
     archive.read("optimizer", optimizer_state);
     model->load(model_archive);
@@ -41,6 +61,7 @@ LoopState load_checkpoint(const std::string& path, FusionHead& model, torch::ser
     state.stale_epochs = value.toInt();
     archive.read("history_csv", value);
     state.history_csv = value.toStringRef();
+    if (archive.try_read("weights_sha256", value)) state.weights_sha256 = value.toStringRef();
     return state;
   } catch (const c10::Error& e) {
     throw InputError(path + ": cannot resume from this checkpoint (" + e.what_without_backtrace() +

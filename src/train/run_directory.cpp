@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "daf/util/atomic_file.h"
 #include "daf/util/error.h"
 #include "daf/util/strings.h"
 
@@ -35,6 +36,7 @@ RunStart prepare_run_directory(const RunPaths& paths, const Config& config) {
   std::error_code error;
   fs::create_directories(paths.dir, error);
   if (error) throw RuntimeFailure(paths.dir + ": cannot create run directory: " + error.message());
+  remove_stale_temporaries(paths.dir);  // left by a process killed between writing and renaming
 
   if (fs::exists(paths.final_metrics)) {
     if (!config.output.overwrite)

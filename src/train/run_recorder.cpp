@@ -10,6 +10,7 @@
 #include "daf/util/atomic_file.h"
 #include "daf/util/error.h"
 #include "daf/util/logging.h"
+#include "daf/util/sha256.h"
 #include "daf/util/strings.h"
 #include "daf/version.h"
 
@@ -78,9 +79,10 @@ RunRecorder::RunRecorder(const Config& config, RunStart start, const TrainHooks&
   log_ = make_run_logger(paths_.log, !hooks.quiet);
   log_->info("daf {} train: {} -> {}", version(), config.data.cache, paths_.dir);
   if (start == RunStart::kFresh) write_file_atomic(paths_.config, config_to_yaml(config));
-  ModelMetadata own = metadata;
-  own.config = config;
-  save_model_metadata(paths_.metadata, own);
+  metadata_ = metadata;
+  metadata_.config = config;
+  metadata_.weights_sha256.clear();  // recorded when the run finishes
+  save_model_metadata(paths_.metadata, metadata_);
 }
 
 void RunRecorder::resume(FusionHead& model, torch::serialize::InputArchive& optimizer_state) {
@@ -108,7 +110,7 @@ void RunRecorder::record_epoch(FusionHead& model, const FlatAdam& optimizer, int
     state_.best_epoch = epoch;
     state_.stale_epochs = 0;
     best_valid_ = valid;
-    save_weights(model, paths_.weights);
+    state_.weights_sha256 = save_weights(model, paths_.weights);
   } else {
     ++state_.stale_epochs;
   }
@@ -128,7 +130,7 @@ TrainResult RunRecorder::finish(FusionHead& model, const TrainingData& data) {
   if (state_.best_epoch == 0) throw RuntimeFailure("no epoch produced a finite validation " + metric);
   log_->info("stopped after epoch {}: best {} {:.4f} at epoch {}", state_.epochs_done, metric, state_.best_value,
              state_.best_epoch);
-  load_weights(model, paths_.weights);
+  load_weights(model, paths_.weights, state_.weights_sha256);
   TrainResult result;
   result.run_dir = paths_.dir;
   result.epochs = state_.epochs_done;
@@ -139,8 +141,13 @@ TrainResult RunRecorder::finish(FusionHead& model, const TrainingData& data) {
   result.train_seconds = training_seconds_;
   result.samples_per_second = training_seconds_ > 0 ? static_cast<double>(samples_) / training_seconds_ : 0.0;
   result.summary_table = summary_table(result);
+  // model.yaml gains model.pt's digest only now: during training model.pt changes every better epoch.
+  if (state_.weights_sha256.empty()) state_.weights_sha256 = sha256_file(paths_.weights);
+  metadata_.weights_sha256 = state_.weights_sha256;
+  save_model_metadata(paths_.metadata, metadata_);
   write_final_metrics(paths_, result);
   std::filesystem::remove(paths_.checkpoint);
+  remove_stale_temporaries(paths_.dir);
   const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   log_->info("best epoch {} of {}; {:.1f}s total, {:.0f} training samples/s\n{}", result.best_epoch, result.epochs,
              total, result.samples_per_second, result.summary_table);

@@ -50,6 +50,7 @@ class RunRecorder {
   TrainHooks hooks_;
   std::shared_ptr<spdlog::logger> log_;
   LoopState state_;
+  ModelMetadata metadata_;  // model.yaml, rewritten with the weights' digest at the end
   MetricValues best_valid_;  // of the best epoch, when it was trained by this process
   double training_seconds_ = 0;
   int64_t samples_ = 0;

@@ -9,6 +9,7 @@
 #include "daf/data/cache_io.h"
 #include "daf/train/run_directory.h"
 #include "daf/train/runtime.h"
+#include "daf/util/file_lock.h"
 #include "stacked_trainer.h"
 #include "training_data.h"
 
@@ -21,6 +22,7 @@ EmbeddingCache read_training_cache(const Config& config) {
   options.replace_nonfinite = config.data.nonfinite == "zero";
   CacheReadReport report;
   EmbeddingCache cache = read_cache(config.data.cache, options, &report);
+  require_rows(cache, config.data.cache);  // before any training: train, valid and test all need rows
   for (const auto& [modality, count] : report.nonfinite_replaced)
     if (count > 0) spdlog::warn("{}: replaced {} non-finite {} feature values by 0", config.data.cache, count, modality);
   for (const auto& split : cache_split_names())
@@ -62,7 +64,9 @@ std::shared_ptr<const TrainingData> PreparedData::get(const Config& config) {
 }
 
 TrainResult train_model(const Config& config, const TrainHooks& hooks) {
-  // The directory is checked first, so a finished run fails before a large cache is read.
+  // The directory is locked and checked first, so a finished run or a second
+  // writer fails before a large cache is read.
+  const auto lock = lock_run_directory(config.output.dir);
   const RunStart start = prepare_run_directory(RunPaths(config.output.dir), config);
   const EmbeddingCache cache = read_training_cache(config);
   PreparedData data(cache);
@@ -70,6 +74,8 @@ TrainResult train_model(const Config& config, const TrainHooks& hooks) {
 }
 
 TrainResult train_model(const Config& config, const EmbeddingCache& cache, const TrainHooks& hooks) {
+  require_rows(cache, config.data.cache);
+  const auto lock = lock_run_directory(config.output.dir);
   const RunStart start = prepare_run_directory(RunPaths(config.output.dir), config);
   PreparedData data(cache);
   return train_stacked({config}, start, data, hooks).front();
@@ -93,6 +99,8 @@ std::vector<TrainResult> train_models_together(const std::vector<Config>& config
     if (!can_train_together(configs.front(), config))
       throw std::logic_error("train_models_together: " + config.output.dir + " differs from " +
                              configs.front().output.dir + " in more than its seed");
+  std::vector<std::shared_ptr<FileLock>> locks;
+  for (const auto& config : configs) locks.push_back(lock_run_directory(config.output.dir));
   std::vector<size_t> fresh, resumed;
   for (size_t i = 0; i < configs.size(); ++i)
     (prepare_run_directory(RunPaths(configs[i].output.dir), configs[i]) == RunStart::kFresh ? fresh : resumed)

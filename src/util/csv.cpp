@@ -4,6 +4,7 @@
 
 #include "daf/util/atomic_file.h"
 #include "daf/util/error.h"
+#include "daf/util/strings.h"
 
 namespace daf {
 namespace {
@@ -42,7 +43,7 @@ size_t CsvTable::column(const std::string& name, const std::string& source) cons
 }
 
 CsvTable read_csv(const std::string& path) {
-  std::istringstream in(read_file(path));
+  std::istringstream in(without_bom(read_file(path)));
   CsvTable table;
   std::string line;
   if (!std::getline(in, line)) throw InputError(path + ": empty CSV file");

@@ -14,6 +14,7 @@ struct PlanCondition {
   std::string name;
   std::string fusion;
   std::vector<std::string> modalities;
+  std::vector<std::string> evaluations;  // those that apply to its runs (rows of each ablation.csv)
 };
 
 struct PlanRun {

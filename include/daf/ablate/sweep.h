@@ -37,6 +37,10 @@ struct EvalCondition {
   double noise_std = 0;
 };
 
+// Whether an evaluation condition applies to a run with these modalities: one
+// that perturbs a modality the run does not use, or masks its only one, does not.
+bool evaluation_applies(const EvalCondition& evaluation, const std::vector<std::string>& modalities);
+
 struct SweepRun {
   std::string condition;
   int64_t seed = 0;

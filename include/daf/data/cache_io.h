@@ -28,6 +28,11 @@ EmbeddingCache read_cache(const std::string& path, const CacheReadOptions& optio
 // invariants as read_cache before writing.
 void write_cache(const std::string& path, const EmbeddingCache& cache);
 
+// InputError "PATH: split 'test' has no rows" for the first of `splits` (all
+// of the cache's splits when empty) that has none: training and evaluation
+// need rows, and say so before any work.
+void require_rows(const EmbeddingCache& cache, const std::string& path, const std::vector<std::string>& splits = {});
+
 // Modalities and label columns present in every split of a cache file.
 struct CacheContents {
   std::vector<std::string> modalities;

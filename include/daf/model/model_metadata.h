@@ -16,6 +16,7 @@ struct ModelMetadata {
   Config config;                      // resolved config the model was trained with
   std::vector<int64_t> input_dims;    // per modality, in config.data.modalities order
   std::map<std::string, FeatureStats> normalization;  // empty when data.normalize is false
+  std::string weights_sha256;         // of model.pt, recorded when the run finishes; checked on load
 
   const std::vector<std::string>& modalities() const { return config.data.modalities; }
   // 1 for regression, 2 or 7 class logits otherwise.

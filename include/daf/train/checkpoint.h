@@ -1,6 +1,8 @@
 #pragma once
 // The state needed to continue an interrupted training run exactly where it
-// stopped, saved after every epoch as one file (written atomically).
+// stopped, saved after every epoch as one file (written atomically). The file
+// carries its own SHA-256 record: a first line "daf-checkpoint sha256=<hex>"
+// followed by the LibTorch archive; loading verifies it.
 #include <torch/torch.h>
 
 #include <string>
@@ -16,6 +18,7 @@ struct LoopState {
   int64_t best_epoch = 0;    // 0: no epoch yet
   int64_t stale_epochs = 0;  // epochs since the best one
   std::string history_csv;   // metrics.csv so far
+  std::string weights_sha256;  // of the best epoch's model.pt
 };
 
 // `optimizer_row`: which run of a stacked optimizer the checkpoint is for

@@ -24,8 +24,18 @@ class AtomicOutput {
   bool committed_ = false;
 };
 
-// Writes `contents` to `path` atomically; throws RuntimeFailure naming the path.
+// Writes `contents` to `path` atomically; every write is checked, so a full
+// disk or a missing permission throws RuntimeFailure naming the path and the
+// OS reason, the temporary file is removed and `path` is left untouched.
 void write_file_atomic(const std::string& path, const std::string& contents);
+
+// Writes `contents` to `path` (not atomically), checking every write;
+// messages name `display_path`.
+void write_whole_file(const std::string& path, const std::string& contents, const std::string& display_path);
+
+// Removes the temporary files (<name>.tmp.<pid>) that processes no longer
+// alive left in `dir` (kill -9 between writing and renaming); returns how many.
+int remove_stale_temporaries(const std::string& dir);
 
 // Whole file as a string; throws InputError naming the path.
 std::string read_file(const std::string& path);

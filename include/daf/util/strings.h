@@ -18,6 +18,13 @@ std::string closest_match(const std::string& word, const std::vector<std::string
 // ", did you mean 'x'?" or "" when nothing is close.
 std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates);
 
+// Whether `text` is well-formed UTF-8 (no overlong forms, surrogates or code
+// points above U+10FFFF); `bad_offset` gets the first bad byte's offset.
+bool is_valid_utf8(const std::string& text, size_t* bad_offset = nullptr);
+
+// `text` without a leading UTF-8 byte-order mark (spreadsheet exports have one).
+std::string without_bom(std::string text);
+
 // Shortest decimal text that reads back as the same double (for configs and CSV).
 std::string format_number(double value);
 // Fixed number of decimals, "nan" for NaN.

@@ -1,0 +1,17 @@
+#pragma once
+// Parsing YAML (and JSON) text the way every daf file is read: syntax errors
+// and duplicate keys are InputErrors naming the origin and line. yaml-cpp
+// itself accepts a repeated key silently (the last one wins), which hides
+// typos such as two `train:` sections.
+#include <yaml-cpp/yaml.h>
+
+#include <string>
+
+namespace daf {
+
+YAML::Node parse_yaml(const std::string& text, const std::string& origin);
+
+// InputError "ORIGIN:LINE: key 'K' appears twice in one mapping (first at line L)".
+void reject_duplicate_keys(const YAML::Node& node, const std::string& origin);
+
+}  // namespace daf
