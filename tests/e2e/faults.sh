@@ -123,7 +123,8 @@ expect_exit 2 "model.pt: SHA-256" -- "$DAF_BIN/daf-eval" --run "$WORK/run"
 grep -q "recorded in model.yaml" "$WORK/err" || fail "the digest mismatch does not say where the digest is recorded"
 cp "$WORK/model.pt.good" "$WORK/run/model.pt"
 # A hand-edited model.yaml whose width no longer matches the weights.
-sed -i 's/^  dim: 16$/  dim: 24/' "$WORK/run/model.yaml"
+sed -i 's/^    dim: 16$/    dim: 24/' "$WORK/run/model.yaml"
+grep -q '^    dim: 24$' "$WORK/run/model.yaml" || fail "could not edit model.yaml's width"
 sed -i '/^weights_sha256:/d' "$WORK/run/model.yaml"
 expect_exit 2 "has shape [16" -- "$DAF_BIN/daf-eval" --run "$WORK/run"
 
