@@ -164,3 +164,37 @@ TEST_CASE("a failed write leaves no file under the real name", "[cache]") {
   CHECK_THROWS(daf::write_cache(dir.file("x.h5"), cache));
   CHECK_FALSE(std::filesystem::exists(dir.file("x.h5")));
 }
+
+TEST_CASE("empty or non-UTF-8 ids, mask values other than 0/1 and empty splits are named", "[cache]") {
+  TempDir dir;
+  auto cache = daf::test::small_cache();
+  auto bad = cache;
+  bad.splits["train"].ids[4] = "";
+  CHECK_THROWS_WITH(daf::write_cache(dir.file("a.h5"), bad), Contains("/train/ids row 4: empty id"));
+  bad = cache;
+  bad.splits["valid"].ids[2] = "vid\xff";
+  CHECK_THROWS_WITH(daf::write_cache(dir.file("a.h5"), bad),
+                    Contains("/valid/ids row 2: id is not valid UTF-8 (bad byte at offset 3)"));
+  bad = cache;
+  bad.splits["test"].present["audio"] = std::vector<uint8_t>(80, 1);
+  bad.splits["test"].present["audio"][7] = 2;
+  CHECK_THROWS_WITH(daf::write_cache(dir.file("a.h5"), bad),
+                    Contains("/test/present/audio row 7") && Contains("expected 0 (missing) or 1 (present), found 2"));
+  auto empty = cache;
+  empty.splits["test"] = daf::SplitData{};
+  for (auto& [name, values] : cache.splits["test"].labels) empty.splits["test"].labels[name];
+  for (auto& [name, matrix] : cache.splits["test"].features)
+    empty.splits["test"].features[name] = daf::FeatureMatrix(0, matrix.cols);
+  CHECK_NOTHROW(daf::require_rows(cache, "x.h5"));
+  CHECK_THROWS_WITH(daf::require_rows(empty, "x.h5"), Contains("x.h5: split 'test' has no rows"));
+  CHECK_NOTHROW(daf::require_rows(empty, "x.h5", {"train"}));
+}
+
+TEST_CASE("a cache cannot be created where the OS refuses, and says why", "[cache]") {
+  TempDir dir;
+  std::ofstream(dir.file("plain")) << "a file, not a folder";
+  CHECK_THROWS_WITH(daf::hdf5::File::create(dir.file("plain/y.h5"), "y.h5"),
+                    Contains("y.h5: cannot create HDF5 file: Not a directory"));
+  CHECK_THROWS_WITH(daf::write_cache(dir.file("plain/y.h5"), daf::test::small_cache()),
+                    Contains("plain: cannot create folder"));
+}

@@ -81,6 +81,35 @@ TEST_CASE("bad manifest rows fail with file:line, or are dropped and listed unde
   CHECK_THROWS_WITH(daf::read_manifest(dir.file("m.csv"), {"valence"}, skip), Contains("lacks"));
 }
 
+TEST_CASE("manifests with a byte-order mark, non-UTF-8 text or repeated JSON keys") {
+  TempDir dir;
+  daf::write_file_atomic(dir.file("bom.csv"), "\xEF\xBB\xBFid,split,text\na,train,x\n");
+  daf::write_file_atomic(dir.file("bom.jsonl"), "\xEF\xBB\xBF{\"id\": \"a\", \"split\": \"train\"}\n");
+  daf::SkipReport fail(false);
+  for (const auto* name : {"bom.csv", "bom.jsonl"}) {
+    const auto manifest = daf::read_manifest(dir.file(name), {}, fail);  // spreadsheet exports start with a BOM
+    REQUIRE(manifest.rows.size() == 1);
+    CHECK(manifest.rows[0].id == "a");
+  }
+  daf::write_file_atomic(dir.file("latin1.csv"), "id,split,text\na,train,caf\xe9\n");
+  CHECK_THROWS_WITH(daf::read_manifest(dir.file("latin1.csv"), {}, fail),
+                    Contains("latin1.csv:2: column 'text' is not valid UTF-8 (bad byte at offset 3)"));
+  daf::write_file_atomic(dir.file("twice.jsonl"), "{\"id\": \"a\", \"split\": \"train\", \"id\": \"b\"}\n");
+  CHECK_THROWS_WITH(daf::read_manifest(dir.file("twice.jsonl"), {}, fail),
+                    Contains("twice.jsonl:1") && Contains("key 'id' appears twice"));
+}
+
+TEST_CASE("a truncated WAV file is reported, not decoded from what is left") {
+  TempDir dir;
+  daf::write_wav(dir.file("whole.wav"), std::vector<float>(16000, 0.1f), 16000, 1);
+  const std::string bytes = daf::read_file(dir.file("whole.wav"));
+  daf::write_file_atomic(dir.file("cut.wav"), bytes.substr(0, 60));
+  CHECK(daf::probe_audio(dir.file("whole.wav")).frames == 16000);
+  CHECK_THROWS_WITH(daf::probe_audio(dir.file("cut.wav")),
+                    Contains("cut.wav: audio file is truncated: its header announces 32000 bytes of audio, the "
+                             "file holds 16"));
+}
+
 TEST_CASE("bucketed batches pad less than batches in corpus order, within the limits") {
   const std::vector<int64_t> lengths = {5, 50, 6, 48, 7, 45, 8, 40};
   const auto fixed = daf::make_batches(lengths, {2, 1000}, false);

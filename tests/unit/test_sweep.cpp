@@ -92,6 +92,21 @@ TEST_CASE("bad sweeps name the file and the condition or grid entry", "[ablate]"
   CHECK_THROWS_WITH(daf::load_sweep(write_sweep(dir, head + "grid: {model.fusion: [mean]}\nexclude: [{train.lr: 1}]\n")),
                     Contains("exclude names 'train.lr', which is not a grid key"));
   CHECK_THROWS_WITH(daf::load_sweep(dir.file("missing.yaml")), Contains("missing.yaml: cannot open file"));
+  CHECK_THROWS_WITH(daf::load_sweep(write_sweep(dir, head + "grid: {model.fusion: [mean, static]}\n"
+                                                      "exclude: [{model.fusion: mean}, {model.fusion: static}]\n")),
+                    Contains("sweep.yaml: exclude removes every combination of the grid; nothing to run"));
+  CHECK_THROWS_WITH(daf::load_sweep(write_sweep(dir, head + "seeds: [2]\n")),
+                    Contains("sweep.yaml:3: key 'seeds' appears twice in one mapping (first at line 2)"));
+}
+
+TEST_CASE("an evaluation applies to the runs that use its modality and keep another", "[ablate]") {
+  daf::EvalCondition mask{"mask-audio", "audio", true, 0};
+  daf::EvalCondition noise{"noise-audio-1", "audio", false, 1.0};
+  CHECK(daf::evaluation_applies({"clean", "", false, 0}, {"text"}));
+  CHECK(daf::evaluation_applies(mask, {"text", "audio"}));
+  CHECK_FALSE(daf::evaluation_applies(mask, {"audio"}));  // masking the only modality leaves no input
+  CHECK(daf::evaluation_applies(noise, {"audio"}));
+  CHECK_FALSE(daf::evaluation_applies(noise, {"text", "video"}));
 }
 
 TEST_CASE("shards partition the run list", "[ablate]") {

@@ -7,10 +7,12 @@
 
 #include "daf/config/config.h"
 #include "daf/eval/evaluation.h"
+#include "daf/model/model_io.h"
 #include "daf/train/trainer.h"
 #include "daf/util/atomic_file.h"
 #include "daf/util/error.h"
 #include "daf/util/logging.h"
+#include "daf/util/sha256.h"
 #include "daf/util/strings.h"
 #include "test_helpers.h"
 
@@ -196,3 +198,51 @@ TEST_CASE("the dynamic gate down-weights the view that the data corrupted", "[tr
   INFO("text weight: noisy " << noisy_sum / noisy_n << ", clean " << clean_sum / clean_n);
   CHECK(noisy_sum / noisy_n < 0.85 * (clean_sum / clean_n));
 }
+
+namespace {
+
+void zero_bytes(const std::string& path, size_t offset, size_t count) {
+  std::string bytes = daf::read_file(path);
+  REQUIRE(bytes.size() > offset + count);
+  std::fill(bytes.begin() + static_cast<long>(offset), bytes.begin() + static_cast<long>(offset + count), '\0');
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+}
+
+}  // namespace
+
+TEST_CASE("model.pt's SHA-256 is recorded in model.yaml and checked on load", "[train][integrity]") {
+  TempDir dir;
+  daf::train_model(small_config(dir, "run", {"train.max_epochs=2"}));
+  const std::string run = dir.file("run");
+  const auto metadata = daf::load_model_metadata(run + "/model.yaml");
+  CHECK(metadata.weights_sha256 == daf::sha256_file(run + "/model.pt"));
+  CHECK_NOTHROW(daf::load_model(run));
+  const std::string good = daf::read_file(run + "/model.pt");
+  zero_bytes(run + "/model.pt", 3000, 2000);
+  CHECK_THROWS_WITH(daf::load_model(run), Contains(run + "/model.pt: SHA-256 ") &&
+                                              Contains("differs from " + metadata.weights_sha256) &&
+                                              Contains("recorded in model.yaml"));
+  // Weights that do not belong to the model model.yaml describes: shapes named.
+  std::ofstream(run + "/model.pt", std::ios::binary | std::ios::trunc) << good;
+  auto other = metadata;
+  other.config.model.dim = 24;
+  other.weights_sha256.clear();
+  daf::save_model_metadata(run + "/model.yaml", other);
+  CHECK_THROWS_WITH(daf::load_model(run), Contains("model.pt: parameter '") && Contains("has shape [16") &&
+                                              Contains("model.yaml describes a model whose"));
+}
+
+TEST_CASE("a damaged checkpoint is refused with both digests instead of resumed", "[train][integrity]") {
+  TempDir dir;
+  const auto config = small_config(dir, "run");
+  daf::TrainHooks stop_after_2;
+  stop_after_2.after_epoch = [](int64_t epoch, const daf::MetricValues&) {
+    if (epoch == 2) throw Interrupted();
+  };
+  CHECK_THROWS_AS(daf::train_model(config, stop_after_2), Interrupted);
+  const std::string checkpoint = dir.file("run") + "/checkpoint.pt";
+  CHECK(daf::read_file(checkpoint).rfind("daf-checkpoint sha256=", 0) == 0);
+  zero_bytes(checkpoint, 4000, 2000);
+  CHECK_THROWS_WITH(daf::train_model(config), Contains(checkpoint + ": SHA-256 ") && Contains("its own record"));
+}
+
