@@ -14,3 +14,20 @@ endforeach()
 if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
   add_compile_options(-Wall -Wextra -Wno-unused-parameter)
 endif()
+
+# Sanitizer builds (scripts/sanitize.sh): e.g. -DDAF_SANITIZE=address,undefined
+# instruments every target; UBSan findings abort instead of scrolling past.
+set(DAF_SANITIZE "" CACHE STRING "sanitizers for every target, e.g. address,undefined")
+if(DAF_SANITIZE)
+  add_compile_options(-fsanitize=${DAF_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=${DAF_SANITIZE})
+endif()
+# libFuzzer harnesses (scripts/fuzz.sh, clang only): the library gets
+# coverage instrumentation, the harnesses link libFuzzer's main.
+option(DAF_BUILD_FUZZERS "Build the libFuzzer harnesses in tests/fuzz (clang)" OFF)
+if(DAF_BUILD_FUZZERS)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "DAF_BUILD_FUZZERS needs clang (e.g. CXX=clang++-14)")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()

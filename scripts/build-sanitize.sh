@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Configures and builds build-sanitize/: clang, ASan + UBSan on every target,
+# coverage instrumentation for libFuzzer; the unit tests and the harnesses.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+CC=clang-14 CXX=clang++-14 cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  -DCMAKE_CXX_FLAGS="-gline-tables-only" -DDAF_SANITIZE=address,undefined -DDAF_BUILD_FUZZERS=ON \
+  -DDAF_BUILD_TESTS=ON >/dev/null
+cmake --build build-sanitize --parallel "$(nproc)" --target test_core test_model \
+  fuzz_config fuzz_sweep fuzz_cache fuzz_csd fuzz_manifest fuzz_audio
+echo "build-sanitize: $(( $(date +%s) - start )) s"
