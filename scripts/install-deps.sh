@@ -12,6 +12,7 @@ packages=(
   libsndfile1-dev libsamplerate0-dev libsentencepiece-dev sentencepiece
   gnuplot-nox espeak-ng
   python3-numpy python3-h5py python3-torch python3-torchaudio
+  clang-14 libclang-rt-14-dev   # the ASan/UBSan build and the libFuzzer harnesses (scripts/sanitize.sh, fuzz.sh)
 )
 if [ "${1:-}" = "--slurm" ]; then
   packages+=(slurmctld slurmd slurm-client munge)

@@ -27,8 +27,18 @@ void render(const std::string& png, const std::string& script_body, int width, i
   const std::string command = "gnuplot " + quote(stem(png) + ".gp") + " 2>" + quote(stem(png) + ".gnuplot.log");
   if (std::system(command.c_str()) != 0)
     throw RuntimeFailure("gnuplot failed on " + stem(png) + ".gp (see " + stem(png) + ".gnuplot.log)");
-  std::filesystem::rename(temp_png, png);
-  std::filesystem::remove(stem(png) + ".gnuplot.log");
+  // gnuplot does not always report a write that failed (a full disk): a
+  // missing or empty PNG is not renamed into place.
+  std::error_code error;
+  const auto size = std::filesystem::file_size(temp_png, error);
+  if (error || size == 0) {
+    std::filesystem::remove(temp_png, error);
+    throw RuntimeFailure("cannot write " + png + ": gnuplot produced no image (disk full? see " + stem(png) +
+                         ".gnuplot.log)");
+  }
+  std::filesystem::rename(temp_png, png, error);
+  if (error) throw RuntimeFailure("cannot write " + png + ": " + error.message());
+  std::filesystem::remove(stem(png) + ".gnuplot.log", error);
 }
 
 }  // namespace

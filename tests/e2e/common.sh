@@ -19,3 +19,13 @@ expect_exit() {
   fi
   [ "$(grep -c 'error' "$WORK/err")" -le 1 ] || { cat "$WORK/err" >&2; fail "'$*' printed more than one error line"; }
 }
+
+# Debian's python3 with numpy and h5py, for tests that write or check HDF5
+# files independently of daf; skips the test (exit 77) where they are missing.
+py=/usr/bin/python3
+require_numpy_h5py() {
+  if ! "$py" -c "import numpy, h5py" 2>/dev/null; then
+    echo "SKIP: $py lacks numpy or h5py (install python3-numpy python3-h5py)"
+    exit 77
+  fi
+}

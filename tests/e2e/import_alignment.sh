@@ -9,11 +9,7 @@
 # 10e-6, collapse = average, then hard_unify), not by calling daf.
 # Skipped (exit 77) where Debian's python3-numpy/h5py are missing.
 source "$(dirname "$0")/common.sh"
-py=/usr/bin/python3
-if ! "$py" -c "import numpy, h5py" 2>/dev/null; then
-  echo "SKIP: /usr/bin/python3 lacks numpy or h5py (install python3-numpy python3-h5py)"
-  exit 77
-fi
+require_numpy_h5py
 
 "$py" - "$WORK" <<'PY'
 import json, sys

@@ -3,11 +3,7 @@
 # averages over valid steps match hand-computed values, and daf trains on the
 # result. Skipped (exit 77) where Debian's python3-numpy/h5py are missing.
 source "$(dirname "$0")/common.sh"
-py=/usr/bin/python3
-if ! "$py" -c "import numpy, h5py" 2>/dev/null; then
-  echo "SKIP: /usr/bin/python3 lacks numpy or h5py (install python3-numpy python3-h5py)"
-  exit 77
-fi
+require_numpy_h5py
 
 "$py" - "$WORK" <<'PY'
 import pickle, sys
