@@ -46,10 +46,16 @@ float train_both(bool decoupled, double weight_decay, double clip) {
 }  // namespace
 
 TEST_CASE("flat Adam matches torch::optim::Adam and AdamW", "[train]") {
-  CHECK(train_both<torch::optim::Adam, torch::optim::AdamOptions>(false, 0.0, 0.0) < 1e-6f);
-  CHECK(train_both<torch::optim::Adam, torch::optim::AdamOptions>(false, 0.01, 0.0) < 1e-6f);
-  CHECK(train_both<torch::optim::AdamW, torch::optim::AdamWOptions>(true, 0.01, 0.0) < 1e-6f);
-  CHECK(train_both<torch::optim::Adam, torch::optim::AdamOptions>(false, 0.0, 0.05) < 1e-5f);
+  auto check = [](float difference, float bound) {
+    INFO("largest parameter difference " << std::scientific << difference);
+    CHECK(difference < bound);
+  };
+  // 25 steps of float rounding: gcc's build stays below 1e-6, clang's (the
+  // sanitizer build) reaches 1.1e-6; a wrong formula is off by ~1e-3.
+  check(train_both<torch::optim::Adam, torch::optim::AdamOptions>(false, 0.0, 0.0), 5e-6f);
+  check(train_both<torch::optim::Adam, torch::optim::AdamOptions>(false, 0.01, 0.0), 5e-6f);
+  check(train_both<torch::optim::AdamW, torch::optim::AdamWOptions>(true, 0.01, 0.0), 5e-6f);
+  check(train_both<torch::optim::Adam, torch::optim::AdamOptions>(false, 0.0, 0.05), 1e-5f);
 }
 
 TEST_CASE("flat Adam keeps parameters in one buffer across a reload", "[train]") {
