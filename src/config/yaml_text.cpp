@@ -6,20 +6,23 @@
 
 namespace daf {
 
-void reject_duplicate_keys(const YAML::Node& node, const std::string& origin) {
+void reject_bad_keys(const YAML::Node& node, const std::string& origin) {
   if (node.IsSequence()) {
-    for (const auto& item : node) reject_duplicate_keys(item, origin);
+    for (const auto& item : node) reject_bad_keys(item, origin);
   } else if (node.IsMap()) {
     std::map<std::string, int> first_line;
     for (const auto& entry : node) {
       const int line = entry.first.Mark().line + 1;
-      if (entry.first.IsScalar()) {
+      if (!entry.first.IsScalar())
+        throw InputError(origin + ":" + std::to_string(line) + ": a mapping key must be a plain name or value, found " +
+                         (entry.first.IsMap() ? "a mapping" : entry.first.IsSequence() ? "a list" : "an empty key"));
+      {
         const auto [it, fresh] = first_line.emplace(entry.first.Scalar(), line);
         if (!fresh)
           throw InputError(origin + ":" + std::to_string(line) + ": key '" + entry.first.Scalar() +
                            "' appears twice in one mapping (first at line " + std::to_string(it->second) + ")");
       }
-      reject_duplicate_keys(entry.second, origin);
+      reject_bad_keys(entry.second, origin);
     }
   }
 }
@@ -33,7 +36,7 @@ YAML::Node parse_yaml(const std::string& text, const std::string& origin) {
   } catch (const YAML::Exception& e) {
     throw InputError(origin + ": not valid YAML: " + e.msg);
   }
-  reject_duplicate_keys(root, origin);
+  reject_bad_keys(root, origin);
   return root;
 }
 

@@ -46,7 +46,7 @@ std::vector<Record> read_json_lines(const std::string& path, std::vector<std::st
     } catch (const YAML::Exception& e) {
       throw InputError(where + ": not a JSON object: " + e.msg);
     }
-    reject_duplicate_keys(node, where);
+    reject_bad_keys(node, where);
     if (!node.IsMap()) throw InputError(where + ": expected a JSON object per line");
     Record record{where, {}};
     for (const auto& item : node) {

@@ -97,6 +97,10 @@ TEST_CASE("manifests with a byte-order mark, non-UTF-8 text or repeated JSON key
   daf::write_file_atomic(dir.file("twice.jsonl"), "{\"id\": \"a\", \"split\": \"train\", \"id\": \"b\"}\n");
   CHECK_THROWS_WITH(daf::read_manifest(dir.file("twice.jsonl"), {}, fail),
                     Contains("twice.jsonl:1") && Contains("key 'id' appears twice"));
+  // Found by fuzz_manifest (crash-67f6e16a): a line that YAML reads as a mapping keyed by a mapping.
+  daf::write_file_atomic(dir.file("keyed.jsonl"), "{\"id\": \"a\", \"split\": \"valid\"} : \n");
+  CHECK_THROWS_WITH(daf::read_manifest(dir.file("keyed.jsonl"), {}, fail),
+                    Contains("keyed.jsonl:1") && Contains("a mapping key must be a plain name or value"));
 }
 
 TEST_CASE("a truncated WAV file is reported, not decoded from what is left") {

@@ -36,6 +36,11 @@ TEST_CASE("duplicate YAML keys are errors with the line of both", "[util][config
   CHECK_THROWS_WITH(daf::parse_yaml("train: {lr: 1, lr: 2}\n", "c.yaml"), Contains("key 'lr' appears twice"));
   CHECK_THROWS_WITH(daf::parse_yaml("a: [\n", "c.yaml"), Contains("c.yaml:") && Contains("not valid YAML"));
   CHECK(daf::parse_yaml("train: {lr: 1}\nmodel: {lr: 1}\n", "c.yaml")["model"]["lr"].as<int>() == 1);
+  // Found by fuzz_manifest: a JSON line followed by " : " is a YAML mapping whose key is a mapping.
+  CHECK_THROWS_WITH(daf::parse_yaml("{\"id\": \"a\"} : \n", "m.jsonl:1"),
+                    Contains("m.jsonl:1:1: a mapping key must be a plain name or value, found a mapping"));
+  CHECK_THROWS_WITH(daf::parse_yaml("? [a, b]\n: 1\n", "c.yaml"), Contains("found a list"));
+  CHECK_THROWS_WITH(daf::parse_yaml("~: 1\n", "c.yaml"), Contains("found an empty key"));
 }
 
 TEST_CASE("a file that is a directory, and a write the OS refuses, are named", "[util]") {

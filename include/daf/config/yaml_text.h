@@ -11,7 +11,9 @@ namespace daf {
 
 YAML::Node parse_yaml(const std::string& text, const std::string& origin);
 
-// InputError "ORIGIN:LINE: key 'K' appears twice in one mapping (first at line L)".
-void reject_duplicate_keys(const YAML::Node& node, const std::string& origin);
+// InputError "ORIGIN:LINE: key 'K' appears twice in one mapping (first at
+// line L)", and for a key that is not a plain value (a mapping, list or
+// nothing used as a key: `{a: 1}: 2`, `? [x]`), which no daf file has.
+void reject_bad_keys(const YAML::Node& node, const std::string& origin);
 
 }  // namespace daf
