@@ -24,4 +24,23 @@ expect_exit 2 "--bogus" -- "$DAF_BIN/daf-train" --bogus
 expect_exit 2 "--mask vidoe: the model in" -- "$DAF_BIN/daf-eval" --run "$WORK/run" --mask vidoe
 expect_exit 2 "holds a finished run" -- \
   "$DAF_BIN/daf-train" data.cache="$WORK/tiny.h5" output.dir="$WORK/run" train.max_epochs=1
+expect_exit 2 "$WORK: is a directory, expected a file" -- "$DAF_BIN/daf-train" -c "$WORK"
+printf 'data:\n  cache: %s\ntrain:\n  lr: 0.1\ntrain:\n  lr: 0.2\n' "$WORK/tiny.h5" >"$WORK/twice.yaml"
+expect_exit 2 "twice.yaml:5: key 'train' appears twice in one mapping (first at line 3)" -- \
+  "$DAF_BIN/daf-train" --config "$WORK/twice.yaml"
+expect_exit 2 "synth: the cache needs about" -- \
+  "$DAF_BIN/daf-synth" --out "$WORK/x.h5" synth.text_dim=100000 synth.train_size=100000
+expect_exit 2 "synth: the cache needs about 4e+07 GB" -- \
+  "$DAF_BIN/daf-synth" --out "$WORK/x.h5" synth.text_dim=100000000 synth.train_size=100000000
+rc=0; "$DAF_BIN/daf-ablate" --jobs -1 -c "$WORK/none.yaml" 2>"$WORK/err" || rc=$?
+[ "$rc" -ne 0 ] && grep -q "Value -1 not in range 1 to 256" "$WORK/err" || { cat "$WORK/err"; fail "--jobs -1"; }
+# A cache with an empty test split (daf-import of a folds file whose test fold is empty) fails before training.
+"$DAF_BIN/daf-import" --write-synthetic "$WORK/csd" csd.videos=8 2>/dev/null
+printf 'train: [vid0, vid2, vid4, vid5]\nvalid: [vid6]\ntest: []\n' >"$WORK/folds.yaml"
+"$DAF_BIN/daf-import" --labels "$WORK/csd/labels.csd" --feature audio="$WORK/csd/COVAREP.csd" \
+  --folds "$WORK/folds.yaml" --out "$WORK/notest.h5" 2>"$WORK/import.log"
+grep -q "fold 'test' is empty" "$WORK/import.log" || fail "an empty fold was not warned about"
+expect_exit 2 "notest.h5: split 'test' has no rows" -- \
+  "$DAF_BIN/daf-train" data.cache="$WORK/notest.h5" data.modalities=[audio] output.dir="$WORK/r5"
+[ ! -e "$WORK/r5/model.pt" ] || fail "training started on a cache with an empty split"
 echo "e2e bad_input: ok"
