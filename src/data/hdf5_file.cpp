@@ -59,7 +59,7 @@ std::string last_os_error(int saved_errno) {
   std::string reason;
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, find_os_reason, &reason);
   if (reason.empty() && saved_errno != 0) reason = std::strerror(saved_errno);
-  return reason.empty() ? "the HDF5 library reported a write error" : reason;
+  return reason.empty() ? "no reason given by the HDF5 library" : reason;
 }
 
 void File::fail(const std::string& object, const std::string& what) const {

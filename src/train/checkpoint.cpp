@@ -37,10 +37,15 @@ LoopState load_checkpoint(const std::string& path, FusionHead& model, torch::ser
   std::string payload = read_file(path);
   if (payload.compare(0, kHeader.size(), kHeader) == 0) {
     const auto end = payload.find('\n');
-    if (end == std::string::npos) throw InputError(path + ": truncated checkpoint record; set output.overwrite=true to start over");
+    if (end == std::string::npos)
+      throw InputError(path + ": truncated checkpoint record; set output.overwrite=true to start over");
     const std::string recorded = payload.substr(kHeader.size(), end - kHeader.size());
     payload.erase(0, end + 1);
-    verify_sha256(path, payload, recorded, "its own record");
+    try {
+      verify_sha256(path, payload, recorded, "its own record");
+    } catch (const InputError& e) {
+      throw InputError(std::string(e.what()) + "; set output.overwrite=true to start over");
+    }
   }  // else: a checkpoint written before the record existed
   try {
     torch::serialize::InputArchive archive, model_archive;
