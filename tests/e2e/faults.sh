@@ -80,7 +80,10 @@ EOF
   grep -q "No space left on device" "$WORK/err" || { cat "$WORK/err" >&2; fail "daf-ablate: no OS reason"; }
   ! grep -qE "terminate called|frame #" "$WORK/err" || fail "daf-ablate printed a LibTorch dump"
   no_tmp_left "$FULL"
-  echo "disk full: daf-synth, daf-import, daf-extract, daf-train, daf-ablate checked"
+  "$DAF_BIN/daf-train" "${train_args[@]}" output.dir="$WORK/evalrun" 2>/dev/null
+  remount 16k
+  disk_full "$FULL/eval/" -- "$DAF_BIN/daf-eval" --run "$WORK/evalrun" --out "$FULL/eval"
+  echo "disk full: daf-synth, daf-import, daf-extract, daf-train, daf-ablate, daf-eval checked"
 else
   echo "SKIP (disk-full cases): cannot mount a tmpfs here (needs root); the other fault cases still run"
 fi
