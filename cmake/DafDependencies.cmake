@@ -26,6 +26,8 @@ target_compile_definitions(daf_hdf5 INTERFACE ${HDF5_C_DEFINITIONS} ${HDF5_DEFIN
 # Audio decoding and resampling (daf-extract) come through pkg-config.
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SNDFILE REQUIRED IMPORTED_TARGET sndfile)
+# ICU: Unicode categories, NFD, case mapping and the regular expressions of the WordPiece and BPE tokenizers.
+pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc icu-i18n)
 pkg_check_modules(SAMPLERATE REQUIRED IMPORTED_TARGET samplerate)
 # sentencepiece is linked ONLY into the small daf_sentencepiece shim library,
 # never into daf or a torch executable: Debian's libsentencepiece exports its

@@ -9,7 +9,7 @@ packages=(
   build-essential cmake ninja-build pkg-config lld
   libtorch-dev libopenblas0-openmp
   libhdf5-dev libyaml-cpp-dev libcli11-dev libspdlog-dev catch2
-  libsndfile1-dev libsamplerate0-dev libsentencepiece-dev sentencepiece
+  libsndfile1-dev libsamplerate0-dev libsentencepiece-dev sentencepiece libicu-dev
   gnuplot-nox espeak-ng
   python3-numpy python3-h5py python3-torch python3-torchaudio
   clang-14 libclang-rt-14-dev   # the ASan/UBSan build and the libFuzzer harnesses (scripts/sanitize.sh, fuzz.sh)

@@ -7,7 +7,8 @@
 namespace daf {
 namespace {
 
-const char* kSignature = "forward(input_ids: int64 [B, T], attention_mask: int64 [B, T])";
+const char* kSignature =
+    "forward(input_ids: int64 [B, T], attention_mask: int64 [B, T][, token_type_ids: int64 [B, T]])";
 
 torch::Tensor to_tensor(const std::vector<int64_t>& values, int64_t rows, int64_t length, const torch::Device& device) {
   return torch::from_blob(const_cast<int64_t*>(values.data()), {rows, length}, torch::kLong).to(device, true);
@@ -27,6 +28,7 @@ struct TextEncoder::Impl {
   std::string pooling;
   torch::Device device = torch::kCPU;
   torch::jit::Module module;
+  int inputs = 2;
 
   // Selects the tensor the pooling works on, or explains why the output does not fit.
   torch::Tensor pool(const torch::IValue& output, const torch::Tensor& mask, const TokenBatch& batch) const {
@@ -74,8 +76,11 @@ TextEncoder::TextEncoder(const std::string& path, const std::string& pooling, co
   impl_->pooling = pooling;
   impl_->device = select_device(device);
   impl_->module = encoders::load_module(path, impl_->device);
-  encoders::check_forward_arity(impl_->module, path, kSignature, 2);
+  impl_->inputs = static_cast<int>(encoders::forward_arguments(impl_->module).size());
+  if (impl_->inputs != 3) encoders::check_forward_arity(impl_->module, path, kSignature, 2);
 }
+
+int TextEncoder::inputs() const { return impl_->inputs; }
 
 TextEncoder::~TextEncoder() = default;
 
@@ -83,7 +88,9 @@ FeatureMatrix TextEncoder::encode(const TokenBatch& batch) {
   c10::InferenceMode no_autograd;
   const torch::Tensor ids = to_tensor(batch.ids, batch.rows, batch.length, impl_->device);
   const torch::Tensor mask = to_tensor(batch.mask, batch.rows, batch.length, impl_->device);
-  const torch::IValue output = encoders::run_forward(impl_->module, impl_->path, {ids, mask});
+  std::vector<torch::IValue> inputs{ids, mask};
+  if (impl_->inputs == 3) inputs.emplace_back(torch::zeros_like(ids));  // one segment: token type 0
+  const torch::IValue output = encoders::run_forward(impl_->module, impl_->path, std::move(inputs));
   return to_matrix(impl_->pool(output, mask, batch));
 }
 
@@ -93,6 +100,27 @@ int64_t TextEncoder::check_contract(const TokenBatch& probe) {
     throw InputError(impl_->path + ": encoder contract: pooled output has shape [" + std::to_string(out.rows) + ", " +
                      std::to_string(out.cols) + "], expected [" + std::to_string(probe.rows) + ", D >= 1]");
   return out.cols;
+}
+
+void TextEncoder::check_vocabulary(int64_t tokenizer_vocab_size, const std::string& tokenizer_file) {
+  TokenBatch probe;
+  probe.rows = 1;
+  probe.length = 1;
+  probe.ids = {tokenizer_vocab_size - 1};
+  probe.mask = {1};
+  // The table is only named in the message: a module's first "embed" parameter
+  // need not be its token table, so the probe itself decides.
+  const std::string table = encoders::describe_embedding_table(impl_->module);
+  const auto mismatch = [&](const std::string& why) {
+    throw InputError(tokenizer_file + " has " + std::to_string(tokenizer_vocab_size) + " token ids but the encoder " +
+                     impl_->path + (table.empty() ? " " : " (embedding table " + table + ") ") + why +
+                     ": the tokenizer files do not belong to this encoder");
+  };
+  try {
+    encode(probe);
+  } catch (const InputError& e) {
+    mismatch("cannot embed id " + std::to_string(tokenizer_vocab_size - 1) + " (" + e.what() + ")");
+  }
 }
 
 }  // namespace daf

@@ -1,5 +1,6 @@
 #include "torchscript_module.h"
 
+#include <cctype>
 #include <filesystem>
 
 #include "daf/train/runtime.h"
@@ -62,12 +63,30 @@ torch::jit::Module load_module(const std::string& path, const torch::Device& dev
   return module;
 }
 
-void check_forward_arity(const torch::jit::Module& module, const std::string& path,
-                         const std::string& expected_signature, size_t arguments) {
+std::vector<std::string> forward_arguments(const torch::jit::Module& module) {
   const auto& schema = module.get_method("forward").function().getSchema();
   std::vector<std::string> names;
   for (const auto& argument : schema.arguments())
     if (argument.name() != "self") names.push_back(argument.name() + ": " + argument.type()->str());
+  return names;
+}
+
+std::string describe_embedding_table(const torch::jit::Module& module, int64_t* rows) {
+  for (const auto& parameter : module.named_parameters(true)) {
+    std::string lower = parameter.name;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (parameter.value.dim() == 2 && lower.find("embed") != std::string::npos) {
+      if (rows) *rows = parameter.value.size(0);
+      return "[" + std::to_string(parameter.value.size(0)) + ", " + std::to_string(parameter.value.size(1)) + "] (" +
+             parameter.name + ")";
+    }
+  }
+  return "";
+}
+
+void check_forward_arity(const torch::jit::Module& module, const std::string& path,
+                         const std::string& expected_signature, size_t arguments) {
+  const std::vector<std::string> names = forward_arguments(module);
   if (names.size() != arguments) {
     std::string found;
     for (size_t i = 0; i < names.size(); ++i) found += (i ? ", " : "") + names[i];

@@ -14,6 +14,11 @@ torch::jit::Module load_module(const std::string& path, const torch::Device& dev
 // InputError unless forward() takes exactly the named tensor arguments (besides self).
 void check_forward_arity(const torch::jit::Module& module, const std::string& path,
                          const std::string& expected_signature, size_t arguments);
+// forward()'s arguments besides self, as "name: type".
+std::vector<std::string> forward_arguments(const torch::jit::Module& module);
+// "[30522, 768] (embeddings.word_embeddings.weight)": the first 2-D parameter whose name
+// says embedding, or "" when there is none.
+std::string describe_embedding_table(const torch::jit::Module& module, int64_t* rows = nullptr);
 
 // "float [2, 7, 16]", "(float [2, 7, 16], int64 [2])", "None", ...
 std::string describe(const torch::IValue& value);

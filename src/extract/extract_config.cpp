@@ -1,11 +1,16 @@
 #include "daf/extract/extract_config.h"
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
 #include <filesystem>
+#include <map>
 
 #include "daf/ablate/sweep.h"
 #include "daf/config/config_sources.h"
 #include "daf/config/option_set.h"
 #include "daf/util/error.h"
+#include "daf/util/strings.h"
 
 namespace daf {
 
@@ -37,13 +42,36 @@ void declare_extract_options(OptionSet& o, ExtractConfig& c) {
   o.add("text.encoder", c.text.encoder, "",
         "TorchScript text encoder: forward(input_ids int64 [B,T], attention_mask int64 [B,T]) -> "
         "float [B,T,D] or [B,D] (or a tuple whose second element is the pooled [B,D]); empty: no text");
-  o.add("text.tokenizer", c.text.tokenizer, "", "sentencepiece model (.model) the encoder was trained with");
-  o.add("text.modality", c.text.modality, "text", "feature name of the text embedding in the cache");
-  o.add("text.bos_id", c.text.bos_id, -1, "id prepended to every text; -1: none", Range::at_least(-1));
-  o.add("text.eos_id", c.text.eos_id, -1, "id appended to every text; -1: none", Range::at_least(-1));
-  o.add("text.pad_id", c.text.pad_id, 0, "id of padding positions (attention_mask 0)", Range::at_least(0));
-  o.add("text.max_length", c.text.max_length, 128, "tokens per text incl. BOS/EOS; longer ones are truncated "
-        "and counted", Range::at_least(1));
+  TokenizerConfig& t = c.text.tokenizer;
+  o.add("text.tokenizer", t.kind, "sentencepiece",
+        "how text becomes ids, as the encoder was trained: sentencepiece (text.sentencepiece_model), wordpiece "
+        "(BERT: text.vocab = vocab.txt) or bpe (GPT-2/RoBERTa byte-level BPE: text.vocab = vocab.json, "
+        "text.merges = merges.txt); wordpiece and bpe give the ids Hugging Face's tokenizers give");
+  o.add("text.sentencepiece_model", t.sentencepiece_model, "", "sentencepiece: the .model file");
+  o.add("text.vocab", t.vocab, "", "wordpiece: vocab.txt (one token per line); bpe: vocab.json (token -> id)");
+  o.add("text.merges", t.merges, "", "bpe: merges.txt (one merge per line, by rank)");
+  o.add("text.lowercase", t.lowercase, true, "wordpiece: lower-case the text (uncased BERT models); false for cased");
+  o.add("text.strip_accents", t.strip_accents, "auto",
+        "wordpiece: drop accents (NFD, combining marks removed); auto: as text.lowercase (Hugging Face's default)",
+        {"auto", "true", "false"});
+  o.add("text.add_prefix_space", t.add_prefix_space, false,
+        "bpe: put a space before each text so its first word is tokenized like any other (off in GPT-2's and "
+        "RoBERTa's own tokenizers)");
+  o.add("text.bos_token", t.bos_token, "auto", "wordpiece/bpe: token before each text; auto: [CLS] (wordpiece), "
+        "<s> (bpe, when the vocabulary has it); \"\": none");
+  o.add("text.eos_token", t.eos_token, "auto", "wordpiece/bpe: token after each text; auto: [SEP] (wordpiece), "
+        "</s> (bpe, when the vocabulary has it); \"\": none");
+  o.add("text.pad_token", t.pad_token, "auto", "wordpiece/bpe: token of padding positions; auto: [PAD] / <pad>; "
+        "\"\" or absent: id 0 (the attention mask hides them)");
+  o.add("text.unk_token", t.unk_token, "auto", "wordpiece: token of words it cannot build; auto: [UNK]");
+  o.add("text.match_special_tokens", t.match_special_tokens, true,
+        "wordpiece/bpe: special tokens written in the text ([SEP], <s>, <mask>, ...) become those tokens, as "
+        "in Hugging Face's tokenizers; false: they are tokenized as plain text");
+  o.add("text.bos_id", t.bos_id, -1, "sentencepiece: id prepended to every text; -1: none", Range::at_least(-1));
+  o.add("text.eos_id", t.eos_id, -1, "sentencepiece: id appended to every text; -1: none", Range::at_least(-1));
+  o.add("text.pad_id", t.pad_id, 0, "sentencepiece: id of padding positions (attention_mask 0)", Range::at_least(0));
+  o.add("text.max_length", t.max_length, 128, "tokens per text, special tokens included; longer texts are "
+        "truncated (and counted)", Range::at_least(1));
   o.add("text.pooling", c.text.pooling, "mean",
         "mean: masked mean over tokens; first: the first token; module: the encoder's own pooled output",
         {"mean", "first", "module"});
@@ -88,20 +116,15 @@ ExtractConfig load_extract_config(const std::string& file, const std::vector<std
   if (config.output.empty()) throw InputError("key 'extract.output' is not set (the cache to write)");
   if (config.text.encoder.empty() && config.audio.encoder.empty())
     throw InputError("no encoder: set text.encoder and/or audio.encoder");
-  if (!config.text.encoder.empty() && config.text.tokenizer.empty())
-    throw InputError("text.encoder is set but text.tokenizer is not (the encoder's sentencepiece .model)");
   if (!config.input_cache.empty() && !config.audio.encoder.empty())
     throw InputError("audio.encoder needs audio files: use extract.manifest, not extract.input_cache");
   if (!config.text.encoder.empty() && !config.audio.encoder.empty() && config.text.modality == config.audio.modality)
     throw InputError("text.modality and audio.modality are both '" + config.text.modality + "'");
-  if (config.text.max_length < 1 + (config.text.bos_id >= 0) + (config.text.eos_id >= 0))
-    throw InputError("text.max_length " + std::to_string(config.text.max_length) +
-                     " leaves no room for a token after BOS/EOS");
+  if (!config.text.encoder.empty()) check_tokenizer_options(options, config.text.tokenizer);
   if (!config.shard.empty()) parse_shard(config.shard);
   for (const auto& [key, path] : {std::pair<std::string, std::string>{"extract.manifest", config.manifest},
                                   {"extract.input_cache", config.input_cache},
                                   {"text.encoder", config.text.encoder},
-                                  {"text.tokenizer", config.text.tokenizer},
                                   {"audio.encoder", config.audio.encoder}})
     if (!path.empty() && !std::filesystem::is_regular_file(path))
       throw InputError(key + ": " + path + ": file not found");
@@ -110,6 +133,52 @@ ExtractConfig load_extract_config(const std::string& file, const std::vector<std
     if (name.empty() || name.find('/') != std::string::npos)
       throw InputError(key + ": expected a name without '/', found '" + name + "'");
   return config;
+}
+
+void check_tokenizer_options(const OptionSet& options, TokenizerConfig& t) {
+  // Configs written before wordpiece and bpe gave the .model file as text.tokenizer.
+  if (t.kind != "sentencepiece" && t.kind != "wordpiece" && t.kind != "bpe") {
+    const bool model_file = std::filesystem::path(t.kind).extension() == ".model";
+    if (!model_file || options.was_set("text.sentencepiece_model"))
+      throw InputError("text.tokenizer: expected sentencepiece, wordpiece or bpe, found '" + t.kind + "'" +
+                       did_you_mean(t.kind, {"sentencepiece", "wordpiece", "bpe"}));
+    spdlog::warn("text.tokenizer: '{}' read as text.sentencepiece_model (text.tokenizer now names the kind: "
+                 "write tokenizer: sentencepiece, sentencepiece_model: {})", t.kind, t.kind);
+    t.sentencepiece_model = t.kind;
+    t.kind = "sentencepiece";
+  }
+  const std::map<std::string, std::vector<std::string>> belongs = {
+      {"text.sentencepiece_model", {"sentencepiece"}}, {"text.bos_id", {"sentencepiece"}},
+      {"text.eos_id", {"sentencepiece"}},             {"text.pad_id", {"sentencepiece"}},
+      {"text.vocab", {"wordpiece", "bpe"}},           {"text.merges", {"bpe"}},
+      {"text.lowercase", {"wordpiece"}},              {"text.strip_accents", {"wordpiece"}},
+      {"text.add_prefix_space", {"bpe"}},             {"text.bos_token", {"wordpiece", "bpe"}},
+      {"text.eos_token", {"wordpiece", "bpe"}},       {"text.pad_token", {"wordpiece", "bpe"}},
+      {"text.unk_token", {"wordpiece", "bpe"}},       {"text.match_special_tokens", {"wordpiece", "bpe"}}};
+  for (const auto& [key, kinds] : belongs)
+    if (options.was_set(key) && std::find(kinds.begin(), kinds.end(), t.kind) == kinds.end())
+      throw InputError(key + " applies to text.tokenizer " + join(kinds, " or ") + ", not " + t.kind);
+  const auto need = [&](const std::string& key, const std::string& path, const std::string& what) {
+    if (path.empty()) throw InputError("text.tokenizer is " + t.kind + " but " + key + " is not set (" + what + ")");
+    if (!std::filesystem::is_regular_file(path)) throw InputError(key + ": " + path + ": file not found");
+  };
+  if (t.kind == "sentencepiece") need("text.sentencepiece_model", t.sentencepiece_model, "the encoder's .model");
+  if (t.kind == "wordpiece") need("text.vocab", t.vocab, "the encoder's vocab.txt");
+  if (t.kind == "bpe") {
+    need("text.vocab", t.vocab, "the encoder's vocab.json");
+    need("text.merges", t.merges, "the encoder's merges.txt");
+  }
+  if (t.kind == "sentencepiece" && t.max_length < 1 + (t.bos_id >= 0) + (t.eos_id >= 0))
+    throw InputError("text.max_length " + std::to_string(t.max_length) + " leaves no room for a token after BOS/EOS");
+}
+
+TokenizerConfig load_tokenizer_config(const std::string& file, const std::vector<std::string>& overrides) {
+  ExtractConfig config;
+  OptionSet options;
+  declare_extract_options(options, config);
+  apply_config_sources(options, file, overrides);
+  check_tokenizer_options(options, config.text.tokenizer);
+  return config.text.tokenizer;
 }
 
 std::string extract_config_yaml(const ExtractConfig& config) {

@@ -87,9 +87,8 @@ std::string job_fingerprint(const ExtractConfig& c, const std::string& source_di
   Sha256 hash;
   hash.update("source " + source_digest + "\nlabels " + join(c.labels, ",") + "\non_error " + c.on_error + "\n");
   if (!c.text.encoder.empty())
-    hash.update("text " + sha256_file(c.text.encoder) + " " + sha256_file(c.text.tokenizer) + " " + c.text.modality +
-                " " + std::to_string(c.text.bos_id) + " " + std::to_string(c.text.eos_id) + " " +
-                std::to_string(c.text.pad_id) + " " + std::to_string(c.text.max_length) + " " + c.text.pooling + "\n");
+    hash.update("text " + sha256_file(c.text.encoder) + " " + tokenizer_fingerprint(c.text.tokenizer) + " " +
+                c.text.modality + " " + c.text.pooling + "\n");
   if (!c.audio.encoder.empty())
     hash.update("audio " + sha256_file(c.audio.encoder) + " " + c.audio.modality + " " +
                 std::to_string(c.audio.sample_rate) + " " + format_number(c.audio.max_seconds) + "\n");

@@ -1,11 +1,12 @@
-// The text pass: sentencepiece ids -> TorchScript text encoder -> pooled vectors.
+// The text pass: token ids (sentencepiece, WordPiece or byte-level BPE) -> TorchScript
+// text encoder -> pooled vectors.
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <filesystem>
 
 #include "daf/encoders/text_encoder.h"
-#include "daf/text/sentencepiece_tokenizer.h"
+#include "daf/text/tokenizer.h"
 #include "daf/util/error.h"
 #include "daf/util/progress.h"
 #include "daf/util/sha256.h"
@@ -14,18 +15,6 @@
 
 namespace daf::extract {
 namespace {
-
-std::vector<int64_t> token_ids(const SentencePieceTokenizer& tokenizer, const TextEncoderConfig& config,
-                               const std::string& text, bool& truncated) {
-  std::vector<int64_t> ids;
-  if (config.bos_id >= 0) ids.push_back(config.bos_id);
-  for (const int id : tokenizer.encode(text)) ids.push_back(id);
-  const auto room = static_cast<size_t>(config.max_length - (config.eos_id >= 0 ? 1 : 0));
-  truncated = ids.size() > room;
-  if (truncated) ids.resize(room);
-  if (config.eos_id >= 0) ids.push_back(config.eos_id);
-  return ids;
-}
 
 TokenBatch make_token_batch(const std::vector<const std::vector<int64_t>*>& texts, int64_t pad_id) {
   TokenBatch batch;
@@ -47,14 +36,18 @@ PassStats run_text_pass(PassContext& context) {
   const TextEncoderConfig& config = context.config.text;
   PassStats stats;
   stats.modality = config.modality;
-  const auto tokenizer = SentencePieceTokenizer::load(config.tokenizer);
+  const auto tokenizer = load_tokenizer(config.tokenizer);
+  const std::string tokenizer_file = tokenizer->files().front().second;
   TextEncoder encoder(config.encoder, config.pooling, context.config.device);
 
-  // The contract is checked on a probe batch (two texts of different length) before any real work.
-  bool ignored = false;
-  const auto probe_a = token_ids(tokenizer, config, "a probe sentence", ignored);
-  const auto probe_b = token_ids(tokenizer, config, "probe", ignored);
-  const int64_t dims = encoder.check_contract(make_token_batch({&probe_a, &probe_b}, config.pad_id));
+  // The contract is checked on a probe batch (two texts of different length) before any real work,
+  // then the tokenizer's largest id, so that a vocabulary of another model fails here, not mid-run.
+  const auto probe_a = tokenizer->encode("a probe sentence").ids;
+  const auto probe_b = tokenizer->encode("probe").ids;
+  const int64_t dims = encoder.check_contract(make_token_batch({&probe_a, &probe_b}, tokenizer->pad_id()));
+  encoder.check_vocabulary(tokenizer->vocab_size(), tokenizer_file);
+  spdlog::info("text: {} tokenizer ({}, {} ids), encoder with {} inputs", config.tokenizer.kind, tokenizer_file,
+               tokenizer->vocab_size(), encoder.inputs());
   ModalityResults& results = context.results(config.modality, dims);
 
   const auto finished = context.partial.finished_ids(config.modality);
@@ -69,14 +62,19 @@ PassStats run_text_pass(PassContext& context) {
       context.skip(config.modality, *row, row->where + " (id '" + row->id + "'): empty text", stats);
       continue;
     }
-    bool truncated = false;
-    auto tokens = token_ids(tokenizer, config, row->text, truncated);
-    if (tokens.empty()) {
+    size_t bad_byte = 0;
+    if (!is_valid_utf8(row->text, &bad_byte)) {
+      context.skip(config.modality, *row, row->where + " (id '" + row->id + "'): the text is not valid UTF-8 (byte " +
+                   std::to_string(bad_byte) + ")", stats);
+      continue;
+    }
+    Encoding tokens = tokenizer->encode(row->text);
+    if (tokens.text_tokens == 0) {
       context.skip(config.modality, *row, row->where + " (id '" + row->id + "'): the text has no tokens", stats);
       continue;
     }
-    ids.push_back(std::move(tokens));
-    stats.truncated += truncated;
+    ids.push_back(std::move(tokens.ids));
+    stats.truncated += tokens.truncated;
     pending.push_back(row);
   }
 
@@ -90,7 +88,7 @@ PassStats run_text_pass(PassContext& context) {
   for (const auto& batch_rows : batches) {
     std::vector<const std::vector<int64_t>*> texts;
     for (const int64_t i : batch_rows) texts.push_back(&ids[static_cast<size_t>(i)]);
-    const FeatureMatrix pooled = encoder.encode(make_token_batch(texts, config.pad_id));
+    const FeatureMatrix pooled = encoder.encode(make_token_batch(texts, tokenizer->pad_id()));
     for (size_t b = 0; b < batch_rows.size(); ++b)
       results.add(pending[static_cast<size_t>(batch_rows[b])]->id, pooled.row(static_cast<int64_t>(b)), dims);
     stats.padding.add(batch_rows, lengths);
@@ -106,11 +104,17 @@ PassStats run_text_pass(PassContext& context) {
   stats.tokens = stats.padding.useful;
   stats.attributes = {{"encoder", std::filesystem::path(config.encoder).filename().string()},
                       {"encoder_sha256", sha256_file(config.encoder)},
-                      {"tokenizer", std::filesystem::path(config.tokenizer).filename().string()},
-                      {"tokenizer_sha256", sha256_file(config.tokenizer)},
+                      {"tokenizer", std::filesystem::path(tokenizer_file).filename().string()},
+                      {"tokenizer_sha256", sha256_file(tokenizer_file)},
+                      {"tokenizer_kind", config.tokenizer.kind},
                       {"pooling", config.pooling},
-                      {"max_length", std::to_string(config.max_length)},
+                      {"max_length", std::to_string(config.tokenizer.max_length)},
                       {"source", "daf-extract"}};
+  if (config.tokenizer.kind == "bpe") {
+    const std::string merges = tokenizer->files().back().second;
+    stats.attributes["tokenizer_merges"] = std::filesystem::path(merges).filename().string();
+    stats.attributes["tokenizer_merges_sha256"] = sha256_file(merges);
+  }
   return stats;
 }
 

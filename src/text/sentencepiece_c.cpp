@@ -24,7 +24,7 @@ void copy_error(const std::string& message, char* error, int error_size) {
 
 extern "C" {
 
-DAF_SPM_EXPORT int daf_spm_abi_version(void) { return 1; }
+DAF_SPM_EXPORT int daf_spm_abi_version(void) { return 2; }
 
 DAF_SPM_EXPORT daf_spm* daf_spm_load(const char* model_path, char* error, int error_size) {
   auto* model = new daf_spm;
@@ -61,6 +61,18 @@ DAF_SPM_EXPORT int daf_spm_encode(const daf_spm* model, const char* text, int* i
   }
   const int n = static_cast<int>(pieces.size());
   for (int i = 0; i < n && i < capacity; ++i) ids[i] = pieces[static_cast<size_t>(i)];
+  return n;
+}
+
+DAF_SPM_EXPORT int daf_spm_piece(const daf_spm* model, int id, char* piece, int capacity) {
+  if (id < 0 || id >= model->processor.GetPieceSize()) return -1;
+  const std::string& text = model->processor.IdToPiece(id);
+  const int n = static_cast<int>(text.size());
+  if (capacity > 0) {
+    const int copied = n < capacity - 1 ? n : capacity - 1;
+    std::memcpy(piece, text.data(), static_cast<size_t>(copied));
+    piece[copied] = '\0';
+  }
   return n;
 }
 

@@ -13,7 +13,7 @@
 namespace daf {
 namespace {
 
-constexpr int kAbiVersion = 1;
+constexpr int kAbiVersion = 2;
 constexpr int kErrorSize = 1024;
 
 // The shim's functions, resolved once per process.
@@ -25,6 +25,7 @@ struct Shim {
   int (*vocab_size)(const daf_spm*);
   int (*special_id)(const daf_spm*, int);
   int (*encode)(const daf_spm*, const char*, int*, int, char*, int);
+  int (*piece)(const daf_spm*, int, char*, int);
   int (*train)(const char*, char*, int);
 };
 
@@ -85,6 +86,7 @@ Shim open_shim() {
     resolve(handle, "daf_spm_vocab_size", shim.vocab_size, path);
     resolve(handle, "daf_spm_special_id", shim.special_id, path);
     resolve(handle, "daf_spm_encode", shim.encode, path);
+    resolve(handle, "daf_spm_piece", shim.piece, path);
     resolve(handle, "daf_spm_train", shim.train, path);
     return shim;
   }
@@ -144,6 +146,17 @@ std::vector<int> SentencePieceTokenizer::encode(const std::string& text) const {
   if (n < 0) throw InputError(path_ + ": cannot encode text: " + error);
   ids.resize(static_cast<size_t>(n));
   return ids;
+}
+
+std::string SentencePieceTokenizer::piece(int id) const {
+  char buffer[256];
+  const int n = shim().piece(model_->handle, id, buffer, sizeof buffer);
+  if (n < 0) return "";
+  if (n < static_cast<int>(sizeof buffer)) return std::string(buffer, static_cast<size_t>(n));
+  std::string text(static_cast<size_t>(n) + 1, '\0');
+  shim().piece(model_->handle, id, text.data(), n + 1);
+  text.resize(static_cast<size_t>(n));
+  return text;
 }
 
 int SentencePieceTokenizer::vocab_size() const { return shim().vocab_size(model_->handle); }

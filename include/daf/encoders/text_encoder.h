@@ -1,6 +1,7 @@
 #pragma once
 // A frozen TorchScript text encoder. Contract:
 //   forward(input_ids: int64 [B, T], attention_mask: int64 [B, T])
+//   or forward(input_ids, attention_mask, token_type_ids: int64 [B, T])  (BERT's three inputs; all 0 here)
 //     -> float [B, T, D]  (pooled here: masked mean or first token)
 //      | float [B, D]     (the module pools itself: pooling "module")
 //      | (float [B, T, D], float [B, D], ...)  (a tuple; its second element is the module's pooled output)
@@ -25,13 +26,18 @@ struct TokenBatch {
 class TextEncoder {
  public:
   // pooling: mean | first | module. InputError when the file is not a TorchScript module
-  // or its forward() does not take two tensors.
+  // or its forward() does not take two or three tensors.
   TextEncoder(const std::string& path, const std::string& pooling, const std::string& device);
   ~TextEncoder();
 
   // Runs `probe` and checks the output against the contract and the pooling;
   // returns D. InputError with the expected and actual shapes.
   int64_t check_contract(const TokenBatch& probe);
+  // Runs one text holding the tokenizer's largest id; InputError naming both
+  // vocabulary sizes when the encoder's embedding table is smaller.
+  void check_vocabulary(int64_t tokenizer_vocab_size, const std::string& tokenizer_file);
+  // 2 or 3: whether forward() takes token_type_ids.
+  int inputs() const;
   // Pooled embeddings [rows, D], computed without autograd.
   FeatureMatrix encode(const TokenBatch& batch);
 

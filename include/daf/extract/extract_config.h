@@ -5,19 +5,17 @@
 #include <string>
 #include <vector>
 
+#include "daf/text/tokenizer.h"
+
 namespace daf {
 
 class OptionSet;
 
 struct TextEncoderConfig {
-  std::string encoder;    // TorchScript file; empty: no text embedding
-  std::string tokenizer;  // sentencepiece .model
-  std::string modality;   // feature name in the cache
-  int64_t bos_id = -1;    // prepended when >= 0
-  int64_t eos_id = -1;    // appended when >= 0
-  int64_t pad_id = 0;
-  int64_t max_length = 0;  // tokens, BOS/EOS included; longer texts are truncated (and counted)
-  std::string pooling;     // mean | first | module
+  std::string encoder;        // TorchScript file; empty: no text embedding
+  TokenizerConfig tokenizer;  // text.tokenizer and its files and options
+  std::string modality;       // feature name in the cache
+  std::string pooling;        // mean | first | module
   int64_t batch_size = 0;
   int64_t batch_tokens = 0;  // padded tokens per batch
 };
@@ -53,6 +51,15 @@ struct ExtractConfig {
 };
 
 void declare_extract_options(OptionSet& options, ExtractConfig& config);
+
+// Checks the text.* tokenizer keys of resolved `options` (bound to `config`): the
+// files the kind needs, keys that belong to another kind, the old form
+// `text.tokenizer: FILE.model`. InputError naming the key.
+void check_tokenizer_options(const OptionSet& options, TokenizerConfig& config);
+
+// Only the tokenizer of an extract config (daf-tokenize): the text section is read
+// and checked as daf-extract reads it; the other sections are parsed but not required.
+TokenizerConfig load_tokenizer_config(const std::string& file, const std::vector<std::string>& overrides);
 
 // Reads the YAML file (may be empty) and overrides, then checks keys that
 // depend on each other; InputError names the key.

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "daf/util/strings.h"  // json_escape
+
 namespace daf {
 
 class JsonWriter {
@@ -32,7 +34,5 @@ class JsonWriter {
   std::vector<bool> first_;  // per open container: no element written yet
   bool after_key_ = false;
 };
-
-std::string json_escape(const std::string& text);
 
 }  // namespace daf

@@ -17,6 +17,8 @@ class SentencePieceTokenizer {
 
   // Piece ids of UTF-8 text (no BOS/EOS; those are the caller's choice).
   std::vector<int> encode(const std::string& text) const;
+  // The text of piece `id` ("" outside the vocabulary).
+  std::string piece(int id) const;
   int vocab_size() const;
   int unk_id() const;
   int bos_id() const;  // -1 when the model has none

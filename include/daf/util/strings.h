@@ -25,6 +25,9 @@ bool is_valid_utf8(const std::string& text, size_t* bad_offset = nullptr);
 // `text` without a leading UTF-8 byte-order mark (spreadsheet exports have one).
 std::string without_bom(std::string text);
 
+// `text` as a JSON string literal, quotes included (control characters escaped).
+std::string json_escape(const std::string& text);
+
 // Shortest decimal text that reads back as the same double (for configs and CSV).
 std::string format_number(double value);
 // Fixed number of decimals, "nan" for NaN.
