@@ -1,18 +1,27 @@
 #!/usr/bin/python3
 """Export frozen text and speech encoders as TorchScript modules that obey
-daf-extract's contracts, with their sentencepiece tokenizer and a config
-snippet (extract.yaml) holding the matching ids and paths.
+daf-extract's contracts, with their tokenizer files and a config snippet
+(extract.yaml: the text/audio sections that select the right tokenizer).
 
 Contracts (docs: daf-extract --help):
-  text:   forward(input_ids int64 [B,T], attention_mask int64 [B,T]) -> float [B,T,D]
+  text:   forward(input_ids int64 [B,T], attention_mask int64 [B,T][, token_type_ids int64 [B,T]])
+          -> float [B,T,D], or a tuple (float [B,T,D], float [B,D] pooled)
   speech: forward(waveform float [B,S], lengths int64 [B]) -> (float [B,T',D], int64 [B]);
           integer attribute `sample_rate`
 
 Offline, with random weights (the architectures Debian's python3-torch and
 python3-torchaudio provide; nothing is downloaded):
-  export_encoders.py --out enc --random --text-corpus sentences.txt
-Pretrained (needs network access the first time, and `transformers` for text):
-  export_encoders.py --out enc --text-model xlm-roberta-base --speech-model WAV2VEC2_BASE
+  export_encoders.py --out enc --random --text-corpus sentences.txt       # sentencepiece
+  export_encoders.py --out enc --random --text-tokenizer wordpiece \
+      --text-corpus sentences.txt [--vocab vocab.txt]                      # BERT-shaped, 3 inputs
+Pretrained, from Hugging Face transformers (network access the first time, or a local folder
+written by save_pretrained()):
+  export_encoders.py --out enc --text-model bert-base-uncased --speech-model WAV2VEC2_BASE
+  export_encoders.py --out enc --text-model roberta-base --no-speech
+  export_encoders.py --out enc --text-model xlm-roberta-base --no-speech
+  (--random-init: the model's architecture from its config with random weights, for checks)
+BERT-family models get a WordPiece vocab.txt, GPT-2/RoBERTa ones vocab.json + merges.txt,
+XLM-R and other sentencepiece models their .model file.
 
 Uses Debian's python3-torch 1.13 / python3-torchaudio 0.13 (the LibTorch daf links).
 """
@@ -61,6 +70,56 @@ class MappedTextEncoder(nn.Module):
         return self.model(input_ids=self.table[input_ids], attention_mask=attention_mask)[0]
 
 
+class RandomBertEncoder(nn.Module):
+    """BERT-shaped: word + position + token type embeddings, LayerNorm, a TransformerEncoder and
+    BERT's pooler (tanh dense on [CLS]); forward takes BERT's three inputs and returns
+    (sequence [B,T,D], pooled [B,D]) as BertModel(torchscript=True) does."""
+
+    def __init__(self, vocab_size: int, dim: int, layers: int, heads: int, max_length: int):
+        super().__init__()
+        self.word_embeddings = nn.Embedding(vocab_size, dim)
+        self.position_embeddings = nn.Embedding(max_length, dim)
+        self.token_type_embeddings = nn.Embedding(2, dim)
+        self.norm = nn.LayerNorm(dim)
+        layer = nn.TransformerEncoderLayer(dim, heads, 4 * dim, dropout=0.0, batch_first=True)
+        self.encoder = nn.TransformerEncoder(layer, layers)
+        self.pooler = nn.Linear(dim, dim)
+
+    def forward(self, input_ids: Tensor, attention_mask: Tensor, token_type_ids: Tensor) -> Tuple[Tensor, Tensor]:
+        positions = torch.arange(input_ids.size(1), device=input_ids.device).unsqueeze(0)
+        x = self.word_embeddings(input_ids) + self.position_embeddings(positions) + \
+            self.token_type_embeddings(token_type_ids)
+        sequence = self.encoder(self.norm(x), src_key_padding_mask=attention_mask == 0)
+        return sequence, torch.tanh(self.pooler(sequence[:, 0]))
+
+
+BERT_SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+
+
+def build_wordpiece_vocab(corpus: str, path: str) -> int:
+    """A WordPiece vocab.txt for an uncased model: BERT's special tokens, every character of the
+    corpus (lower-cased, accents stripped) alone and as a ## continuation, then its words."""
+    import unicodedata
+    chars, words = set(), []
+    with open(corpus, encoding="utf-8") as f:
+        for line in f:
+            text = "".join(c for c in unicodedata.normalize("NFD", line.lower()) if unicodedata.category(c) != "Mn")
+            for word in "".join(c if c.isalnum() else f" {c} " for c in text).split():
+                chars.update(word)
+                if word not in words:
+                    words.append(word)
+    tokens = BERT_SPECIALS + sorted(chars) + ["##" + c for c in sorted(chars)]
+    tokens += [w for w in words if w not in tokens]
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("".join(t + "\n" for t in tokens))
+    return len(tokens)
+
+
+def line_count(path: str) -> int:
+    with open(path, encoding="utf-8") as f:
+        return sum(1 for _ in f)
+
+
 def train_tokenizer(corpus: str, prefix: str, vocab_size: int) -> None:
     spm_train = shutil.which("spm_train")
     if spm_train is None:
@@ -75,7 +134,24 @@ def piece_count(vocab_file: str) -> int:
         return sum(1 for _ in f)
 
 
+def export_random_bert(args, out: str) -> dict:
+    vocab_path = os.path.join(out, "vocab.txt")
+    if args.vocab:
+        shutil.copyfile(args.vocab, vocab_path)
+        size = line_count(vocab_path)
+    elif args.text_corpus:
+        size = build_wordpiece_vocab(args.text_corpus, vocab_path)
+    else:
+        sys.exit("export_encoders.py: --text-tokenizer wordpiece needs --vocab or --text-corpus")
+    model = RandomBertEncoder(size, args.text_dim, args.text_layers, 4, args.max_length).eval()
+    save(torch.jit.script(model), os.path.join(out, "text_encoder.pt"))
+    return {"encoder": "text_encoder.pt", "tokenizer": "wordpiece", "vocab": "vocab.txt", "lowercase": "true",
+            "max_length": args.max_length, "pooling": "first"}
+
+
 def export_random_text(args, out: str) -> dict:
+    if args.text_tokenizer == "wordpiece":
+        return export_random_bert(args, out)
     if not args.text_corpus:
         sys.exit("export_encoders.py: --random needs --text-corpus (sentences to train the tokenizer on)")
     prefix = os.path.join(out, "tokenizer")
@@ -85,20 +161,100 @@ def export_random_text(args, out: str) -> dict:
     scripted = torch.jit.script(model)
     save(scripted, os.path.join(out, "text_encoder.pt"))
     # spm_train's defaults: unk 0, bos 1, eos 2; daf pads with the extra id `vocab`.
-    return {"encoder": "text_encoder.pt", "tokenizer": "tokenizer.model", "bos_id": 1, "eos_id": 2,
-            "pad_id": vocab, "max_length": args.max_length, "pooling": "mean"}
+    return {"encoder": "text_encoder.pt", "tokenizer": "sentencepiece", "sentencepiece_model": "tokenizer.model",
+            "bos_id": 1, "eos_id": 2, "pad_id": vocab, "max_length": args.max_length, "pooling": "mean"}
+
+
+class HuggingFaceEncoder(nn.Module):
+    """A transformers encoder behind daf's contract: (sequence, pooled) when the model has a pooler."""
+
+    def __init__(self, model: nn.Module, with_token_types: bool):
+        super().__init__()
+        self.model = model
+        self.with_token_types = with_token_types
+
+    def forward(self, input_ids: Tensor, attention_mask: Tensor, token_type_ids: Tensor):
+        if self.with_token_types:
+            return self.model(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
+        return self.model(input_ids=input_ids, attention_mask=attention_mask)
+
+
+class TwoInputEncoder(nn.Module):
+    def __init__(self, model: nn.Module):
+        super().__init__()
+        self.model = model
+
+    def forward(self, input_ids: Tensor, attention_mask: Tensor):
+        return self.model(input_ids=input_ids, attention_mask=attention_mask)
+
+
+def load_transformers_model(args):
+    try:
+        from transformers import AutoConfig, AutoModel, AutoTokenizer
+    except ImportError:
+        sys.exit("export_encoders.py: --text-model needs the transformers package")
+    if args.random_init:
+        model = AutoModel.from_config(AutoConfig.from_pretrained(args.text_model, torchscript=True))
+    else:
+        model = AutoModel.from_pretrained(args.text_model, torchscript=True)
+    return model.eval(), AutoTokenizer
+
+
+def tokenizer_family(fast) -> dict:
+    """The fast tokenizer's own description (its tokenizer.json): model type and options."""
+    import json
+    spec = json.loads(fast.backend_tokenizer.to_str())
+    return {"model": spec["model"]["type"], "normalizer": spec.get("normalizer") or {},
+            "pre_tokenizer": spec.get("pre_tokenizer") or {}}
+
+
+def find_step(spec: dict, kind: str) -> dict:
+    """A normalizer or pre-tokenizer of `kind`, also inside a Sequence."""
+    if spec.get("type") == kind:
+        return spec
+    for inner in spec.get("normalizers", []) + spec.get("pretokenizers", []):
+        found = find_step(inner, kind)
+        if found:
+            return found
+    return {}
 
 
 def export_pretrained_text(args, out: str) -> dict:
-    try:
-        from transformers import AutoModel, AutoTokenizer
-    except ImportError:
-        sys.exit("export_encoders.py: --text-model needs the transformers package")
+    model, AutoTokenizer = load_transformers_model(args)
+    fast = AutoTokenizer.from_pretrained(args.text_model, use_fast=True)
+    family = tokenizer_family(fast) if getattr(fast, "is_fast", False) else {"model": "Unigram"}
+    section = {"encoder": "text_encoder.pt", "max_length": args.max_length, "pooling": args.text_pooling}
+    if family["model"] == "WordPiece":
+        fast.save_vocabulary(out)  # vocab.txt
+        bert = find_step(family["normalizer"], "BertNormalizer")
+        lowercase = bool(bert.get("lowercase", True))
+        strip = bert.get("strip_accents")
+        section.update({"tokenizer": "wordpiece", "vocab": "vocab.txt", "lowercase": str(lowercase).lower(),
+                        "strip_accents": "auto" if strip is None else str(bool(strip)).lower()})
+        wrapper, inputs = HuggingFaceEncoder(model, True), 3
+    elif family["model"] == "BPE" and find_step(family["pre_tokenizer"], "ByteLevel"):
+        files = fast.save_vocabulary(out)  # vocab.json, merges.txt
+        names = sorted(os.path.basename(f) for f in files)
+        byte_level = find_step(family["pre_tokenizer"], "ByteLevel")
+        section.update({"tokenizer": "bpe", "vocab": next(n for n in names if n.endswith(".json")),
+                        "merges": next(n for n in names if n.endswith(".txt")),
+                        "add_prefix_space": str(bool(byte_level.get("add_prefix_space", False))).lower()})
+        wrapper, inputs = TwoInputEncoder(model), 2
+    else:
+        return export_sentencepiece_text(args, out, model, AutoTokenizer, section)
+    ids = torch.tensor([[fast.cls_token_id or 0, 100, 200, fast.sep_token_id or 2]], dtype=torch.long)
+    example = (ids, torch.ones_like(ids), torch.zeros_like(ids))[:inputs]
+    traced = torch.jit.trace(wrapper.eval(), example, strict=False)
+    save(traced, os.path.join(out, "text_encoder.pt"))
+    return section
+
+
+def export_sentencepiece_text(args, out: str, model, AutoTokenizer, section: dict) -> dict:
     tokenizer = AutoTokenizer.from_pretrained(args.text_model, use_fast=False)
     sp = getattr(tokenizer, "sp_model", None)
     if sp is None or not getattr(tokenizer, "vocab_file", None):
-        sys.exit(f"export_encoders.py: {args.text_model} has no sentencepiece tokenizer (sp_model/vocab_file)")
-    model = AutoModel.from_pretrained(args.text_model, torchscript=True).eval()
+        sys.exit(f"export_encoders.py: {args.text_model}'s tokenizer is neither WordPiece, byte-level BPE nor "
+                 "sentencepiece (sp_model/vocab_file)")
     pieces = sp.get_piece_size()
     table = torch.tensor([tokenizer.convert_tokens_to_ids(sp.id_to_piece(i)) for i in range(pieces)]
                          + [tokenizer.pad_token_id], dtype=torch.long)
@@ -107,8 +263,11 @@ def export_pretrained_text(args, out: str) -> dict:
     traced = torch.jit.trace(wrapper, (ids, torch.ones_like(ids)), strict=False)
     save(traced, os.path.join(out, "text_encoder.pt"))
     shutil.copyfile(tokenizer.vocab_file, os.path.join(out, "tokenizer.model"))
-    return {"encoder": "text_encoder.pt", "tokenizer": "tokenizer.model", "bos_id": sp.bos_id(),
-            "eos_id": sp.eos_id(), "pad_id": pieces, "max_length": args.max_length, "pooling": "mean"}
+    section.update({"tokenizer": "sentencepiece", "sentencepiece_model": "tokenizer.model", "bos_id": sp.bos_id(),
+                    "eos_id": sp.eos_id(), "pad_id": pieces})
+    if section["pooling"] == "module":
+        section["pooling"] = "mean"  # MappedTextEncoder returns the sequence only
+    return section
 
 
 # ------------------------------------------------------------------- speech
@@ -165,7 +324,7 @@ def write_snippet(out: str, text: Optional[dict], speech: Optional[dict]) -> str
         if values:
             lines.append(f"{section}:")
             for key, value in values.items():
-                if key in ("encoder", "tokenizer"):
+                if key in ("encoder", "sentencepiece_model", "vocab", "merges"):
                     value = os.path.join(out, value)
                 lines.append(f"  {key}: {value}")
     path = os.path.join(out, "extract.yaml")
@@ -184,8 +343,18 @@ def main() -> None:
     parser.add_argument("--vocab-size", type=int, default=500, help="(--random) tokenizer size [500]")
     parser.add_argument("--text-dim", type=int, default=256, help="(--random) text model width [256]")
     parser.add_argument("--text-layers", type=int, default=2, help="(--random) transformer layers [2]")
-    parser.add_argument("--max-length", type=int, default=128, help="tokens per text incl. BOS/EOS [128]")
-    parser.add_argument("--text-model", help="Hugging Face model with a sentencepiece tokenizer, e.g. xlm-roberta-base")
+    parser.add_argument("--max-length", type=int, default=128, help="tokens per text incl. special tokens [128]")
+    parser.add_argument("--text-tokenizer", choices=["sentencepiece", "wordpiece"], default="sentencepiece",
+                        help="(--random) sentencepiece: a TransformerEncoder with a trained .model; wordpiece: a "
+                             "BERT-shaped encoder (3 inputs, pooled output) with a vocab.txt [sentencepiece]")
+    parser.add_argument("--vocab", help="(--random --text-tokenizer wordpiece) the vocab.txt to use; default: one "
+                                        "built from --text-corpus")
+    parser.add_argument("--text-model", help="Hugging Face model (name or save_pretrained folder): BERT, RoBERTa, "
+                                             "XLM-R, ... e.g. bert-base-uncased")
+    parser.add_argument("--random-init", action="store_true",
+                        help="(--text-model) the model's architecture from its config, with random weights")
+    parser.add_argument("--text-pooling", choices=["mean", "first", "module"], default="mean",
+                        help="(--text-model) text.pooling of the snippet [mean, as MMSA's features]")
     parser.add_argument("--speech-model", help="torchaudio.pipelines bundle, e.g. WAV2VEC2_BASE or HUBERT_BASE")
     parser.add_argument("--no-text", action="store_true", help="export the speech encoder only")
     parser.add_argument("--no-speech", action="store_true", help="export the text encoder only")

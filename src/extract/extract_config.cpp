@@ -72,6 +72,7 @@ void declare_extract_options(OptionSet& o, ExtractConfig& c) {
   o.add("text.pad_id", t.pad_id, 0, "sentencepiece: id of padding positions (attention_mask 0)", Range::at_least(0));
   o.add("text.max_length", t.max_length, 128, "tokens per text, special tokens included; longer texts are "
         "truncated (and counted)", Range::at_least(1));
+  o.add("text.modality", c.text.modality, "text", "feature name of the text embedding in the cache");
   o.add("text.pooling", c.text.pooling, "mean",
         "mean: masked mean over tokens; first: the first token; module: the encoder's own pooled output",
         {"mean", "first", "module"});

@@ -15,7 +15,8 @@ extract:
   output: out.h5
 text:
   encoder: enc/text_encoder.pt
-  tokenizer: corpus/spm.model
+  tokenizer: sentencepiece
+  sentencepiece_model: corpus/spm.model
   bos_id: 1
   eos_id: 2
 audio:
@@ -77,12 +78,14 @@ awk -F, 'NR > 1 { printf "{\"id\": \"%s\", \"split\": \"%s\", \"text\": \"%s\", 
 "$DAF_BIN/daf-import" --write-synthetic csd csd.videos=12 2>/dev/null
 "$DAF_BIN/daf-import" --labels csd/labels.csd --feature audio=csd/COVAREP.csd --words csd/words.csd \
   --folds csd/folds.yaml --out imported.h5 import.missing=mask 2>/dev/null
+# (the form configs had before wordpiece and bpe, text.tokenizer: FILE.model, still works)
 "$X" --input-cache imported.h5 --out imported.h5 text.encoder=enc/text_encoder.pt \
-  text.tokenizer=corpus/spm.model 2>/dev/null
+  text.tokenizer=corpus/spm.model 2>log
+grep -q "read as text.sentencepiece_model" log || { cat log; fail "no warning for text.tokenizer: FILE.model"; }
 "$DAF_BIN/daf-train" data.cache=imported.h5 data.modalities=[text,audio] output.dir=run2 train.max_epochs=2 \
   model.dim=8 2>/dev/null || fail "training on the imported cache + text embedding failed"
 expect_exit 2 "already holds /train/features/audio" -- "$X" --input-cache imported.h5 --out x.h5 \
-  text.encoder=enc/text_encoder.pt text.tokenizer=corpus/spm.model text.modality=audio
+  text.encoder=enc/text_encoder.pt text.sentencepiece_model=corpus/spm.model text.modality=audio
 
 # Bad utterances: fail names the row and file; skip lists them and masks or drops.
 cp corpus/manifest.csv bad.csv
@@ -135,7 +138,7 @@ grep -q "appears twice" bad.h5.skipped.csv || fail "duplicate id not reported"
 # Encoders that break the contract are rejected before the run, with shapes.
 expect_exit 2 "returned float [2, 8, 19]; expected float [B, T, D] = [2, 19, D]" -- "$X" -c cfg.yaml \
   extract.output=c.h5 text.encoder=enc/text_transposed.pt audio.encoder=
-expect_exit 2 "expected forward(input_ids: int64 [B, T], attention_mask: int64 [B, T]), found forward(input_ids: Tensor)" \
+expect_exit 2 "attention_mask: int64 [B, T][, token_type_ids: int64 [B, T]]), found forward(input_ids: Tensor)" \
   -- "$X" -c cfg.yaml extract.output=c.h5 text.encoder=enc/text_one_argument.pt audio.encoder=
 expect_exit 2 "text.pooling=module needs the module's pooled [B, D] output" -- "$X" -c cfg.yaml \
   extract.output=c.h5 text.encoder=enc/text_encoder.pt audio.encoder= text.pooling=module
@@ -146,8 +149,13 @@ expect_exit 2 "no integer attribute 'sample_rate'; set audio.sample_rate" -- "$X
 expect_exit 2 "returned float [2, 8]; expected float [B, T', D]" -- "$X" -c cfg.yaml extract.output=c.h5 \
   text.encoder= audio.encoder=enc/speech_pooled.pt
 expect_exit 2 "cfg.yaml: not a TorchScript module" -- "$X" -c cfg.yaml extract.output=c.h5 text.encoder=cfg.yaml
-expect_exit 2 "text.tokenizer: nope.model: file not found" -- "$X" -c cfg.yaml extract.output=c.h5 \
-  text.tokenizer=nope.model
-expect_exit 2 "not a sentencepiece model" -- "$X" -c cfg.yaml extract.output=c.h5 text.tokenizer=cfg.yaml
+expect_exit 2 "text.sentencepiece_model: nope.model: file not found" -- "$X" -c cfg.yaml extract.output=c.h5 \
+  text.sentencepiece_model=nope.model
+expect_exit 2 "not a sentencepiece model" -- "$X" -c cfg.yaml extract.output=c.h5 text.sentencepiece_model=cfg.yaml
+# Tokenizer files of another model: ids beyond the encoder's embedding table fail on the probe.
+{ printf '[PAD]\n[UNK]\n[CLS]\n[SEP]\n'; seq 1 4996; } >big-vocab.txt
+printf 'extract: {manifest: corpus/manifest.csv, output: c.h5}\ntext: {encoder: enc/text_encoder.pt, tokenizer: wordpiece, vocab: big-vocab.txt}\n' >wp.yaml
+expect_exit 2 "big-vocab.txt has 5000 token ids but the encoder enc/text_encoder.pt" -- "$X" -c wp.yaml
+expect_exit 2 "text.bos_id applies to text.tokenizer sentencepiece, not wordpiece" -- "$X" -c wp.yaml text.bos_id=1
 [ ! -e c.h5 ] || fail "a failed run left an output"
 echo "e2e extract: ok"

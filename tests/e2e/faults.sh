@@ -56,7 +56,7 @@ if [ "$mounted" -eq 1 ]; then
   "$DAF_BIN/daf-test-fixtures" corpus "$WORK/corpus" 12 >/dev/null 2>&1
   remount 16k
   extract=("$DAF_BIN/daf-extract" extract.manifest="$WORK/corpus/manifest.csv" extract.output="$FULL/ex.h5"
-           text.encoder="$WORK/enc/text_encoder.pt" text.tokenizer="$WORK/corpus/spm.model" text.bos_id=1
+           text.encoder="$WORK/enc/text_encoder.pt" text.sentencepiece_model="$WORK/corpus/spm.model" text.bos_id=1
            text.eos_id=2 audio.encoder="$WORK/enc/speech_encoder.pt")
   rc=0; "${extract[@]}" >"$WORK/out" 2>"$WORK/err" || rc=$?
   [ "$rc" -eq 1 ] || { cat "$WORK/err" >&2; fail "daf-extract on a full disk exited $rc, expected 1"; }

@@ -86,7 +86,7 @@ cmp local/summary.csv killed/summary.csv || fail "summary after resubmitting the
 write_config() {
   cat >"$1" <<YAML
 extract: {manifest: corpus/manifest.csv, output: $2, checkpoint_seconds: 0.001}
-text: {encoder: enc/text_encoder.pt, tokenizer: corpus/spm.model, batch_size: 1}
+text: {encoder: enc/text_encoder.pt, sentencepiece_model: corpus/spm.model, batch_size: 1}
 audio: {encoder: enc/speech_encoder.pt, max_seconds: 1.5, batch_size: 1}
 YAML
 }

@@ -237,7 +237,7 @@ TEST_CASE("extract config checks keys that depend on each other") {
   CHECK_THROWS_WITH(daf::load_extract_config("", {"extract.output=o.h5", e}), Contains("exactly one of extract.manifest"));
   CHECK_THROWS_WITH(daf::load_extract_config("", {m, e}), Contains("extract.output' is not set"));
   CHECK_THROWS_WITH(daf::load_extract_config("", {m, "extract.output=o.h5"}), Contains("no encoder"));
-  CHECK_THROWS_WITH(daf::load_extract_config("", {m, "extract.output=o.h5", e}), Contains("text.tokenizer is not"));
+  CHECK_THROWS_WITH(daf::load_extract_config("", {m, "extract.output=o.h5", e}), Contains("text.tokenizer is sentencepiece but text.sentencepiece_model is not set"));
   CHECK_THROWS_WITH(daf::load_extract_config("", {m, "extract.output=o.h5", "audio.encoder=none.pt"}),
                     Contains("audio.encoder: none.pt: file not found"));
   CHECK_THROWS_WITH(daf::load_extract_config("", {m, "extract.output=o.h5", e, "extract.on_eror=skip"}),
