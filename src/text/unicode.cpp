@@ -50,7 +50,10 @@ std::string encode_utf8(const std::u32string& text) {
   return out;
 }
 
-bool is_white_space(char32_t c) { return u_isUWhiteSpace(static_cast<UChar32>(c)); }
+bool is_white_space(char32_t c) {
+  if (c < 0x80) return c == ' ' || (c >= '\t' && c <= '\r');
+  return u_isUWhiteSpace(static_cast<UChar32>(c));
+}
 
 namespace {
 

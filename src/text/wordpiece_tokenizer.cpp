@@ -1,5 +1,7 @@
 #include "text/wordpiece_tokenizer.h"
 
+#include <algorithm>
+
 #include "daf/util/error.h"
 #include "text/unicode.h"
 
@@ -22,8 +24,8 @@ bool is_bert_control(char32_t c) { return c != '\t' && c != '\n' && c != '\r' &&
 
 // ASCII symbols count as punctuation for BERT even where Unicode says Sm/Sk/Sc ('$', '+', '^', '`').
 bool is_bert_punctuation(char32_t c) {
-  const bool ascii = (c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126);
-  return ascii || is_bert_punctuation_category(c);
+  if (c < 0x80) return (c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126);
+  return is_bert_punctuation_category(c);
 }
 
 std::string resolve_token(const std::string& configured, const char* standard) {
@@ -34,6 +36,7 @@ std::string resolve_token(const std::string& configured, const char* standard) {
 
 WordPieceTokenizer::WordPieceTokenizer(const TokenizerConfig& config) {
   vocab_ = read_vocab_txt(config.vocab, vocab_size_);
+  for (const auto& entry : vocab_) longest_token_ = std::max(longest_token_, entry.first.size());
   files_ = {{"vocab", config.vocab}};
   lowercase_ = config.lowercase;
   strip_accents_ = config.strip_accents == "auto" ? config.lowercase : config.strip_accents == "true";
@@ -126,19 +129,30 @@ void WordPieceTokenizer::word_pieces(const std::u32string& word, std::vector<int
     pieces.push_back(unk_piece_);
     return;
   }
+  // The word's UTF-8 once, with each character's byte offset; candidates are byte ranges,
+  // none longer than the vocabulary's longest token (it could not match).
+  std::string bytes;
+  std::vector<size_t> offsets;
+  for (const char32_t c : word) {
+    offsets.push_back(bytes.size());
+    append_utf8(bytes, c);
+  }
+  offsets.push_back(bytes.size());
   const size_t first = ids.size();
+  std::string piece;
   size_t start = 0;
   while (start < word.size()) {
+    const size_t prefix = start > 0 ? kContinuation.size() : 0;
     size_t end = word.size();
+    while (end > start && offsets[end] - offsets[start] + prefix > longest_token_) --end;
     int64_t found = -1;
-    std::string piece;
-    while (start < end) {
-      piece = (start > 0 ? kContinuation : std::string()) + encode_utf8(word.substr(start, end - start));
+    for (; end > start; --end) {
+      piece.assign(prefix ? kContinuation : std::string());
+      piece.append(bytes, offsets[start], offsets[end] - offsets[start]);
       if (const auto it = vocab_.find(piece); it != vocab_.end()) {
         found = it->second;
         break;
       }
-      --end;
     }
     if (found < 0) {  // one part cannot be built: the whole word is unknown
       ids.resize(first);
@@ -148,7 +162,7 @@ void WordPieceTokenizer::word_pieces(const std::u32string& word, std::vector<int
       return;
     }
     ids.push_back(found);
-    pieces.push_back(std::move(piece));
+    pieces.push_back(piece);
     start = end;
   }
 }

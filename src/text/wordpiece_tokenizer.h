@@ -28,6 +28,7 @@ class WordPieceTokenizer : public Tokenizer {
   bool lowercase_ = true;
   bool strip_accents_ = true;
   int64_t unk_id_ = -1;
+  size_t longest_token_ = 0;  // bytes
   std::string unk_piece_;
 };
 
