@@ -165,21 +165,21 @@ def export_random_text(args, out: str) -> dict:
             "bos_id": 1, "eos_id": 2, "pad_id": vocab, "max_length": args.max_length, "pooling": "mean"}
 
 
-class HuggingFaceEncoder(nn.Module):
-    """A transformers encoder behind daf's contract: (sequence, pooled) when the model has a pooler."""
+class ThreeInputEncoder(nn.Module):
+    """A BERT-family transformers model behind daf's 3-input contract; with torchscript=True it
+    returns (last hidden layer [B,T,D], pooler output [B,D])."""
 
-    def __init__(self, model: nn.Module, with_token_types: bool):
+    def __init__(self, model: nn.Module):
         super().__init__()
         self.model = model
-        self.with_token_types = with_token_types
 
     def forward(self, input_ids: Tensor, attention_mask: Tensor, token_type_ids: Tensor):
-        if self.with_token_types:
-            return self.model(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
-        return self.model(input_ids=input_ids, attention_mask=attention_mask)
+        return self.model(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
 
 
 class TwoInputEncoder(nn.Module):
+    """RoBERTa/GPT-2-family models: one segment type, so no token_type_ids."""
+
     def __init__(self, model: nn.Module):
         super().__init__()
         self.model = model
@@ -231,7 +231,7 @@ def export_pretrained_text(args, out: str) -> dict:
         strip = bert.get("strip_accents")
         section.update({"tokenizer": "wordpiece", "vocab": "vocab.txt", "lowercase": str(lowercase).lower(),
                         "strip_accents": "auto" if strip is None else str(bool(strip)).lower()})
-        wrapper, inputs = HuggingFaceEncoder(model, True), 3
+        wrapper, inputs = ThreeInputEncoder(model), 3
     elif family["model"] == "BPE" and find_step(family["pre_tokenizer"], "ByteLevel"):
         files = fast.save_vocabulary(out)  # vocab.json, merges.txt
         names = sorted(os.path.basename(f) for f in files)

@@ -103,24 +103,31 @@ int64_t TextEncoder::check_contract(const TokenBatch& probe) {
 }
 
 void TextEncoder::check_vocabulary(int64_t tokenizer_vocab_size, const std::string& tokenizer_file) {
-  TokenBatch probe;
-  probe.rows = 1;
-  probe.length = 1;
-  probe.ids = {tokenizer_vocab_size - 1};
-  probe.mask = {1};
-  // The table is only named in the message: a module's first "embed" parameter
-  // need not be its token table, so the probe itself decides.
-  const std::string table = encoders::describe_embedding_table(impl_->module);
-  const auto mismatch = [&](const std::string& why) {
-    throw InputError(tokenizer_file + " has " + std::to_string(tokenizer_vocab_size) + " token ids but the encoder " +
-                     impl_->path + (table.empty() ? " " : " (embedding table " + table + ") ") + why +
-                     ": the tokenizer files do not belong to this encoder");
+  // A text of id 0 and one of the largest id: when only the second fails, the embedding
+  // table is smaller than the vocabulary. Anything else is left to the contract check.
+  const auto runs = [&](int64_t id) {
+    const torch::Tensor ids = torch::full({1, 1}, id, torch::kLong).to(impl_->device);
+    const torch::Tensor mask = torch::ones({1, 1}, torch::kLong).to(impl_->device);
+    std::vector<torch::IValue> inputs{ids, mask};
+    if (impl_->inputs == 3) inputs.emplace_back(torch::zeros_like(ids));
+    try {
+      encoders::run_forward(impl_->module, impl_->path, std::move(inputs));
+      return std::string();
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
   };
-  try {
-    encode(probe);
-  } catch (const InputError& e) {
-    mismatch("cannot embed id " + std::to_string(tokenizer_vocab_size - 1) + " (" + e.what() + ")");
-  }
+  if (!runs(0).empty()) return;
+  const std::string failure = runs(tokenizer_vocab_size - 1);
+  if (failure.empty()) return;
+  // The table is only named in the message: a module's first "embed" parameter need not be its token table.
+  const std::string table = encoders::describe_embedding_table(impl_->module);
+  const size_t reason = failure.find("): ");
+  throw InputError(tokenizer_file + " has " + std::to_string(tokenizer_vocab_size) + " token ids but the encoder " +
+                   impl_->path + (table.empty() ? "" : " (embedding table " + table + ")") + " cannot embed id " +
+                   std::to_string(tokenizer_vocab_size - 1) +
+                   (reason == std::string::npos ? "" : " (" + failure.substr(reason + 3) + ")") +
+                   ": the tokenizer files do not belong to this encoder");
 }
 
 }  // namespace daf

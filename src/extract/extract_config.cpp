@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <tuple>
 
 #include "daf/ablate/sweep.h"
 #include "daf/config/config_sources.h"
@@ -148,16 +149,27 @@ void check_tokenizer_options(const OptionSet& options, TokenizerConfig& t) {
     t.sentencepiece_model = t.kind;
     t.kind = "sentencepiece";
   }
-  const std::map<std::string, std::vector<std::string>> belongs = {
-      {"text.sentencepiece_model", {"sentencepiece"}}, {"text.bos_id", {"sentencepiece"}},
-      {"text.eos_id", {"sentencepiece"}},             {"text.pad_id", {"sentencepiece"}},
-      {"text.vocab", {"wordpiece", "bpe"}},           {"text.merges", {"bpe"}},
-      {"text.lowercase", {"wordpiece"}},              {"text.strip_accents", {"wordpiece"}},
-      {"text.add_prefix_space", {"bpe"}},             {"text.bos_token", {"wordpiece", "bpe"}},
-      {"text.eos_token", {"wordpiece", "bpe"}},       {"text.pad_token", {"wordpiece", "bpe"}},
-      {"text.unk_token", {"wordpiece", "bpe"}},       {"text.match_special_tokens", {"wordpiece", "bpe"}}};
-  for (const auto& [key, kinds] : belongs)
-    if (options.was_set(key) && std::find(kinds.begin(), kinds.end(), t.kind) == kinds.end())
+  // A key of another kind is an error once it differs from its default (a config may
+  // reset one, e.g. text.bos_id=-1, when it switches kinds).
+  const TokenizerConfig d;
+  const std::vector<std::string> sp = {"sentencepiece"}, wp = {"wordpiece"}, bpe = {"bpe"}, both = {"wordpiece", "bpe"};
+  const std::vector<std::tuple<std::string, std::vector<std::string>, bool>> belongs = {
+      {"text.sentencepiece_model", sp, t.sentencepiece_model != d.sentencepiece_model},
+      {"text.bos_id", sp, t.bos_id != d.bos_id},
+      {"text.eos_id", sp, t.eos_id != d.eos_id},
+      {"text.pad_id", sp, t.pad_id != d.pad_id},
+      {"text.vocab", both, t.vocab != d.vocab},
+      {"text.merges", bpe, t.merges != d.merges},
+      {"text.lowercase", wp, t.lowercase != d.lowercase},
+      {"text.strip_accents", wp, t.strip_accents != d.strip_accents},
+      {"text.add_prefix_space", bpe, t.add_prefix_space != d.add_prefix_space},
+      {"text.bos_token", both, t.bos_token != d.bos_token},
+      {"text.eos_token", both, t.eos_token != d.eos_token},
+      {"text.pad_token", both, t.pad_token != d.pad_token},
+      {"text.unk_token", both, t.unk_token != d.unk_token},
+      {"text.match_special_tokens", both, t.match_special_tokens != d.match_special_tokens}};
+  for (const auto& [key, kinds, changed] : belongs)
+    if (changed && options.was_set(key) && std::find(kinds.begin(), kinds.end(), t.kind) == kinds.end())
       throw InputError(key + " applies to text.tokenizer " + join(kinds, " or ") + ", not " + t.kind);
   const auto need = [&](const std::string& key, const std::string& path, const std::string& what) {
     if (path.empty()) throw InputError("text.tokenizer is " + t.kind + " but " + key + " is not set (" + what + ")");

@@ -40,12 +40,12 @@ PassStats run_text_pass(PassContext& context) {
   const std::string tokenizer_file = tokenizer->files().front().second;
   TextEncoder encoder(config.encoder, config.pooling, context.config.device);
 
-  // The contract is checked on a probe batch (two texts of different length) before any real work,
-  // then the tokenizer's largest id, so that a vocabulary of another model fails here, not mid-run.
+  // Before any real work: the tokenizer's largest id (a vocabulary of another model fails here,
+  // not mid-run), then the contract on a probe batch (two texts of different length).
+  encoder.check_vocabulary(tokenizer->vocab_size(), tokenizer_file);
   const auto probe_a = tokenizer->encode("a probe sentence").ids;
   const auto probe_b = tokenizer->encode("probe").ids;
   const int64_t dims = encoder.check_contract(make_token_batch({&probe_a, &probe_b}, tokenizer->pad_id()));
-  encoder.check_vocabulary(tokenizer->vocab_size(), tokenizer_file);
   spdlog::info("text: {} tokenizer ({}, {} ids), encoder with {} inputs", config.tokenizer.kind, tokenizer_file,
                tokenizer->vocab_size(), encoder.inputs());
   ModalityResults& results = context.results(config.modality, dims);

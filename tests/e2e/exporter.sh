@@ -30,6 +30,10 @@ grep -q "tokenizer: wordpiece" bert/extract.yaml || { cat bert/extract.yaml; fai
 "$DAF_BIN/daf-extract" -c bert.yaml 2>log || { cat log; fail "daf-extract rejected the BERT-shaped encoder"; }
 grep -q "wordpiece tokenizer" log && grep -q "encoder with 3 inputs" log || { cat log; fail "not the 3-input path"; }
 grep -q "text: 6 utterances" log || { cat log; fail "text not extracted with WordPiece"; }
+for pooling in mean module; do
+  "$DAF_BIN/daf-extract" -c bert.yaml extract.output=bert-$pooling.h5 text.pooling=$pooling 2>log \
+    || { cat log; fail "BERT-shaped encoder with text.pooling=$pooling"; }
+done
 # daf-tokenize gives the ids daf-extract used: [CLS] first, [SEP] last, no [UNK] for corpus words.
 head -1 corpus/sentences.txt | "$DAF_BIN/daf-tokenize" -c bert.yaml >tok.json
 "$py" - tok.json bert/vocab.txt <<'PY' || fail "daf-tokenize's ids are not the vocabulary's"

@@ -158,4 +158,21 @@ printf 'extract: {manifest: corpus/manifest.csv, output: c.h5}\ntext: {encoder: 
 expect_exit 2 "big-vocab.txt has 5000 token ids but the encoder enc/text_encoder.pt" -- "$X" -c wp.yaml
 expect_exit 2 "text.bos_id applies to text.tokenizer sentencepiece, not wordpiece" -- "$X" -c wp.yaml text.bos_id=1
 [ ! -e c.h5 ] || fail "a failed run left an output"
+
+# daf-tokenize: the sentencepiece ids with the config's BOS/EOS, one JSON line per input line.
+printf 'the movie was great\n\nok\n' >lines.txt
+"$DAF_BIN/daf-tokenize" -c cfg.yaml lines.txt >tok.jsonl 2>/dev/null || fail "daf-tokenize failed"
+[ "$(wc -l <tok.jsonl)" -eq 3 ] || fail "daf-tokenize: not one line per input line"
+"$py" - tok.jsonl <<'PY' || fail "daf-tokenize's sentencepiece output"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+assert rows[0]["text"] == "the movie was great" and rows[0]["ids"][0] == 1 and rows[0]["ids"][-1] == 2, rows[0]
+assert rows[1]["ids"] == [1, 2], rows[1]
+assert len(rows[0]["ids"]) == len(rows[0]["pieces"]), rows[0]
+PY
+printf 'fine\nbad \xc3\x28 text\n' >bad-lines.txt
+expect_exit 2 "bad-lines.txt:2: the text is not valid UTF-8 (byte 4" -- "$DAF_BIN/daf-tokenize" -c cfg.yaml bad-lines.txt
+expect_exit 2 "two input files given" -- "$DAF_BIN/daf-tokenize" -c cfg.yaml lines.txt bad-lines.txt
+expect_exit 2 "text.vocab: none.txt: file not found" -- "$DAF_BIN/daf-tokenize" -c cfg.yaml lines.txt \
+  text.tokenizer=wordpiece text.vocab=none.txt text.bos_id=-1 text.eos_id=-1 text.sentencepiece_model=
 echo "e2e extract: ok"

@@ -77,6 +77,31 @@ TEST_CASE("text contract violations are reported with shapes") {
   CHECK_THROWS_WITH(out_of_range.encode(batch({{50}})), Contains("the encoder failed on input (int64 [1, 1]"));
 }
 
+TEST_CASE("three-input (BERT) encoders get token type ids of 0; a too small embedding table is named") {
+  TempDir dir;
+  torch::jit::Module m("m");
+  m.register_buffer("table", torch::arange(20, torch::kFloat).reshape({10, 2}));
+  // The sequence plus 100 * token type (0 here), and a pooled output as BertModel's tuple has it.
+  m.define("def forward(self, input_ids, attention_mask, token_type_ids):\n"
+           "    x = torch.embedding(self.table, input_ids) + 100.0 * token_type_ids.unsqueeze(-1)\n"
+           "    return (x, x.sum(1))\n");
+  m.save(dir.file("bert.pt"));
+  for (const std::string pooling : {"mean", "first", "module"}) {
+    daf::TextEncoder encoder(dir.file("bert.pt"), pooling, "cpu");
+    CHECK(encoder.inputs() == 3);
+    const auto out = encoder.encode(batch({{1, 3}, {5}}));
+    const double expected = pooling == "mean" ? 4.0 : pooling == "first" ? 2.0 : 8.0;  // rows 1 and 3: [2,3], [6,7]
+    CHECK(out.row(0)[0] == Approx(expected));
+  }
+  daf::TextEncoder encoder(dir.file("bert.pt"), "first", "cpu");
+  CHECK_NOTHROW(encoder.check_vocabulary(10, "vocab.txt"));
+  CHECK_THROWS_WITH(encoder.check_vocabulary(30522, "vocab.txt"),
+                    Contains("vocab.txt has 30522 token ids but the encoder " + dir.file("bert.pt") +
+                             " cannot embed id 30521"));
+  CHECK(daf::TextEncoder(text_module(dir, "    return torch.embedding(self.table, input_ids)\n", torch::randn({4, 2})),
+                         "mean", "cpu").inputs() == 2);
+}
+
 TEST_CASE("speech frames past an utterance's end are excluded from its mean") {
   TempDir dir;
   torch::jit::Module m("speech");

@@ -33,8 +33,8 @@ class TextEncoder {
   // Runs `probe` and checks the output against the contract and the pooling;
   // returns D. InputError with the expected and actual shapes.
   int64_t check_contract(const TokenBatch& probe);
-  // Runs one text holding the tokenizer's largest id; InputError naming both
-  // vocabulary sizes when the encoder's embedding table is smaller.
+  // Runs a one-token text of id 0 and one of the tokenizer's largest id; InputError
+  // naming both sizes when only the second fails (the embedding table is smaller).
   void check_vocabulary(int64_t tokenizer_vocab_size, const std::string& tokenizer_file);
   // 2 or 3: whether forward() takes token_type_ids.
   int inputs() const;
