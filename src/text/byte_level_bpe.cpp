@@ -204,16 +204,11 @@ void ByteLevelBpeTokenizer::word_ids(const std::string& word, std::vector<int64_
 
 void ByteLevelBpeTokenizer::tokenize(const std::string& text, std::vector<int64_t>& ids,
                                      std::vector<std::string>& pieces) const {
-  const auto parts = special_.empty() ? std::vector<TextPart>{{text, -1}} : special_.split(text);
-  for (const auto& part : parts) {
-    if (part.special_id >= 0) {
-      ids.push_back(part.special_id);
-      pieces.push_back(part.text);
-      continue;
-    }
-    const std::string spaced = add_prefix_space_ && part.text[0] != ' ' ? " " + part.text : part.text;
+  special_.encode(text, ids, pieces, [&](const std::string& part) {
+    if (part.empty()) return;
+    const std::string spaced = add_prefix_space_ && part[0] != ' ' ? " " + part : part;
     for (const auto& word : pre_tokenize(spaced)) word_ids(word, ids, pieces);
-  }
+  });
 }
 
 }  // namespace daf::text

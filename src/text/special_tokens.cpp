@@ -49,4 +49,20 @@ std::vector<TextPart> SpecialTokens::split(const std::string& text) const {
   return parts;
 }
 
+void SpecialTokens::encode(const std::string& text, std::vector<int64_t>& ids, std::vector<std::string>& pieces,
+                           const std::function<void(const std::string&)>& plain) const {
+  if (tokens_.empty()) {
+    plain(text);
+    return;
+  }
+  for (const auto& part : split(text)) {
+    if (part.special_id < 0) {
+      plain(part.text);
+      continue;
+    }
+    ids.push_back(part.special_id);
+    pieces.push_back(part.text);
+  }
+}
+
 }  // namespace daf::text

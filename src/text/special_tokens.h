@@ -4,6 +4,7 @@
 // normalized=false: the leftmost match wins, the longest at one position. A token with
 // lstrip (RoBERTa's <mask>) also takes the whitespace before it, up to the previous token.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,6 +22,9 @@ class SpecialTokens {
   bool empty() const { return tokens_.empty(); }
   // The text cut at every special token; parts of plain text are never empty.
   std::vector<TextPart> split(const std::string& text) const;
+  // Appends the special tokens' ids and pieces, and calls `plain` for the text between them.
+  void encode(const std::string& text, std::vector<int64_t>& ids, std::vector<std::string>& pieces,
+              const std::function<void(const std::string&)>& plain) const;
 
  private:
   struct Token {

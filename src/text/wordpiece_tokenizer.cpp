@@ -169,15 +169,9 @@ void WordPieceTokenizer::word_pieces(const std::u32string& word, std::vector<int
 
 void WordPieceTokenizer::tokenize(const std::string& text, std::vector<int64_t>& ids,
                                   std::vector<std::string>& pieces) const {
-  const auto parts = special_.empty() ? std::vector<TextPart>{{text, -1}} : special_.split(text);
-  for (const auto& part : parts) {
-    if (part.special_id >= 0) {
-      ids.push_back(part.special_id);
-      pieces.push_back(part.text);
-      continue;
-    }
-    for (const auto& word : pre_tokenize(normalize(decode_utf8(part.text)))) word_pieces(word, ids, pieces);
-  }
+  special_.encode(text, ids, pieces, [&](const std::string& part) {
+    for (const auto& word : pre_tokenize(normalize(decode_utf8(part)))) word_pieces(word, ids, pieces);
+  });
 }
 
 }  // namespace daf::text
