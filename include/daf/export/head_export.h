@@ -1,0 +1,43 @@
+#pragma once
+// A trained fusion head as one self-contained TorchScript module (head.pt) that
+// plain PyTorch or LibTorch runs without daf:
+//
+//   head = torch.jit.load("head.pt")
+//   out = head({"text": t, "audio": a}, {"audio": audio_present})   # present is optional
+//   out["prediction"]            regression: [B]
+//   out["probabilities"], out["class"]   binary / seven_class: [B, C], [B]
+//   out["weights"], out["weight_<modality>"]   fusion weights [B, M] and [B] (not for concat)
+//
+// Features go in raw, as the cache holds them: the module normalises them with the
+// training split's statistics it carries. Its attributes say what it is: modalities,
+// input_dims, task, class_names, fusion, daf_version, encoders (per modality: the
+// encoder name and SHA-256 recorded in the training cache), config (the resolved YAML).
+// The header stays torch-free.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "daf/model/model_metadata.h"
+
+namespace daf {
+
+// The TorchScript source of forward() for a head with this metadata; `normalized`:
+// whether mean_<m>/std_<m> buffers exist. Parameters are named as FusionHead's with
+// '.' -> '_' ("project_0_weight").
+std::string head_forward_source(const ModelMetadata& metadata);
+
+// Class names of a task's outputs: [] (regression), negative/non-negative, -3..3.
+std::vector<std::string> task_class_names(const std::string& task);
+
+struct ExportSummary {
+  std::string path;
+  int64_t parameters = 0;
+  std::map<std::string, std::string> encoders;  // "<modality>" -> "name (sha256 ...)" or "unknown"
+};
+
+// Loads the run (model.yaml + model.pt, digests checked), builds the module and
+// writes it to `out` atomically, under a lock. InputError for a bad run
+// directory; RuntimeFailure with the OS reason when the file cannot be written.
+ExportSummary export_head(const std::string& run_dir, const std::string& out);
+
+}  // namespace daf
