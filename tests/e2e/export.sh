@@ -83,6 +83,12 @@ variant concat-binary model.fusion=concat model.task=binary
 variant unimodal model.fusion=dynamic data.modalities=[text]
 cat diffs.txt
 
+# Plain LibTorch (examples/load_head.cpp, linked without daf) runs it too.
+"$DAF_BIN/load_head" dynamic-additive.pt >libtorch.txt 2>&1 || { cat libtorch.txt; fail "LibTorch could not run the head"; }
+grep -q "^prediction:" libtorch.txt && grep -q "^weight_text:" libtorch.txt && grep -q "^task: regression" libtorch.txt \
+  || { cat libtorch.txt; fail "the LibTorch example's output"; }
+if nm -C "$DAF_BIN/load_head" | grep -q "daf::"; then fail "the LibTorch example contains daf code"; fi
+
 # Bad input: not a run, an output folder that does not exist.
 expect_exit 2 "nope: not a run directory" -- "$DAF_BIN/daf-export" --run nope --out x.pt
 expect_exit 1 "tiny.h5: cannot create folder: Not a directory" -- "$DAF_BIN/daf-export" --run run-mean --out tiny.h5/head.pt
