@@ -37,7 +37,7 @@ for modality in text audio; do
     line=$(grep "] info: $modality: .* utterances in " "$work/log")
     eff=$(echo "$line" | sed -E 's/.*padding efficiency ([0-9.]+%).*/\1/')
     ups=$(echo "$line" | sed -E 's/.*\(([0-9.]+) utterances\/s.*/\1/')
-    rate=$(echo "$line" | sed -E 's/.*utterances\/s, ([0-9.]+) (tokens\/s|s of audio per second).*/\1/')
+    rate=$(echo "$line" | sed -E 's/.*, ([0-9.]+) (tokens\/s|s of audio per second).*/\1/')
     label=$([ "$bucketing" = true ] && echo "length-bucketed" || echo "manifest order")
     printf "| %s | %s | %s | %s | %s | %.1f |\n" "$modality" "$label" "$eff" "$ups" "$rate" "$wall"
   done

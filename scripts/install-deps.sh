@@ -14,6 +14,7 @@ packages=(
   libhdf5-dev libyaml-cpp-dev libcli11-dev libspdlog-dev catch2
   libsndfile1-dev libsamplerate0-dev libsentencepiece-dev sentencepiece libicu-dev
   gnuplot-nox espeak-ng
+  asterisk-core-sounds-en-wav asterisk-core-sounds-en alsa-utils   # real recorded speech for e2e.recordings
   python3-numpy python3-h5py python3-torch python3-torchaudio
   clang-14 libclang-rt-14-dev   # the ASan/UBSan build and the libFuzzer harnesses (scripts/sanitize.sh, fuzz.sh)
 )

@@ -4,6 +4,7 @@
 
 #include "daf/util/error.h"
 #include "daf/util/logging.h"
+#include "daf/util/progress.h"
 #include "daf/util/strings.h"
 
 namespace daf::extract {
@@ -15,17 +16,20 @@ void Checkpointer::maybe_save(bool force) {
   last_ = now;
 }
 
-ProgressLog::ProgressLog(std::string label, int64_t total)
-    : label_(std::move(label)), total_(total), enabled_(!stderr_is_terminal()),
-      start_(std::chrono::steady_clock::now()), last_(start_) {}
+ProgressLog::ProgressLog(std::string label, int64_t total, double total_work, std::string work_unit)
+    : label_(std::move(label)), total_(total), total_work_(total_work), work_unit_(std::move(work_unit)),
+      enabled_(!stderr_is_terminal()), start_(std::chrono::steady_clock::now()), last_(start_) {}
 
-void ProgressLog::update(int64_t done) {
+void ProgressLog::update(int64_t done, double work_done) {
   const auto now = std::chrono::steady_clock::now();
   if (!enabled_ || std::chrono::duration<double>(now - last_).count() < 60.0 || done <= 0) return;
   last_ = now;
   const double elapsed = std::chrono::duration<double>(now - start_).count();
-  spdlog::info("{}: {}/{} done, {:.0f} s elapsed, about {:.0f} s to go", label_, done, total_, elapsed,
-               elapsed * static_cast<double>(total_ - done) / static_cast<double>(done));
+  const bool by_work = total_work_ > 0 && work_done >= 0;
+  const double left = by_work ? remaining_seconds(elapsed, work_done, total_work_)
+                              : remaining_seconds(elapsed, static_cast<double>(done), static_cast<double>(total_));
+  spdlog::info("{}: {}/{} done, {:.0f} s elapsed, about {:.0f} s to go{}", label_, done, total_, elapsed, left,
+               by_work ? " (from the " + work_unit_ + " left)" : std::string());
 }
 
 ModalityResults& PassContext::results(const std::string& modality, int64_t dims) {
@@ -51,7 +55,8 @@ std::string PassStats::summary(bool bucketing) const {
                      " batches, " + format_fixed(seconds, 2) + " s (" + format_fixed(utterances / s, 1) +
                      " utterances/s";
   if (audio_seconds > 0)
-    text += ", " + format_fixed(audio_seconds / s, 1) + " s of audio per second";
+    text += ", " + format_fixed(audio_seconds, 1) + " s of audio, " + format_fixed(audio_seconds / s, 1) +
+            " s of audio per second";
   else
     text += ", " + format_fixed(tokens / s, 0) + " tokens/s";
   text += "); padding efficiency " + format_fixed(100.0 * padding.efficiency(), 1) + "% (" +

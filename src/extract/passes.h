@@ -32,12 +32,15 @@ class Checkpointer {
 // logs a progress line at most once a minute instead.
 class ProgressLog {
  public:
-  ProgressLog(std::string label, int64_t total);
-  void update(int64_t done);
+  // As ProgressBar: with total_work > 0 the time left comes from work done (seconds of audio, tokens).
+  ProgressLog(std::string label, int64_t total, double total_work = 0, std::string work_unit = "");
+  void update(int64_t done, double work_done = -1);
 
  private:
   std::string label_;
   int64_t total_;
+  double total_work_;
+  std::string work_unit_;
   bool enabled_;
   std::chrono::steady_clock::time_point start_, last_;
 };

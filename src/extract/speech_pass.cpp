@@ -113,8 +113,12 @@ PassStats run_speech_pass(PassContext& context) {
   std::unordered_map<size_t, Accumulator> open;
   for (const auto& c : chunks) ++open[c.utterance].chunks_left;
   const auto start = std::chrono::steady_clock::now();
-  ProgressBar bar("audio", static_cast<long>(chunks.size()));
-  ProgressLog progress_log("audio", static_cast<int64_t>(chunks.size()));
+  // Time left is estimated from seconds of audio: longest-first batches make the first
+  // chunks far slower than the last, so counts alone were 3-6x too pessimistic early.
+  double total_samples = 0, done_samples = 0;
+  for (const auto& c : chunks) total_samples += static_cast<double>(c.length);
+  ProgressBar bar("audio", static_cast<long>(chunks.size()), total_samples);
+  ProgressLog progress_log("audio", static_cast<int64_t>(chunks.size()), total_samples, "seconds of audio");
   for (const auto& batch_items : batches) {
     WaveBatch batch;
     std::vector<int64_t> kept;  // chunks whose audio decoded
@@ -173,8 +177,9 @@ PassStats run_speech_pass(PassContext& context) {
       }
       open.erase(u);
     }
-    bar.update(static_cast<long>(stats.items));
-    progress_log.update(stats.items);
+    for (const int64_t i : batch_items) done_samples += static_cast<double>(lengths[static_cast<size_t>(i)]);
+    bar.update(static_cast<long>(stats.items), done_samples);
+    progress_log.update(stats.items, done_samples);
     context.checkpoint.maybe_save();
   }
   bar.finish();

@@ -83,8 +83,10 @@ PassStats run_text_pass(PassContext& context) {
   const auto batches =
       make_batches(lengths, {config.batch_size, config.batch_tokens}, context.config.bucketing);
   const auto start = std::chrono::steady_clock::now();
-  ProgressBar bar("text", static_cast<long>(pending.size()));
-  ProgressLog progress_log("text", static_cast<int64_t>(pending.size()));
+  double total_tokens = 0, done_tokens = 0;  // the time left comes from tokens, as for audio from seconds
+  for (const int64_t n : lengths) total_tokens += static_cast<double>(n);
+  ProgressBar bar("text", static_cast<long>(pending.size()), total_tokens);
+  ProgressLog progress_log("text", static_cast<int64_t>(pending.size()), total_tokens, "tokens");
   for (const auto& batch_rows : batches) {
     std::vector<const std::vector<int64_t>*> texts;
     for (const int64_t i : batch_rows) texts.push_back(&ids[static_cast<size_t>(i)]);
@@ -94,8 +96,9 @@ PassStats run_text_pass(PassContext& context) {
     stats.padding.add(batch_rows, lengths);
     stats.utterances += static_cast<int64_t>(batch_rows.size());
     ++stats.batches;
-    bar.update(static_cast<long>(stats.utterances));
-    progress_log.update(stats.utterances);
+    for (const int64_t i : batch_rows) done_tokens += static_cast<double>(lengths[static_cast<size_t>(i)]);
+    bar.update(static_cast<long>(stats.utterances), done_tokens);
+    progress_log.update(stats.utterances, done_tokens);
     context.checkpoint.maybe_save();
   }
   bar.finish();

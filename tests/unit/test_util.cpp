@@ -10,6 +10,7 @@
 #include "daf/util/error.h"
 #include "daf/util/file_lock.h"
 #include "daf/util/memory.h"
+#include "daf/util/progress.h"
 #include "daf/util/strings.h"
 #include "test_helpers.h"
 
@@ -95,4 +96,15 @@ TEST_CASE("a request larger than the machine's memory is refused up front", "[ut
   CHECK_NOTHROW(daf::check_memory_request(1e6, "x", "small"));
   CHECK_THROWS_WITH(daf::check_memory_request(1e18, "synth: the cache", "1e9 x 1e9"),
                     Contains("synth: the cache needs about 1e+09 GB of memory (1e9 x 1e9); this machine has"));
+}
+
+TEST_CASE("time left comes from work done, not from items, when batches go longest first") {
+  CHECK(daf::remaining_seconds(10.0, 0.0, 100.0) == 0.0);
+  CHECK(daf::remaining_seconds(10.0, 100.0, 100.0) == 0.0);
+  CHECK(daf::remaining_seconds(10.0, 25.0, 100.0) == Catch::Detail::Approx(30.0));
+  // Ten utterances of 20, 18, ..., 2 s encoded longest first at 1 s of audio per second:
+  // after the first (20 s of 110 s, 1 of 10 items) 90 s are left.
+  const double elapsed = 20.0;
+  CHECK(daf::remaining_seconds(elapsed, 20.0, 110.0) == Catch::Detail::Approx(90.0));
+  CHECK(daf::remaining_seconds(elapsed, 1.0, 10.0) == Catch::Detail::Approx(180.0));  // by items: twice too long
 }
