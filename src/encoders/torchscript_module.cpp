@@ -2,6 +2,8 @@
 
 #include <cctype>
 #include <filesystem>
+#include <map>
+#include <mutex>
 
 #include "daf/train/runtime.h"
 #include "daf/util/error.h"
@@ -52,6 +54,15 @@ std::string describe(const torch::IValue& value) {
 
 torch::jit::Module load_module(const std::string& path, const torch::Device& device) {
   if (!std::filesystem::is_regular_file(path)) throw InputError(path + ": encoder file not found");
+  // Loaded once per process (daf-predict embeds one utterance at a time from a pipe);
+  // the file's size and time tell a changed file from the one loaded.
+  static std::mutex mutex;
+  static std::map<std::string, torch::jit::Module> loaded;
+  std::error_code error;
+  const std::string key = path + "|" + device.str() + "|" + std::to_string(std::filesystem::file_size(path, error)) +
+                          "|" + std::to_string(std::filesystem::last_write_time(path, error).time_since_epoch().count());
+  std::lock_guard<std::mutex> guard(mutex);
+  if (const auto it = loaded.find(key); it != loaded.end()) return it->second;
   torch::jit::Module module;
   try {
     module = torch::jit::load(path, device);
@@ -60,6 +71,7 @@ torch::jit::Module load_module(const std::string& path, const torch::Device& dev
   }
   if (!module.find_method("forward")) throw InputError(path + ": the TorchScript module has no forward()");
   module.eval();
+  loaded.emplace(key, module);
   return module;
 }
 

@@ -24,14 +24,16 @@ std::string parameter_name(std::string name) {
   return name;
 }
 
-// Per modality: the encoder and its SHA-256 that daf-extract or daf-import recorded in the
-// training cache, when the cache is still there.
+}  // namespace
+
 std::map<std::string, std::string> encoder_provenance(const ModelMetadata& metadata) {
+  if (!metadata.encoders.empty()) return metadata.encoders;  // recorded at training (model.yaml)
+  // Runs trained before model.yaml recorded it: the training cache, when it is still there.
   std::map<std::string, std::string> encoders;
   for (const auto& m : metadata.modalities()) encoders[m] = "unknown";
   const std::string& cache = metadata.config.data.cache;
   if (cache.empty() || !std::filesystem::is_regular_file(cache)) {
-    spdlog::warn("export: the training cache {} is not here; the encoders' provenance is recorded as unknown",
+    spdlog::warn("model.yaml does not record the encoders and the training cache {} is not here: recorded as unknown",
                  cache.empty() ? "(none)" : cache);
     return encoders;
   }
@@ -39,21 +41,11 @@ std::map<std::string, std::string> encoder_provenance(const ModelMetadata& metad
   options.modalities = metadata.modalities();
   options.splits = {"valid"};
   const EmbeddingCache read = read_cache(cache, options);
-  for (const auto& m : metadata.modalities()) {
-    const auto it = read.modality_attributes.find(m);
-    if (it == read.modality_attributes.end()) continue;
-    const auto name = it->second.find("encoder");
-    const auto digest = it->second.find("encoder_sha256");
-    const auto source = it->second.find("source");
-    std::string text = name != it->second.end() ? name->second : "";
-    if (digest != it->second.end()) text += (text.empty() ? "" : " ") + std::string("sha256=") + digest->second;
-    if (text.empty() && source != it->second.end()) text = "source=" + source->second;
-    if (!text.empty()) encoders[m] = text;
-  }
+  for (const auto& [m, attributes] : read.modality_attributes)
+    if (encoders.count(m)) encoders[m] = describe_encoder(attributes);
   return encoders;
 }
 
-}  // namespace
 
 torch::jit::Module build_head_module(const LoadedModel& loaded, const std::map<std::string, std::string>& encoders,
                                      int64_t* parameter_count) {

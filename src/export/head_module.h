@@ -1,5 +1,5 @@
 #pragma once
-// The exported head as a module in memory (export_head saves it). Private to export/.
+// The exported head as a module in memory (export_head saves it; daf-predict runs it).
 #include <torch/script.h>
 
 #include <map>
@@ -10,6 +10,10 @@
 namespace daf {
 
 // `encoders`: per modality, the provenance text stored in the `encoders` attribute.
+// Per modality, the encoder and SHA-256 the training cache recorded ("name sha256=HEX"),
+// "unknown" where the cache or the record is missing.
+std::map<std::string, std::string> encoder_provenance(const ModelMetadata& metadata);
+
 torch::jit::Module build_head_module(const LoadedModel& loaded, const std::map<std::string, std::string>& encoders,
                                      int64_t* parameter_count = nullptr);
 

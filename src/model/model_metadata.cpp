@@ -42,6 +42,11 @@ void save_model_metadata(const std::string& path, const ModelMetadata& metadata)
   out << YAML::Key << "input_dims" << YAML::Value << YAML::Flow << metadata.input_dims;
   if (!metadata.weights_sha256.empty())
     out << YAML::Key << "weights_sha256" << YAML::Value << metadata.weights_sha256;
+  if (!metadata.encoders.empty()) {
+    out << YAML::Key << "encoders" << YAML::Value << YAML::BeginMap;
+    for (const auto& [modality, encoder] : metadata.encoders) out << YAML::Key << modality << YAML::Value << encoder;
+    out << YAML::EndMap;
+  }
   out << YAML::Key << "config" << YAML::Value << YAML::Load(config_to_yaml(metadata.config));
   out << YAML::Key << "normalization" << YAML::Value << YAML::BeginMap;
   for (const auto& [modality, stats] : metadata.normalization) {
@@ -54,6 +59,17 @@ void save_model_metadata(const std::string& path, const ModelMetadata& metadata)
   }
   out << YAML::EndMap << YAML::EndMap;
   write_file_atomic(path, std::string(out.c_str()) + "\n");
+}
+
+std::string describe_encoder(const std::map<std::string, std::string>& attributes) {
+  const auto get = [&](const char* key) {
+    const auto it = attributes.find(key);
+    return it == attributes.end() ? std::string() : it->second;
+  };
+  std::string text = get("encoder");
+  if (!get("encoder_sha256").empty()) text += (text.empty() ? "" : " ") + std::string("sha256=") + get("encoder_sha256");
+  if (text.empty() && !get("source").empty()) text = "source=" + get("source");
+  return text.empty() ? "unknown" : text;
 }
 
 ModelMetadata load_model_metadata(const std::string& path) {
@@ -72,6 +88,13 @@ ModelMetadata load_model_metadata(const std::string& path) {
     if (root["weights_sha256"]) metadata.weights_sha256 = root["weights_sha256"].as<std::string>();
   } catch (const YAML::Exception& e) {
     throw InputError(path + ": input_dims: expected a list of integers");
+  }
+  if (const YAML::Node encoders = root["encoders"]) {
+    if (!encoders.IsMap()) throw InputError(path + ": encoders: expected a mapping of modality -> encoder");
+    for (const auto& entry : encoders) {
+      if (!entry.second.IsScalar()) throw InputError(path + ": encoders: expected a mapping of modality -> encoder");
+      metadata.encoders[entry.first.as<std::string>()] = entry.second.as<std::string>();
+    }
   }
   OptionSet options;
   declare_options(options, metadata.config);

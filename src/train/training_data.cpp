@@ -18,6 +18,10 @@ TrainingData prepare_training_data(const Config& config, const EmbeddingCache& c
     if (features == train.features.end())
       throw InputError(config.data.cache + ": /train/features has no modality '" + modality + "'");
     data.metadata.input_dims.push_back(features->second.cols);
+    const auto attributes = cache.modality_attributes.find(modality);
+    data.metadata.encoders[modality] =
+        describe_encoder(attributes == cache.modality_attributes.end() ? std::map<std::string, std::string>{}
+                                                                       : attributes->second);
     if (config.data.normalize) {
       const auto present = train.present.find(modality);
       data.metadata.normalization[modality] = compute_feature_stats(

@@ -74,4 +74,10 @@ assert f["train"]["features"]["audio"].attrs["sample_rate"] in (b"16000", "16000
 PY
 "$DAF_BIN/daf-train" data.cache=real.h5 data.modalities=[text,audio] output.dir=run train.max_epochs=2 \
   model.dim=8 2>/dev/null || fail "training on the recordings' cache"
+# daf-predict on the same recordings: every one answered, none masked.
+"$DAF_BIN/daf-predict" --run run --encoders cfg.yaml manifest.csv --out predicted.csv 2>log \
+  || { cat log; fail "daf-predict on the recordings"; }
+[ "$(($(wc -l <predicted.csv) - 1))" -eq "$rows" ] || fail "daf-predict: not one line per recording"
+awk -F, 'NR > 1 && $NF != "" { bad = 1 } END { exit bad }' predicted.csv || fail "a recording was masked"
+grep "utterances/s" log | sed 's/.*info: /daf-predict: /'
 echo "e2e recordings: $rows recordings ($at8k at 8 kHz, $at48k at 48 kHz), $seconds s, $long_ones chunked: ok"

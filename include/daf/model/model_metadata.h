@@ -17,6 +17,9 @@ struct ModelMetadata {
   std::vector<int64_t> input_dims;    // per modality, in config.data.modalities order
   std::map<std::string, FeatureStats> normalization;  // empty when data.normalize is false
   std::string weights_sha256;         // of model.pt, recorded when the run finishes; checked on load
+  // Per modality: the encoder the training features came from, as the cache recorded it
+  // ("text_encoder.pt sha256=HEX", "source=daf-synth"); daf-predict checks its encoders against it.
+  std::map<std::string, std::string> encoders;
 
   const std::vector<std::string>& modalities() const { return config.data.modalities; }
   // 1 for regression, 2 or 7 class logits otherwise.
@@ -24,6 +27,10 @@ struct ModelMetadata {
 };
 
 int64_t task_num_outputs(const std::string& task);
+
+// "NAME sha256=HEX" from a cache's attributes of one modality (encoder, encoder_sha256),
+// "source=S" when only the source is known, "unknown" otherwise.
+std::string describe_encoder(const std::map<std::string, std::string>& modality_attributes);
 
 void save_model_metadata(const std::string& path, const ModelMetadata& metadata);
 ModelMetadata load_model_metadata(const std::string& path);

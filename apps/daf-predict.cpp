@@ -1,0 +1,108 @@
+// daf-predict: a trained head and the frozen encoders on new utterances.
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli_support.h"
+#include "daf/extract/manifest.h"
+#include "daf/extract/skip_report.h"
+#include "daf/predict/prediction.h"
+#include "daf/util/atomic_file.h"
+#include "daf/util/strings.h"
+#include "daf/util/tool_main.h"
+
+int main(int argc, char** argv) {
+  daf::prepare_process(argc, argv);
+  CLI::App app{"daf-predict: run the frozen encoders of an extract config (daf-extract's code: tokenizers, decoding,\n"
+               "resampling, chunking) and a trained head on new utterances; write id, prediction (or class and\n"
+               "probabilities), each modality's fusion weight and the modalities that were masked.\n"
+               "Inputs: a manifest (CSV or JSON Lines as daf-extract reads them; labels optional), one utterance\n"
+               "(--text/--audio), or JSON Lines on standard input ({\"id\", \"text\", \"audio\", \"start\", \"end\"}\n"
+               "per line; one flushed result line per input line).\n"
+               "Example: daf-predict --run runs/demo --encoders enc/extract.yaml --text 'great movie' --audio a.wav"};
+  daf::PredictRequest request;
+  std::string manifest, text, audio, format = "csv", out;
+  double start = 0, end = 0;
+  app.add_option("--run", request.run_dir, "run directory (model.yaml + model.pt)");
+  app.add_option("--model", request.model_file, "or a head that daf-export wrote");
+  app.add_option("--encoders", request.encoders, "extract config with the text/audio encoder sections (as the "
+                 "cache the head was trained on was made with)")->required();
+  app.add_option("manifest", manifest, "CSV or JSON Lines manifest; absent (and no --text/--audio): JSON Lines on "
+                 "standard input");
+  app.add_option("--text", text, "one utterance: its text");
+  app.add_option("--audio", audio, "one utterance: its audio file");
+  app.add_option("--start", start, "one utterance: start in the audio file, seconds");
+  app.add_option("--end", end, "one utterance: end in the audio file, seconds (0: the end)");
+  app.add_option("--format", format, "csv or jsonl (standard input always answers in JSON Lines)")
+      ->check(CLI::IsMember({"csv", "jsonl"}));
+  app.add_option("--out", out, "file to write (atomically); default: standard output");
+  app.add_flag("--allow-other-encoders", request.allow_other_encoders,
+               "run even when an encoder is not the one the head's features came from (its SHA-256 differs): the "
+               "predictions then come from features the head never saw and may mean nothing");
+  app.add_option("--set", request.overrides, "encoder config overrides, e.g. --set audio.max_seconds=10");
+  app.footer(daf::cli::kExitCodesHelp);
+  if (const int code = daf::cli::parse(app, argc, argv); code >= 0) return code;
+
+  return daf::run_tool([&] {
+    daf::Predictor predictor(request);
+    spdlog::info("loaded the head and encoders in {:.2f} s", predictor.load_seconds());
+    const bool jsonl = format == "jsonl";
+    const auto write = [&](const std::vector<daf::PredictionRecord>& records, std::ostream& stream) {
+      if (!jsonl) stream << predictor.csv_header() << "\n";
+      for (const auto& r : records) stream << (jsonl ? predictor.json_line(r) : predictor.csv_line(r)) << "\n";
+    };
+    const auto started = std::chrono::steady_clock::now();
+    const auto rate = [&](size_t n) {
+      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      spdlog::info("{} utterances in {:.2f} s ({:.1f} utterances/s)", n, s, s > 0 ? n / s : 0.0);
+    };
+    std::vector<daf::Utterance> rows;
+    if (!text.empty() || !audio.empty()) {
+      if (!manifest.empty()) throw daf::InputError("give a manifest or --text/--audio, not both");
+      daf::Utterance u;
+      u.id = "utterance";
+      u.split = "test";
+      u.text = text;
+      u.audio = audio;
+      u.start = start;
+      u.end = end;
+      u.where = "--text/--audio";
+      rows.push_back(u);
+    } else if (!manifest.empty()) {
+      daf::SkipReport problems(predictor.skip_errors());
+      rows = daf::read_manifest(manifest, {}, problems).rows;
+    } else {
+      // A pipe: one utterance per line, answered at once.
+      std::string line;
+      int64_t number = 0;
+      size_t done = 0;
+      while (std::getline(std::cin, line)) {
+        ++number;
+        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+        try {
+          const auto records = predictor.predict({daf::parse_utterance_json(line, "standard input", number)});
+          std::cout << predictor.json_line(records.front()) << std::endl;
+          ++done;
+        } catch (const daf::InputError& e) {
+          if (!predictor.skip_errors()) throw;
+          std::cout << "{\"line\": " << number << ", \"error\": " << daf::json_escape(e.what()) << "}" << std::endl;
+        }
+      }
+      rate(done);
+      return 0;
+    }
+    const auto records = predictor.predict(rows);
+    if (out.empty()) {
+      write(records, std::cout);
+    } else {
+      std::ostringstream text_out;
+      write(records, text_out);
+      daf::write_file_atomic(out, text_out.str());
+    }
+    rate(records.size());
+    return 0;
+  });
+}

@@ -1,0 +1,254 @@
+#include "daf/predict/prediction.h"
+
+#include <spdlog/spdlog.h>
+#include <torch/script.h>
+
+#include <chrono>
+#include <filesystem>
+#include <set>
+
+#include "daf/config/yaml_text.h"
+#include "daf/extract/embed.h"
+#include "daf/model/model_io.h"
+#include "daf/util/error.h"
+#include "daf/util/csv.h"
+#include "daf/util/sha256.h"
+#include "daf/util/strings.h"
+#include "export/head_module.h"
+
+namespace daf {
+namespace {
+
+std::string recorded_sha256(const std::string& provenance) {
+  const size_t at = provenance.find("sha256=");
+  return at == std::string::npos ? "" : provenance.substr(at + 7, 64);
+}
+
+std::vector<std::string> string_list(const torch::IValue& value) {
+  std::vector<std::string> out;
+  for (const auto& item : value.toList()) out.push_back(item.get().toStringRef());
+  return out;
+}
+
+}  // namespace
+
+struct Predictor::Impl {
+  torch::jit::Module head;
+  std::vector<std::string> modalities, class_names;
+  std::vector<int64_t> input_dims;
+  std::map<std::string, std::string> encoders;  // the head's record, per modality
+  ExtractConfig config;
+  double load_seconds = 0;
+  std::set<std::string> warned;
+
+  void load_head(const PredictRequest& request) {
+    if (!request.run_dir.empty()) {
+      const LoadedModel loaded = load_model(request.run_dir);
+      head = build_head_module(loaded, encoder_provenance(loaded.metadata));
+    } else {
+      if (!std::filesystem::is_regular_file(request.model_file))
+        throw InputError(request.model_file + ": head file not found (write one with daf-export)");
+      try {
+        head = torch::jit::load(request.model_file);
+      } catch (const c10::Error& e) {
+        throw InputError(request.model_file + ": not a TorchScript module (" +
+                         split(e.what_without_backtrace(), '\n').front() + ")");
+      }
+      if (!head.hasattr("modalities") || !head.hasattr("encoders") || !head.hasattr("input_dims"))
+        throw InputError(request.model_file + ": not a head that daf-export wrote (no modalities/encoders attributes)");
+    }
+    modalities = string_list(head.attr("modalities"));
+    class_names = string_list(head.attr("class_names"));
+    for (const auto& d : head.attr("input_dims").toIntList()) input_dims.push_back(d);
+    for (const auto& item : head.attr("encoders").toGenericDict())
+      encoders[item.key().toStringRef()] = item.value().toStringRef();
+  }
+
+  // The encoders must be the ones whose features the head was trained on.
+  void check_encoders(bool allow_other) {
+    const std::vector<std::pair<std::string, std::string>> configured = {{config.text.modality, config.text.encoder},
+                                                                         {config.audio.modality, config.audio.encoder}};
+    for (const auto& [modality, path] : configured) {
+      if (path.empty()) continue;
+      if (std::find(modalities.begin(), modalities.end(), modality) == modalities.end()) {
+        spdlog::warn("{}: the head has no modality '{}' (it takes {}); this encoder is not used", path, modality,
+                     join(modalities, ", "));
+        continue;
+      }
+      const std::string recorded = encoders.count(modality) ? encoders.at(modality) : "unknown";
+      const std::string expected = recorded_sha256(recorded);
+      if (expected.empty()) {
+        spdlog::warn("{}: the head does not record which encoder made its '{}' features ({}); not checked", path,
+                     modality, recorded);
+        continue;
+      }
+      const std::string actual = sha256_file(path);
+      if (actual == expected) continue;
+      const std::string message = path + " (sha256=" + actual + ") is not the encoder the head's '" + modality +
+                                  "' features came from (" + recorded + ")";
+      if (!allow_other)
+        throw InputError(message + "; use that encoder, or --allow-other-encoders (the predictions then come from "
+                         "features the head never saw and may mean nothing)");
+      spdlog::warn("{}; --allow-other-encoders: predicting anyway", message);
+    }
+    for (const auto& m : modalities)
+      if (m != (config.text.encoder.empty() ? "" : config.text.modality) &&
+          m != (config.audio.encoder.empty() ? "" : config.audio.modality))
+        spdlog::warn("no encoder gives the head's '{}' features: every utterance is predicted with {} masked", m, m);
+  }
+};
+
+Predictor::Predictor(const PredictRequest& request) : impl_(std::make_unique<Impl>()) {
+  if (request.run_dir.empty() == request.model_file.empty())
+    throw InputError("give exactly one of --run DIR and --model HEAD.pt");
+  const auto start = std::chrono::steady_clock::now();
+  impl_->config = load_encoder_config(request.encoders, request.overrides);
+  impl_->load_head(request);
+  impl_->check_encoders(request.allow_other_encoders);
+  impl_->load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+Predictor::~Predictor() = default;
+
+const std::vector<std::string>& Predictor::modalities() const { return impl_->modalities; }
+const std::vector<std::string>& Predictor::class_names() const { return impl_->class_names; }
+bool Predictor::skip_errors() const { return impl_->config.skip_errors(); }
+double Predictor::load_seconds() const { return impl_->load_seconds; }
+
+std::vector<PredictionRecord> Predictor::predict(const std::vector<Utterance>& rows) {
+  std::vector<PredictionRecord> records(rows.size());
+  if (rows.empty()) return records;
+  SkipReport problems(impl_->config.skip_errors());
+  const Embeddings embeddings = embed_utterances(impl_->config, rows, problems);
+  if (rows.size() > 1)
+    for (const auto& summary : embeddings.summaries) spdlog::info("{}", summary);
+  const auto n = static_cast<int64_t>(rows.size());
+  std::map<std::string, size_t> row_of;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    records[i].id = rows[i].id;
+    row_of[rows[i].id] = i;
+  }
+  c10::Dict<std::string, torch::Tensor> features, present;
+  for (size_t m = 0; m < impl_->modalities.size(); ++m) {
+    const std::string& name = impl_->modalities[m];
+    const int64_t dims = impl_->input_dims[m];
+    torch::Tensor values = torch::zeros({n, dims});
+    torch::Tensor mask = torch::zeros({n});
+    std::vector<bool> done(rows.size(), false);
+    const auto it = embeddings.modalities.find(name);
+    if (it != embeddings.modalities.end()) {
+      const ModalityResults& r = it->second;
+      if (r.size() > 0 && r.dims != dims)
+        throw InputError("the encoder gives " + std::to_string(r.dims) + "-dim '" + name +
+                         "' features but the head takes " + std::to_string(dims));
+      for (int64_t k = 0; k < r.size(); ++k) {
+        const size_t i = row_of.at(r.ids[static_cast<size_t>(k)]);
+        values[static_cast<int64_t>(i)] =
+            torch::from_blob(const_cast<float*>(r.values.data() + k * dims), {dims}, torch::kFloat).clone();
+        mask[static_cast<int64_t>(i)] = 1.0f;
+        done[i] = true;
+      }
+      for (const auto& s : r.skipped) {
+        records[row_of.at(s.id)].masked.push_back(name + " (skipped: " + s.reason + ")");
+        done[row_of.at(s.id)] = true;
+      }
+    }
+    const bool text = name == impl_->config.text.modality && !impl_->config.text.encoder.empty();
+    const bool audio = name == impl_->config.audio.modality && !impl_->config.audio.encoder.empty();
+    for (size_t i = 0; i < rows.size(); ++i)
+      if (!done[i])
+        records[i].masked.push_back(name + (text ? " (empty text)" : audio ? " (no audio file)" : " (no encoder)"));
+    features.insert(name, values);
+    present.insert(name, mask);
+  }
+  c10::InferenceMode no_autograd;
+  const auto out = impl_->head.forward({features, present}).toGenericDict();
+  const auto get = [&](const std::string& key) { return out.at(key).toTensor().to(torch::kDouble).contiguous(); };
+  const bool regression = impl_->class_names.empty();
+  const torch::Tensor prediction = regression ? get("prediction") : get("probabilities");
+  const torch::Tensor classes = regression ? torch::Tensor() : out.at("class").toTensor().contiguous();
+  const bool weights = out.contains("weights");
+  const torch::Tensor w = weights ? get("weights") : torch::Tensor();
+  for (int64_t i = 0; i < n; ++i) {
+    PredictionRecord& r = records[static_cast<size_t>(i)];
+    if (regression) {
+      r.prediction = prediction[i].item<double>();
+    } else {
+      r.predicted_class = classes[i].item<int64_t>();
+      for (int64_t c = 0; c < prediction.size(1); ++c) r.probabilities.push_back(prediction[i][c].item<double>());
+    }
+    if (weights)
+      for (int64_t m = 0; m < w.size(1); ++m) r.weights.push_back(w[i][m].item<double>());
+  }
+  return records;
+}
+
+std::string Predictor::csv_header() const {
+  std::string header = impl_->class_names.empty() ? "id,prediction" : "id,class";
+  for (const auto& c : impl_->class_names) header += ",probability_" + c;
+  for (const auto& m : impl_->modalities) header += ",weight_" + m;
+  return header + ",masked";
+}
+
+std::string Predictor::csv_line(const PredictionRecord& r) const {
+  std::string line = csv_field(r.id) + ",";
+  line += impl_->class_names.empty() ? format_number(r.prediction)
+                                     : csv_field(impl_->class_names[static_cast<size_t>(r.predicted_class)]);
+  for (const double p : r.probabilities) line += "," + format_fixed(p, 6);
+  for (size_t m = 0; m < impl_->modalities.size(); ++m)
+    line += "," + (r.weights.empty() ? std::string() : format_fixed(r.weights[m], 6));
+  return line + "," + csv_field(join(r.masked, "; "));
+}
+
+std::string Predictor::json_line(const PredictionRecord& r) const {
+  std::string line = "{\"id\": " + json_escape(r.id);
+  if (impl_->class_names.empty()) {
+    line += ", \"prediction\": " + format_number(r.prediction);
+  } else {
+    line += ", \"class\": " + json_escape(impl_->class_names[static_cast<size_t>(r.predicted_class)]) +
+            ", \"probabilities\": {";
+    for (size_t c = 0; c < r.probabilities.size(); ++c)
+      line += (c ? ", " : "") + json_escape(impl_->class_names[c]) + ": " + format_fixed(r.probabilities[c], 6);
+    line += "}";
+  }
+  if (!r.weights.empty()) {
+    line += ", \"weights\": {";
+    for (size_t m = 0; m < r.weights.size(); ++m)
+      line += (m ? ", " : "") + json_escape(impl_->modalities[m]) + ": " + format_fixed(r.weights[m], 6);
+    line += "}";
+  }
+  line += ", \"masked\": [";
+  for (size_t k = 0; k < r.masked.size(); ++k) line += (k ? ", " : "") + json_escape(r.masked[k]);
+  return line + "]}";
+}
+
+Utterance parse_utterance_json(const std::string& line, const std::string& origin, int64_t line_number) {
+  const std::string where = origin + ":" + std::to_string(line_number);
+  const YAML::Node node = parse_yaml(line, where);
+  if (!node.IsMap()) throw InputError(where + ": expected a JSON object with id, text and/or audio");
+  Utterance u;
+  u.where = where;
+  u.split = "test";
+  for (const auto& entry : node) {
+    const std::string key = entry.first.as<std::string>();
+    if (!entry.second.IsScalar()) throw InputError(where + ": '" + key + "' must be a string or number");
+    const std::string value = entry.second.as<std::string>();
+    if (key == "id") u.id = value;
+    else if (key == "text") u.text = value;
+    else if (key == "audio") u.audio = value;
+    else if (key == "start" || key == "end") {
+      char* rest = nullptr;
+      const double seconds = std::strtod(value.c_str(), &rest);
+      if (rest == value.c_str() || *rest != '\0' || seconds < 0)
+        throw InputError(where + ": '" + key + "' must be seconds >= 0, found '" + value + "'");
+      (key == "start" ? u.start : u.end) = seconds;
+    } else {
+      throw InputError(where + ": unknown key '" + key + "'" + did_you_mean(key, {"id", "text", "audio", "start", "end"}));
+    }
+  }
+  if (u.id.empty()) u.id = "line-" + std::to_string(line_number);
+  if (u.end > 0 && u.end <= u.start) throw InputError(where + ": end must be after start");
+  return u;
+}
+
+}  // namespace daf

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# daf-predict: the encoders of an extract config and a trained head on new utterances --
+# a manifest (same numbers as daf-eval on the cache daf-extract made from it), a head that
+# daf-export wrote, one utterance, JSON Lines through a pipe (missing modalities masked,
+# bad lines under on_error), and encoders other than the head's (refused, or allowed).
+source "$(dirname "$0")/common.sh"
+cd "$WORK"
+FX="$DAF_BIN/daf-test-fixtures"
+P="$DAF_BIN/daf-predict"
+"$FX" encoders enc
+"$FX" corpus corpus 60 2>/dev/null
+cat >enc.yaml <<'YAML'
+text: {encoder: enc/text_encoder.pt, tokenizer: sentencepiece, sentencepiece_model: corpus/spm.model, bos_id: 1, eos_id: 2}
+audio: {encoder: enc/speech_encoder.pt, max_seconds: 1.5}
+YAML
+"$DAF_BIN/daf-extract" -c enc.yaml --manifest corpus/manifest.csv --out out.h5 2>/dev/null || fail "daf-extract"
+"$DAF_BIN/daf-train" data.cache=out.h5 data.modalities=[text,audio] output.dir=run train.max_epochs=3 model.dim=8 \
+  2>/dev/null || fail "daf-train"
+"$DAF_BIN/daf-eval" --run run >/dev/null 2>&1 || fail "daf-eval"
+
+grep -q "^encoders:" run/model.yaml && grep -q "text: text_encoder.pt sha256=" run/model.yaml \
+  || fail "model.yaml does not record the encoders: $(cat run/model.yaml | head -20)"
+
+# A manifest: the test rows' predictions and weights are daf-eval's.
+"$P" --run run --encoders enc.yaml corpus/manifest.csv --out pred.csv 2>log || { cat log; fail "daf-predict on a manifest"; }
+grep -q "loaded the head and encoders in" log && grep -q "utterances/s" log || { cat log; fail "no load time or rate"; }
+head -1 pred.csv | grep -qx "id,prediction,weight_text,weight_audio,masked" || fail "header: $(head -1 pred.csv)"
+"$py" - pred.csv run/eval/test/predictions.csv <<'PY' || fail "daf-predict differs from daf-eval"
+import csv, sys
+pred = {r["id"]: r for r in csv.DictReader(open(sys.argv[1]))}
+ref = list(csv.DictReader(open(sys.argv[2])))
+assert len(pred) == 60 and ref, (len(pred), len(ref))
+worst = 0.0
+for r in ref:
+    p = pred[r["id"]]
+    worst = max(worst, abs(float(p["prediction"]) - float(r["prediction"])))
+    for m in ("text", "audio"):
+        assert abs(float(p["weight_" + m]) - float(r["weight_" + m])) <= 1e-6, (r, p)
+    assert p["masked"] == "", p
+assert worst <= 1e-6, worst
+print(f"daf-predict vs daf-eval: {len(ref)} test rows, max |prediction difference| {worst:.2e}")
+PY
+
+# A head that daf-export wrote gives the same.
+"$DAF_BIN/daf-export" --run run --out head.pt 2>/dev/null || fail "daf-export"
+"$P" --model head.pt --encoders enc.yaml corpus/manifest.csv --out pred2.csv 2>/dev/null || fail "daf-predict --model"
+cmp pred.csv pred2.csv || fail "--model head.pt and --run give different predictions"
+
+# One utterance, and JSON Lines through a pipe: one answer per line, a missing modality masked.
+"$P" --run run --encoders enc.yaml --text "the plot was bad" --audio corpus/audio/u0.wav --format jsonl >one.json \
+  2>/dev/null || fail "one utterance"
+grep -q '"id": "utterance", "prediction": ' one.json || fail "one utterance: $(cat one.json)"
+printf '%s\n' '{"id": "a", "text": "the plot was bad", "audio": "corpus/audio/u0.wav"}' '{"id": "b", "text": "great"}' \
+  '{"id": "c", "audio": "corpus/audio/u1.wav", "start": 0.1}' >in.jsonl
+"$P" --run run --encoders enc.yaml <in.jsonl >out.jsonl 2>/dev/null || fail "JSON Lines from standard input"
+[ "$(wc -l <out.jsonl)" -eq 3 ] || fail "expected 3 answers: $(cat out.jsonl)"
+sed -n 2p out.jsonl | grep -q '"masked": \["audio (no audio file)"\]' || fail "b: $(sed -n 2p out.jsonl)"
+sed -n 2p out.jsonl | grep -q '"audio": 0.000000' || fail "b's audio weight: $(sed -n 2p out.jsonl)"
+sed -n 3p out.jsonl | grep -q '"masked": \["text (empty text)"\]' || fail "c: $(sed -n 3p out.jsonl)"
+grep -q '"id": "a".*"prediction"' out.jsonl || fail "a: $(head -1 out.jsonl)"
+# Bad lines: fail stops naming the line; skip answers with the error and goes on.
+printf '%s\n' '{"id": "a", "text": "ok"}' 'not json {' '{"id": "x", "audio": "missing.wav"}' >bad.jsonl
+expect_exit 2 "standard input:2" -- bash -c "'$P' --run run --encoders enc.yaml <bad.jsonl"
+"$P" --run run --encoders enc.yaml --set extract.on_error=skip <bad.jsonl >skip.jsonl 2>/dev/null \
+  || fail "on_error=skip through a pipe"
+[ "$(wc -l <skip.jsonl)" -eq 3 ] && grep -q '"line": 2, "error"' skip.jsonl || fail "skip: $(cat skip.jsonl)"
+grep -q '"id": "x".*"masked": \[.*audio (skipped: ' skip.jsonl || fail "undecodable audio not masked: $(cat skip.jsonl)"
+
+# Encoders other than the head's: refused naming both; allowed with the flag.
+expect_exit 2 "is not the encoder the head's 'audio' features came from" -- "$P" --run run --encoders enc.yaml \
+  --set audio.encoder=enc/speech_no_lengths.pt --text hi
+"$P" --run run --encoders enc.yaml --set audio.encoder=enc/speech_no_lengths.pt --text hi --allow-other-encoders \
+  >/dev/null 2>log || { cat log; fail "--allow-other-encoders"; }
+grep -q "predicting anyway" log || fail "no warning with --allow-other-encoders"
+expect_exit 2 "give exactly one of --run DIR and --model HEAD.pt" -- "$P" --encoders enc.yaml --text hi
+expect_exit 2 "head.csv: not a TorchScript module" -- bash -c "cp pred.csv head.csv; '$P' --model head.csv --encoders enc.yaml --text hi"
+echo "e2e predict: ok"
