@@ -54,7 +54,14 @@ class JsonVocabReader {
     }
     skip_space();
     if (pos_ != text_.size()) fail("text after the object", "nothing");
-    size = by_id.rbegin()->first + 1;
+    // Ids number the tokens 0..N-1 (as every Hugging Face vocab.json does); a larger id
+    // would also make the id -> token table as large as the id.
+    const auto& [largest, where] = *by_id.rbegin();
+    if (largest >= static_cast<int64_t>(vocab.size()))
+      fail("id " + std::to_string(largest) + " for '" + where.first + "' with " + std::to_string(vocab.size()) +
+               " tokens",
+           "ids 0.." + std::to_string(vocab.size() - 1) + ", one per token", where.second);
+    size = largest + 1;
     return vocab;
   }
 
