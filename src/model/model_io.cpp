@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <sstream>
 
 #include "daf/util/atomic_file.h"
@@ -10,8 +11,24 @@
 
 namespace daf {
 
+namespace {
+
+std::recursive_mutex& generator_mutex() {
+  static std::recursive_mutex mutex;
+  return mutex;
+}
+
+}  // namespace
+
 FusionHead build_model(const ModelMetadata& metadata) {
+  std::lock_guard<std::recursive_mutex> lock(generator_mutex());
   return FusionHead(metadata.config.model, metadata.input_dims, metadata.num_outputs());
+}
+
+FusionHead build_seeded_model(const ModelMetadata& metadata, uint64_t seed) {
+  std::lock_guard<std::recursive_mutex> lock(generator_mutex());
+  torch::manual_seed(seed);
+  return build_model(metadata);
 }
 
 namespace {

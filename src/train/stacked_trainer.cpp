@@ -5,6 +5,7 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 
+#include "daf/model/model_io.h"
 #include "daf/model/stacked_fusion_head.h"
 #include "daf/train/runtime.h"
 #include "daf/util/error.h"

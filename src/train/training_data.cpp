@@ -1,7 +1,5 @@
 #include "training_data.h"
 
-#include <mutex>
-
 #include "daf/model/model_io.h"
 #include "daf/util/error.h"
 #include "daf/version.h"
@@ -36,13 +34,6 @@ TrainingData prepare_training_data(const Config& config, const EmbeddingCache& c
   data.valid = tensors("valid");
   data.test = tensors("test");
   return data;
-}
-
-FusionHead build_seeded_model(const ModelMetadata& metadata, uint64_t seed) {
-  static std::mutex mutex;
-  std::lock_guard<std::mutex> lock(mutex);
-  torch::manual_seed(seed);
-  return build_model(metadata);
 }
 
 uint64_t epoch_seed(int64_t seed, int64_t epoch) {

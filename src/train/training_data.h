@@ -22,10 +22,6 @@ struct TrainingData {
 // Normalisation statistics come from the training split; errors name the cache.
 TrainingData prepare_training_data(const Config& config, const EmbeddingCache& cache, const torch::Device& device);
 
-// Parameter initialisation as daf-train does it: LibTorch's global generator
-// seeded with `seed`, under a lock so concurrent runs do not interleave draws.
-FusionHead build_seeded_model(const ModelMetadata& metadata, uint64_t seed);
-
 // The seed of a run's data order and dropout in `epoch`, so a resumed run
 // continues exactly as an uninterrupted one would.
 uint64_t epoch_seed(int64_t seed, int64_t epoch);

@@ -1,5 +1,6 @@
 #pragma once
 // Building a fusion head from its metadata, and saving/loading its weights.
+#include <cstdint>
 #include <string>
 
 #include "daf/model/fusion_head.h"
@@ -7,7 +8,15 @@
 
 namespace daf {
 
+// LibTorch's modules draw their initial weights from the process-wide
+// generator. Every construction holds one lock, so a seeded build is never
+// interleaved with another thread's build (a sweep evaluating a finished run,
+// whose throw-away initial weights also come from that generator, while it
+// initialises the next group).
 FusionHead build_model(const ModelMetadata& metadata);
+// Parameter initialisation as daf-train does it: the global generator seeded
+// with `seed`, under the same lock.
+FusionHead build_seeded_model(const ModelMetadata& metadata, uint64_t seed);
 
 // Atomic, every write checked; returns the file's SHA-256.
 std::string save_weights(FusionHead& model, const std::string& path);
