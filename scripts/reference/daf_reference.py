@@ -181,12 +181,16 @@ def train(args):
     model = FusionHead(m, [x.shape[1] for x in features], outputs_of(m["task"]))
     optimizer_class = torch.optim.AdamW if t["optimizer"] == "adamw" else torch.optim.Adam
     optimizer = optimizer_class(model.parameters(), lr=t["lr"], weight_decay=t["weight_decay"])
+    # train.modality_dropout: one number, or {modality: rate} (modalities not named: 0).
+    rates = t["modality_dropout"]
+    dropout_rates = torch.tensor([float(rates.get(x, 0.0)) if isinstance(rates, dict) else float(rates)
+                                  for x in config["data"]["modalities"]], dtype=torch.float32)
     for epoch in range(1, (args.epochs or t["max_epochs"]) + 1):
         model.train()
         start, total, seen = time.perf_counter(), 0.0, 0
         for xs, p, y in loader:
-            if t["modality_dropout"] > 0:
-                keep = p * (torch.rand_like(p) >= t["modality_dropout"]).float()
+            if (dropout_rates > 0).any():
+                keep = p * (torch.rand_like(p) >= dropout_rates).float()
                 lost = (keep.sum(1) == 0) & (p.sum(1) > 0)
                 keep[lost] = p[lost]
                 p = keep

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "collected_runs.h"
 #include "daf/ablate/comparison.h"
 #include "daf/ablate/plan.h"
 #include "daf/config/config.h"
@@ -21,21 +22,21 @@
 
 namespace daf {
 namespace fs = std::filesystem;
-namespace {
-
-// Per condition, per evaluation, per column: one value per seed (seed order of the plan).
-using Values = std::map<std::string, std::map<std::string, std::map<std::string, std::vector<double>>>>;
-
-struct Collected {
-  std::vector<std::string> metrics;     // metric columns, in ablation.csv order
-  std::vector<std::string> modalities;  // union, for weight columns
-  Values values;                        // metrics and weight_<m>
-  std::string runs_csv;
-};
 
 std::string primary_metric(const std::string& task) { return task == "regression" ? "MAE" : "F1_weighted"; }
 
 std::string cell(const MeanStd& s) { return format_fixed(s.mean, 4) + " ± " + format_fixed(s.std, 4); }
+
+MeanStd stats_of(const Collected& c, const std::string& condition, const std::string& eval, const std::string& column) {
+  const auto by_eval = c.values.find(condition);
+  if (by_eval == c.values.end()) return mean_std({});
+  const auto by_column = by_eval->second.find(eval);
+  if (by_column == by_eval->second.end()) return mean_std({});
+  const auto values = by_column->second.find(column);
+  return values == by_column->second.end() ? mean_std({}) : mean_std(values->second);
+}
+
+namespace {
 
 // Shards that reported completion, e.g. {"1-of-4", "3-of-4"}, and their count N (0 when none).
 std::pair<std::vector<std::string>, int64_t> finished_shards(const std::string& dir) {
@@ -136,6 +137,7 @@ Collected read_runs(const std::string& dir, const Plan& plan) {
       for (const auto& column : c.metrics) {
         const std::string& text = row[table.column(column, path)];
         c.values[run.condition][row[0]][column].push_back(std::stod(text));
+        c.by_seed[run.condition][row[0]][column][run.seed] = std::stod(text);
         line += "," + text;
       }
       for (const auto& m : c.modalities) {
@@ -152,15 +154,6 @@ Collected read_runs(const std::string& dir, const Plan& plan) {
   c.runs_csv += "\n";
   for (const auto& line : lines) c.runs_csv += line + "\n";
   return c;
-}
-
-MeanStd stats_of(const Collected& c, const std::string& condition, const std::string& eval, const std::string& column) {
-  const auto by_eval = c.values.find(condition);
-  if (by_eval == c.values.end()) return mean_std({});
-  const auto by_column = by_eval->second.find(eval);
-  if (by_column == by_eval->second.end()) return mean_std({});
-  const auto values = by_column->second.find(column);
-  return values == by_column->second.end() ? mean_std({}) : mean_std(values->second);
 }
 
 // Clean-evaluation table: mean ± std over seeds, the best mean per column in bold.
@@ -196,15 +189,18 @@ std::string summary_tables(const Plan& plan, const Collected& c, const std::stri
 }
 
 std::string robustness_tables(const Plan& plan, const Collected& c, const std::string& dir) {
-  if (plan.evaluations.size() < 2) return "";
+  std::vector<std::string> evaluations;  // the missing-rate protocol has a section of its own
+  for (const auto& eval : plan.evaluations)
+    if (!is_missing_rate_eval(eval)) evaluations.push_back(eval);
+  if (evaluations.size() < 2) return "";
   const std::string metric = primary_metric(plan.task);
   std::string csv = "condition,eval,metric,mean,std,seeds\n";
   std::vector<std::string> header = {"condition"};
-  header.insert(header.end(), plan.evaluations.begin(), plan.evaluations.end());
+  header.insert(header.end(), evaluations.begin(), evaluations.end());
   MarkdownTable table(header);
   for (const auto& condition : plan.conditions) {
     std::vector<std::string> row = {condition.name};
-    for (const auto& eval : plan.evaluations) {
+    for (const auto& eval : evaluations) {
       const MeanStd s = stats_of(c, condition.name, eval, metric);
       row.push_back(s.n == 0 ? "n/a" : cell(s));
       if (s.n > 0)
@@ -376,6 +372,7 @@ CollectResult collect_sweep(const std::string& dir, const CollectOptions& option
   md += summary_tables(plan, collected, dir);
   md += comparison_section(plan, dir);
   md += robustness_tables(plan, collected, dir);
+  md += missing_rate_section(plan, collected, dir, options.plots);
   md += gate_section(plan, collected, dir);
   if (options.plots) md += plots_section(plan, collected, dir);
   write_file_atomic(dir + "/summary.md", md);

@@ -26,6 +26,15 @@ std::string flow(const YAML::Node& node) {
   return out.c_str();
 }
 
+// A sweep key whose value must be one string (a file name, a condition name).
+std::string string_value(const YAML::Node& node, const std::string& key, const std::string& path,
+                         const std::string& what = "a string") {
+  if (!node.IsScalar())
+    throw InputError(path + ":" + std::to_string(node.Mark().line + 1) + ": '" + key + "': expected " + what +
+                     ", found " + flow(node));
+  return node.Scalar();
+}
+
 // {key: value, ...} -> ["key=value", ...]
 std::vector<std::string> assignments(const YAML::Node& map, const std::string& where) {
   if (!map.IsMap()) throw InputError(where + ": expected a mapping of section.key: value, found " + flow(map));
@@ -114,7 +123,7 @@ std::vector<SweepCondition> parse_conditions(const YAML::Node& root, const std::
     for (const auto& item : list) {
       if (!item.IsMap() || !item["name"])
         throw InputError(where + ": each condition needs a 'name' (and a 'set' mapping), found " + flow(item));
-      SweepCondition c{item["name"].as<std::string>(), {}};
+      SweepCondition c{string_value(item["name"], "conditions: name", where), {}};
       if (item["set"]) c.overrides = assignments(item["set"], where + ": condition '" + c.name + "'");
       named.push_back(c);
     }
@@ -144,11 +153,15 @@ std::vector<EvalCondition> parse_evaluations(const YAML::Node& evaluate, const s
   if (!evaluate) return out;
   for (const auto& entry : evaluate) {
     const std::string key = entry.first.as<std::string>();
-    if (key != "mask" && key != "noise")
-      throw InputError(where + ": evaluate: unknown key '" + key + "'" + did_you_mean(key, {"mask", "noise"}));
+    if (key != "mask" && key != "noise" && key != "missing_rate")
+      throw InputError(where + ": evaluate: unknown key '" + key + "'" +
+                       did_you_mean(key, {"mask", "noise", "missing_rate"}));
   }
   if (const auto masks = evaluate["mask"])
-    for (const auto& m : masks) out.push_back({"mask-" + m.as<std::string>(), m.as<std::string>(), true, 0});
+    for (const auto& m : masks) {
+      const std::string modality = string_value(m, "evaluate.mask", where, "modality names");
+      out.push_back({"mask-" + modality, modality, true, 0});
+    }
   if (const auto noise = evaluate["noise"]) {
     if (!noise["modalities"] || !noise["std"])
       throw InputError(where + ": evaluate.noise needs 'modalities' and 'std' lists");
@@ -161,6 +174,35 @@ std::vector<EvalCondition> parse_evaluations(const YAML::Node& evaluate, const s
                        std_value});
       }
   }
+  if (const auto missing = evaluate["missing_rate"]) {
+    if (!missing.IsMap() || !missing["modalities"] || !missing["rates"] || !missing["modalities"].IsSequence() ||
+        !missing["rates"].IsSequence() || missing["modalities"].size() == 0 || missing["rates"].size() == 0)
+      throw InputError(where + ": evaluate.missing_rate: expected {modalities: [...], rates: [...]} (non-empty "
+                       "lists; a modality name or 'any'), found " + flow(missing));
+    for (const auto& entry : missing)
+      if (entry.first.as<std::string>() != "modalities" && entry.first.as<std::string>() != "rates")
+        throw InputError(where + ": evaluate.missing_rate: unknown key '" + entry.first.as<std::string>() +
+                         "' (keys: modalities, rates)");
+    std::vector<double> rates;
+    for (const auto& r : missing["rates"]) {
+      double rate = 0;
+      if (!YAML::convert<double>::decode(r, rate) || !(rate > 0 && rate < 1))
+        throw InputError(where + ": evaluate.missing_rate.rates: expected numbers in (0, 1), found " + flow(r) +
+                         " (a modality missing for every utterance is evaluate.mask)");
+      if (std::find(rates.begin(), rates.end(), rate) != rates.end())
+        throw InputError(where + ": evaluate.missing_rate.rates: " + format_number(rate) + " is listed twice");
+      rates.push_back(rate);
+    }
+    std::sort(rates.begin(), rates.end());
+    for (const auto& m : missing["modalities"]) {
+      const std::string modality = string_value(m, "evaluate.missing_rate.modalities", where, "modality names or 'any'");
+      for (const double rate : rates)
+        out.push_back({"missing-" + modality + "-" + format_number(rate), modality, false, 0, rate});
+    }
+  }
+  for (size_t i = 1; i < out.size(); ++i)
+    for (size_t j = 0; j < i; ++j)
+      if (out[i].name == out[j].name) throw InputError(where + ": evaluate: '" + out[i].name + "' is listed twice");
   return out;
 }
 
@@ -192,7 +234,7 @@ void check_against_cache(const Sweep& sweep, const std::vector<SweepRun>& runs, 
   if (std::find(contents.labels.begin(), contents.labels.end(), first.data.target) == contents.labels.end())
     throw InputError(where + ": label '" + first.data.target + "' (data.target) is not in " + first.data.cache);
   for (const auto& e : sweep.evaluations)
-    if (!e.modality.empty() &&
+    if (!e.modality.empty() && !(e.missing_rate > 0 && e.modality == "any") &&
         std::find(contents.modalities.begin(), contents.modalities.end(), e.modality) == contents.modalities.end())
       throw InputError(where + ": evaluate: modality '" + e.modality + "' is not in " + first.data.cache +
                        did_you_mean(e.modality, contents.modalities));
@@ -236,7 +278,9 @@ Sweep load_sweep(const std::string& path, const std::vector<std::string>& overri
   try {
     if (root["base"] && root["base_config"]) throw InputError(path + ": give either 'base' or 'base_config', not both");
     if (root["base"]) {
-      const fs::path base = fs::path(path).parent_path() / root["base"].as<std::string>();
+      const fs::path base = fs::path(path).parent_path() /
+          string_value(root["base"], "base", path, "the path of a config file, relative to the sweep (a config written "
+                                                   "inline goes under 'base_config')");
       sweep.base_origin = base.lexically_normal().string();
       sweep.base_text = read_file(sweep.base_origin);
     } else if (root["base_config"]) {
@@ -257,15 +301,17 @@ Sweep load_sweep(const std::string& path, const std::vector<std::string>& overri
       sweep.seeds.push_back(seed);
     }
     sweep.evaluations = parse_evaluations(root["evaluate"], path);
-    sweep.output = root["output"] ? root["output"].as<std::string>() : "runs/ablate";
+    sweep.output = root["output"] ? string_value(root["output"], "output", path, "a folder name") : "runs/ablate";
     const auto compare = root["compare"];
     auto has_condition = [&](const std::string& name) {
       return std::any_of(sweep.conditions.begin(), sweep.conditions.end(),
                          [&](const SweepCondition& c) { return c.name == name; });
     };
-    sweep.reference = compare && compare["reference"] ? compare["reference"].as<std::string>() : "dynamic";
-    sweep.baseline = compare && compare["baseline"] ? compare["baseline"].as<std::string>() : "static";
-    if (compare && compare["bootstrap"]) sweep.bootstrap = compare["bootstrap"].as<int64_t>();
+    sweep.reference = compare && compare["reference"] ? string_value(compare["reference"], "compare.reference", path) : "dynamic";
+    sweep.baseline = compare && compare["baseline"] ? string_value(compare["baseline"], "compare.baseline", path) : "static";
+    if (compare && compare["bootstrap"] &&
+        (!YAML::convert<int64_t>::decode(compare["bootstrap"], sweep.bootstrap) || sweep.bootstrap < 0))
+      throw InputError(path + ": compare.bootstrap: expected an integer >= 0, found " + flow(compare["bootstrap"]));
     for (const auto* name : {&sweep.reference, &sweep.baseline})
       if (!has_condition(*name)) {
         if (compare && (compare["reference"] || compare["baseline"])) {
@@ -302,8 +348,10 @@ bool in_shard(size_t run_index, int64_t shard, int64_t shard_count) {
 
 bool evaluation_applies(const EvalCondition& evaluation, const std::vector<std::string>& modalities) {
   if (evaluation.modality.empty()) return true;
+  // Missing rates leave every utterance one modality: nothing to take from a unimodal run.
+  if (evaluation.missing_rate > 0 && evaluation.modality == "any") return modalities.size() >= 2;
   if (std::find(modalities.begin(), modalities.end(), evaluation.modality) == modalities.end()) return false;
-  return !(evaluation.mask && modalities.size() == 1);
+  return !((evaluation.mask || evaluation.missing_rate > 0) && modalities.size() == 1);
 }
 
 }  // namespace daf

@@ -13,6 +13,7 @@
 #include "daf/ablate/plan.h"
 #include "daf/data/cache_io.h"
 #include "daf/eval/evaluation.h"
+#include "daf/eval/missing_masks.h"
 #include "daf/eval/predictor.h"
 #include "daf/model/model_io.h"
 #include "daf/train/runtime.h"
@@ -57,6 +58,12 @@ std::vector<std::string> mean_weights(const Predictions& predictions, size_t mod
 
 // Evaluates a trained run on the test split under every evaluation condition
 // that applies to it; writes eval/test/predictions.csv and ablation.csv.
+// The split's presence mask as [rows, M] bytes, for the missing-rate masks.
+std::vector<uint8_t> present_rows(const SplitTensors& split) {
+  const auto present = (split.present.to(torch::kCPU) > 0).to(torch::kUInt8).contiguous();
+  return std::vector<uint8_t>(present.data_ptr<uint8_t>(), present.data_ptr<uint8_t>() + present.numel());
+}
+
 MetricValues evaluate_run(const Sweep& sweep, const SweepRun& run, const EmbeddingCache& cache) {
   LoadedModel loaded = load_model(run.dir);
   const Config& config = loaded.metadata.config;
@@ -69,7 +76,9 @@ MetricValues evaluate_run(const Sweep& sweep, const SweepRun& run, const Embeddi
     const EvalCondition& condition = sweep.evaluations[e];
     if (!evaluation_applies(condition, modalities)) continue;
     InputPerturbation perturbation;
-    if (!condition.modality.empty()) {
+    if (condition.missing_rate > 0) {
+      perturbation.removed = missing_mask(modalities, present_rows(test), condition.modality, condition.missing_rate);
+    } else if (!condition.modality.empty()) {
       const int64_t index = std::find(modalities.begin(), modalities.end(), condition.modality) - modalities.begin();
       if (condition.mask) {
         perturbation.masked = {index};

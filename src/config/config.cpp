@@ -36,7 +36,12 @@ void validate(Config& config, const std::string& origin) {
     throw InputError(origin + ": key 'train.early_stop_metric': expected one of " + join(allowed, "|") +
                      " for model.task=" + config.model.task + ", found '" + metric + "'" +
                      did_you_mean(metric, allowed));
-  if (config.train.modality_dropout > 0 && modalities.size() < 2)
+  for (const auto& [modality, rate] : config.train.modality_dropout.each)
+    if (!contains(modalities, modality))
+      throw InputError(origin + ": key 'train.modality_dropout': modality '" + modality +
+                       "' is not in data.modalities [" + join(modalities, ", ") + "]" +
+                       did_you_mean(modality, modalities));
+  if (config.train.modality_dropout.any() && modalities.size() < 2)
     throw InputError(origin + ": key 'train.modality_dropout': needs at least two modalities in data.modalities");
 }
 

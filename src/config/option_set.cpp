@@ -201,6 +201,48 @@ void OptionSet::add(const std::string& key, std::vector<std::string>& field,
   declare(std::move(option));
 }
 
+void OptionSet::add(const std::string& key, ModalityRates& field, double default_value, const std::string& help,
+                    Range range) {
+  field = ModalityRates{default_value, {}};
+  auto option = std::make_unique<Option>();
+  option->key = key;
+  option->help = help;
+  const std::string number = "a number " + range.describe();
+  option->expected = number + ", or a mapping from modality to such a number";
+  option->default_text = format_number(default_value);
+  option->parse = [&field, range, number, expected = option->expected](const YAML::Node& node) -> std::string {
+    const auto decode = [&](const YAML::Node& n, double& v) {
+      return decode_scalar(n, v) && std::isfinite(v) && range.contains(v);
+    };
+    ModalityRates value;
+    if (node.IsMap() && node.size() > 0) {
+      for (const auto& entry : node) {
+        if (!entry.first.IsScalar() || entry.first.Scalar().empty())
+          return "expected modality names as the mapping's keys, found " + node_text(entry.first);
+        const std::string modality = entry.first.Scalar();
+        double rate = 0;
+        if (!decode(entry.second, rate))
+          return "modality '" + modality + "': expected " + number + ", found " + node_text(entry.second);
+        value.each[modality] = rate;
+      }
+    } else if (!decode(node, value.all)) {
+      return "expected " + expected + ", found " + node_text(node);
+    }
+    field = value;
+    return "";
+  };
+  option->emit = [&field](YAML::Emitter& out) {
+    if (field.each.empty()) {
+      out << format_number(field.all);
+      return;
+    }
+    out << YAML::Flow << YAML::BeginMap;
+    for (const auto& [modality, rate] : field.each) out << YAML::Key << modality << YAML::Value << format_number(rate);
+    out << YAML::EndMap;
+  };
+  declare(std::move(option));
+}
+
 OptionSet::Option& OptionSet::find(const std::string& key, const std::string& origin) const {
   const auto it = by_key_.find(key);
   if (it == by_key_.end()) throw InputError(origin + ": unknown key '" + key + "'" + did_you_mean(key, keys()));

@@ -35,6 +35,12 @@ Predictions predict(FusionHead& model, const SplitTensors& data, const Config& c
     }
     auto present = data.present.slice(0, start, end).clone();
     for (int64_t m : perturbation.masked) present.select(1, m).zero_();
+    if (!perturbation.removed.empty()) {
+      const int64_t m_count = present.size(1);
+      auto removed = torch::from_blob(const_cast<uint8_t*>(perturbation.removed.data()) + start * m_count,
+                                      {end - start, m_count}, torch::kUInt8);
+      present.mul_(1 - removed.to(present.device(), present.scalar_type()));
+    }
     const auto target = data.target.slice(0, start, end);
     const FusionOutput out = model->forward(features, present);
     loss_sum += task_loss(out.output, target, config).item<double>() * static_cast<double>(end - start);

@@ -69,7 +69,8 @@ std::vector<double> train_stacked_epoch(StackedFusionHead& model, FlatAdam& opti
     std::vector<torch::Tensor> features;
     for (const auto& f : batch.features) features.push_back(f.view({runs, rows, -1}));
     auto present = batch.present.view({runs, rows, -1});
-    if (config.train.modality_dropout > 0) present = drop_modalities(present, config.train.modality_dropout, generators);
+    if (config.train.modality_dropout.any())
+      present = drop_modalities(present, config.train.modality_dropout.of(config.data.modalities), generators);
     const auto output = model.forward(features, present, &generators).output;
     const auto losses = loss_per_run(output, batch.target.view({runs, rows}), config);
     optimizer.zero_grad();

@@ -40,10 +40,13 @@ uint64_t epoch_seed(int64_t seed, int64_t epoch) {
   return static_cast<uint64_t>(seed) * 1000003ULL + static_cast<uint64_t>(epoch);
 }
 
-torch::Tensor drop_modalities(const torch::Tensor& present, double p, std::vector<at::Generator>& generators) {
+torch::Tensor drop_modalities(const torch::Tensor& present, const std::vector<double>& rates,
+                              std::vector<at::Generator>& generators) {
   const int64_t runs = present.size(0);
   std::vector<torch::Tensor> draws;
   for (auto& generator : generators) draws.push_back(torch::rand(present.sizes().slice(1), generator, torch::kFloat));
+  // Compared in float, as a draw against one number is: the same masks as before rates per modality existed.
+  const auto p = torch::tensor(std::vector<float>(rates.begin(), rates.end()), torch::kFloat).to(present.device());
   auto keep = present * (torch::stack(draws).to(present.device()) >= p).to(present.scalar_type());
   const auto lost = (keep.sum(2) == 0).logical_and(present.sum(2) > 0);  // [S, B]
   if (!lost.any().item<bool>()) return keep;

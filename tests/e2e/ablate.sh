@@ -87,4 +87,65 @@ sed 's/train.lr: \[0.001, 0.002\]/train.lr: [0.001, fast]/' "$WORK/sweep.yaml" >
 expect_exit 2 "key 'train.lr': expected a number > 0, found 'fast'" -- "$DAF_BIN/daf-ablate" --config "$WORK/bad4.yaml"
 expect_exit 2 "--shard: expected K/N" -- "$DAF_BIN/daf-ablate" --config "$WORK/sweep.yaml" --shard 3/2
 expect_exit 2 "no plan.yaml" -- "$DAF_BIN/daf-ablate" --collect "$WORK/nowhere"
+# The missing-rate protocol: tables, MultiBench's robustness (recomputed here
+# from runs.csv), gate weights per rate and the plot.
+cat >"$WORK/missing.yaml" <<'YAML'
+base: base.yaml
+conditions:
+  - {name: dynamic, set: {model.fusion: dynamic}}
+  - {name: static, set: {model.fusion: static}}
+  - {name: text, set: {data.modalities: [text]}}
+seeds: [1, 2]
+evaluate:
+  missing_rate: {modalities: [audio, any], rates: [0.3, 0.7]}
+compare: {reference: dynamic, baseline: static, bootstrap: 50}
+YAML
+"$DAF_BIN/daf-ablate" --config "$WORK/missing.yaml" --jobs 2 --out "$WORK/missing" >/dev/null 2>"$WORK/missing.log" \
+  || { cat "$WORK/missing.log"; fail "missing-rate sweep"; }
+grep -q "## Missing modalities: test MAE at each missing rate" "$WORK/missing/summary.md" || fail "no missing-rate section"
+grep -q "### any modality missing" "$WORK/missing/summary.md" || fail "no 'any' table"
+grep -qE "^\| condition +\| 0 \(clean\) +\| 0.3 +\| 0.7 +\| relative robustness +\| effective robustness +\|" \
+  "$WORK/missing/summary.md" || fail "missing-rate table header: $(grep -A2 'audio missing' "$WORK/missing/summary.md")"
+! grep -q "missing-audio" "$WORK/missing/robustness.csv" 2>/dev/null || fail "missing rates belong in their own table"
+# 2 conditions (text-only runs cannot lose a modality) x 2 curves x 3 points.
+[ "$(($(wc -l <"$WORK/missing/missing_rate.csv") - 1))" -eq 12 ] || fail "missing_rate.csv: $(cat "$WORK/missing/missing_rate.csv")"
+grep -q "missing-audio-0.7,.*" "$WORK/missing/gates.csv" || fail "no gate weights per rate"
+"$py" - "$WORK/missing" <<'PY' || fail "missing-rate robustness differs from its definition"
+import csv, sys
+d = sys.argv[1]
+runs = list(csv.DictReader(open(f"{d}/runs.csv")))
+mae = {(r["condition"], r["seed"], r["eval"]): float(r["MAE"]) for r in runs}
+assert not any(r["condition"] == "text" and r["eval"].startswith("missing-") for r in runs)
+rates = [0.0, 0.3, 0.7]
+def curve(cond, seed, m):
+    return [mae[(cond, seed, "clean")]] + [mae[(cond, seed, f"missing-{m}-{r}")] for r in rates[1:]]
+def mean_std(v):
+    mu = sum(v) / len(v)
+    return mu, (sum((x - mu) ** 2 for x in v) / (len(v) - 1)) ** 0.5
+rows = {(r["condition"], r["modality"]): r for r in csv.DictReader(open(f"{d}/missing_robustness.csv"))}
+for cond in ("dynamic", "static"):
+    for m in ("audio", "any"):
+        rr = [sum((rates[i + 1] - rates[i]) * (f[i] + f[i + 1]) / 2 for i in range(2)) for f in
+              (curve(cond, s, m) for s in ("1", "2"))]
+        er = []
+        for s in ("1", "2"):
+            f, b = curve(cond, s, m), curve("static", s, m)
+            er.append(sum(f[i] - (b[i] + f[0] - b[0]) for i in range(3)))
+        row = rows[(cond, m)]
+        for name, values in (("relative_robustness", rr), ("effective_robustness", er)):
+            mu, sd = mean_std(values)
+            assert abs(float(row[name + "_mean"]) - mu) < 1e-9 and abs(float(row[name + "_std"]) - sd) < 1e-9, \
+                (cond, m, name, row, mu, sd)
+        assert row["effective_reference"] == "static" and row["seeds"] == "2", row
+        # Losing more audio does not help.
+        assert mae[("dynamic", "1", f"missing-{m}-0.7")] >= mae[("dynamic", "1", "clean")] - 0.05
+print("missing-rate robustness: recomputed from runs.csv, identical")
+PY
+if command -v gnuplot >/dev/null; then [ -s "$WORK/missing/plots/missing-rate.png" ] || fail "no missing-rate plot"; fi
+# The masks do not depend on the run: --separate gives the same numbers.
+"$DAF_BIN/daf-ablate" --config "$WORK/missing.yaml" --jobs 1 --separate --out "$WORK/missing-separate" --no-plots \
+  >/dev/null 2>&1 || fail "missing-rate sweep, --separate"
+cmp "$WORK/missing/missing_rate.csv" "$WORK/missing-separate/missing_rate.csv" || fail "missing rates differ with --separate"
+sed 's/0.3, 0.7/0.3, 1.5/' "$WORK/missing.yaml" >"$WORK/bad5.yaml"
+expect_exit 2 "rates: expected numbers in (0, 1)" -- "$DAF_BIN/daf-ablate" --config "$WORK/bad5.yaml" --out "$WORK/b5"
 echo "e2e ablate: ok"

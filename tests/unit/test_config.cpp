@@ -68,3 +68,29 @@ TEST_CASE("every option is documented in the help", "[config]") {
                           "train.modality_dropout", "train.early_stop_metric", "output.dir"})
     CHECK_THAT(help, Contains(key));
 }
+
+TEST_CASE("train.modality_dropout: one number, or one per modality", "[config]") {
+  const auto one = daf::load_config("", {"data.cache=x", "train.modality_dropout=0.2"});
+  CHECK(one.train.modality_dropout.of("audio") == 0.2);
+  CHECK(one.train.modality_dropout.any());
+  const auto each = daf::load_config("", {"data.cache=x", "train.modality_dropout={text: 0.1, audio: 0.3}"});
+  CHECK(each.train.modality_dropout.of(std::vector<std::string>{"text", "audio", "video"}) ==
+        std::vector<double>{0.1, 0.3, 0.0});
+  CHECK_THAT(daf::config_to_yaml(each), Contains("modality_dropout: {audio: 0.3, text: 0.1}"));
+  // The resolved config reads back to the same value.
+  daf::test::TempDir dir;
+  std::ofstream(dir.file("resolved.yaml")) << daf::config_to_yaml(each);
+  CHECK(daf::load_config(dir.file("resolved.yaml"), {}).train.modality_dropout.each == each.train.modality_dropout.each);
+  CHECK_FALSE(daf::load_config("", {"data.cache=x", "train.modality_dropout={text: 0}"}).train.modality_dropout.any());
+
+  CHECK_THROWS_WITH(daf::load_config("", {"data.cache=x", "train.modality_dropout={text: 1.5}"}),
+                    Contains("key 'train.modality_dropout': modality 'text': expected a number in [0, 1), found '1.5'"));
+  CHECK_THROWS_WITH(daf::load_config("", {"data.cache=x", "train.modality_dropout=[0.1]"}),
+                    Contains("expected a number in [0, 1), or a mapping from modality to such a number"));
+  CHECK_THROWS_WITH(daf::load_config("", {"data.cache=x", "train.modality_dropout={txt: 0.1}"}),
+                    Contains("key 'train.modality_dropout': modality 'txt' is not in data.modalities "
+                             "[text, audio, video]") && Contains("did you mean 'text'?"));
+  CHECK_THROWS_WITH(daf::load_config("", {"data.cache=x", "data.modalities=[text]", "train.modality_dropout={text: 0.2}"}),
+                    Contains("needs at least two modalities"));
+  CHECK_NOTHROW(daf::load_config("", {"data.cache=x", "data.modalities=[text]", "train.modality_dropout={text: 0}"}));
+}

@@ -1,9 +1,13 @@
 // Expected values are worked out by hand from MMSA's and scikit-learn's definitions.
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <cmath>
+#include <numeric>
 
+#include "daf/eval/missing_masks.h"
 #include "daf/metrics/classification_metrics.h"
 #include "daf/metrics/regression_metrics.h"
+#include "daf/metrics/robustness.h"
 
 using Approx = Catch::Detail::Approx;
 using daf::metric_value;
@@ -82,4 +86,66 @@ TEST_CASE("sentiment classes", "[metrics]") {
   CHECK(daf::sentiment_class(2.5f, 7) == 5);
   CHECK(daf::sentiment_class(3.4f, 7) == 6);
   CHECK_THROWS(daf::sentiment_class(0.0f, 3));
+}
+
+TEST_CASE("MultiBench's relative and effective robustness", "[metrics][robustness]") {
+  // By hand: 0.1 * (1.0 + 0.8) / 2 + 0.2 * (0.8 + 0.4) / 2.
+  CHECK(daf::relative_robustness({0, 0.1, 0.3}, {1.0, 0.8, 0.4}) == Approx(0.21));
+  // MultiBench's helper on [0.9, 0.8, 0.7] (its fixed step 0.1): 0.05 * 1.7 + 0.05 * 1.5.
+  CHECK(daf::relative_robustness({0, 0.1, 0.2}, {0.9, 0.8, 0.7}) == Approx(0.16));
+  // Reference shifted to f's clean value: {0.9, 0.7, 0.4}; f minus it: {0, 0.1, 0.2}.
+  CHECK(daf::effective_robustness({0.9, 0.8, 0.6}, {0.8, 0.6, 0.3}) == Approx(0.3));
+  CHECK(daf::effective_robustness({0.5, 0.4}, {0.5, 0.4}) == Approx(0.0));
+  CHECK_THROWS(daf::relative_robustness({0, 0.1}, {1.0}));
+}
+
+TEST_CASE("missing-rate masks: exact fractions, nested, the same for every condition", "[metrics][robustness]") {
+  const std::vector<std::string> three = {"text", "audio", "video"}, two = {"text", "audio"};
+  const int64_t rows = 1000;
+  const std::vector<uint8_t> all3(static_cast<size_t>(rows) * 3, 1), all2(static_cast<size_t>(rows) * 2, 1);
+  const auto column = [](const std::vector<uint8_t>& mask, size_t m, size_t m_count) {
+    std::vector<uint8_t> out;
+    for (size_t r = m; r < mask.size(); r += m_count) out.push_back(mask[r]);
+    return out;
+  };
+  const auto sum = [](const std::vector<uint8_t>& v) { return std::accumulate(v.begin(), v.end(), 0); };
+  const auto a30 = daf::missing_mask(three, all3, "audio", 0.3);
+  CHECK(a30 == daf::missing_mask(three, all3, "audio", 0.3));  // deterministic
+  CHECK(sum(column(a30, 1, 3)) == 300);                         // exactly round(0.3 * 1000)
+  CHECK(sum(column(a30, 0, 3)) + sum(column(a30, 2, 3)) == 0);  // no other modality
+  const auto a50 = daf::missing_mask(three, all3, "audio", 0.5);
+  for (size_t i = 0; i < a30.size(); ++i) CHECK((a30[i] <= a50[i]));  // nested in the rate
+  // A condition with other modalities sees the same utterances lose audio.
+  CHECK(column(daf::missing_mask(two, all2, "audio", 0.3), 1, 2) == column(a30, 1, 3));
+  // Another modality has its own stream.
+  CHECK(column(daf::missing_mask(three, all3, "text", 0.3), 0, 3) != column(a30, 1, 3));
+
+  // An utterance whose only modality is the target keeps it.
+  std::vector<uint8_t> only_audio = all2;
+  for (int64_t r = 0; r < rows; ++r) only_audio[static_cast<size_t>(r) * 2] = 0;
+  CHECK(sum(daf::missing_mask(two, only_audio, "audio", 0.9)) == 0);
+
+  // any: each modality independently with the rate, never all of them.
+  const int64_t many = 20000;
+  const std::vector<uint8_t> full(static_cast<size_t>(many) * 3, 1);
+  const auto any = daf::missing_mask(three, full, "any", 0.5);
+  CHECK(any == daf::missing_mask(three, full, "any", 0.5));
+  for (int64_t r = 0; r < many; ++r) {
+    const size_t i = static_cast<size_t>(r) * 3;
+    CHECK(any[i] + any[i + 1] + any[i + 2] <= 2);
+  }
+  // P(lost) = 0.5, minus the 1/8 of utterances that would lose all three and get one back (1/3 each).
+  for (size_t m = 0; m < 3; ++m)
+    CHECK(sum(column(any, m, 3)) / static_cast<double>(many) == Approx(0.5 - 0.125 / 3).margin(0.015));
+  const auto any_higher = daf::missing_mask(three, full, "any", 0.7);
+  size_t nested_violations = 0;
+  for (size_t i = 0; i < any.size(); ++i) nested_violations += any[i] > any_higher[i];
+  // Nested too: "never all" gives back the modality with the largest draw, the last one any rate removes.
+  CHECK(nested_violations == 0);
+
+  const auto u = daf::missing_draws("text", 10000);
+  CHECK(u == daf::missing_draws("text", 10000));
+  CHECK(*std::min_element(u.begin(), u.end()) >= 0.0);
+  CHECK(*std::max_element(u.begin(), u.end()) < 1.0);
+  CHECK(std::accumulate(u.begin(), u.end(), 0.0) / 10000 == Approx(0.5).margin(0.01));
 }

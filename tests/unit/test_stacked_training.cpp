@@ -12,6 +12,7 @@
 #include "daf/config/config.h"
 #include "daf/metrics/statistics.h"
 #include "daf/model/stacked_fusion_head.h"
+#include "train/training_data.h"
 #include "daf/train/flat_adam.h"
 #include "daf/train/trainer.h"
 #include "daf/util/atomic_file.h"
@@ -257,4 +258,17 @@ TEST_CASE("runs trained together stop early on their own and resume one by one",
     CHECK(std::abs(daf::metric_value(resumed[i].test, "MAE") - daf::metric_value(straight[i].test, "MAE")) < 1e-4);
   }
   CHECK(daf::read_file(dir.file("resumed-21") + "/train.log").find("resuming after epoch") != std::string::npos);
+}
+
+TEST_CASE("modality dropout draws each modality's own rate", "[train]") {
+  std::vector<at::Generator> generators{at::make_generator<at::CPUGeneratorImpl>(5)};
+  const auto present = torch::ones({1, 20000, 3});
+  const auto keep = daf::drop_modalities(present, {0.0, 0.5, 0.9}, generators);
+  const auto kept = keep.mean(1).squeeze(0);  // fraction kept per modality
+  CHECK(kept[0].item<double>() == 1.0);      // rate 0: never masked, so no utterance loses everything
+  CHECK(kept[1].item<double>() == Approx(0.5).margin(0.02));
+  CHECK(kept[2].item<double>() == Approx(0.1).margin(0.02));
+  // With every modality at 0.9, an utterance that lost all of them gets one back.
+  const auto all = daf::drop_modalities(present, {0.9, 0.9, 0.9}, generators);
+  CHECK(all.sum(2).min().item<double>() == 1.0);
 }

@@ -148,3 +148,47 @@ TEST_CASE("paired comparison: per-seed differences, t-test and bootstrap", "[abl
   baseline.erase(2);
   CHECK(daf::compare_conditions(reference, baseline, "regression", 10)[0].seeds == std::vector<int64_t>{1});
 }
+
+TEST_CASE("evaluate.missing_rate: one evaluation per modality and rate, checked", "[ablate]") {
+  TempDir dir;
+  const std::string head = "base: base.yaml\nseeds: [1]\n";
+  const auto sweep = daf::load_sweep(
+      write_sweep(dir, head + "evaluate: {missing_rate: {modalities: [audio, any], rates: [0.5, 0.1]}}\n"));
+  std::vector<std::string> names;
+  for (const auto& e : sweep.evaluations) names.push_back(e.name);
+  CHECK(names == std::vector<std::string>{"clean", "missing-audio-0.1", "missing-audio-0.5", "missing-any-0.1",
+                                          "missing-any-0.5"});
+  CHECK(sweep.evaluations[4].modality == "any");
+  CHECK(sweep.evaluations[4].missing_rate == 0.5);
+
+  const daf::EvalCondition any{"missing-any-0.5", "any", false, 0, 0.5};
+  const daf::EvalCondition audio{"missing-audio-0.5", "audio", false, 0, 0.5};
+  CHECK(daf::evaluation_applies(any, {"text", "audio"}));
+  CHECK_FALSE(daf::evaluation_applies(any, {"text"}));  // nothing to take from one modality
+  CHECK(daf::evaluation_applies(audio, {"text", "audio"}));
+  CHECK_FALSE(daf::evaluation_applies(audio, {"audio"}));
+  CHECK_FALSE(daf::evaluation_applies(audio, {"text", "video"}));
+
+  CHECK_THROWS_WITH(daf::load_sweep(write_sweep(dir, head + "evaluate: {missing_rate: {modalities: [audio]}}\n")),
+                    Contains("evaluate.missing_rate: expected {modalities: [...], rates: [...]}"));
+  CHECK_THROWS_WITH(
+      daf::load_sweep(write_sweep(dir, head + "evaluate: {missing_rate: {modalities: [audio], rates: [1.0]}}\n")),
+      Contains("rates: expected numbers in (0, 1), found 1.0 (a modality missing for every utterance is evaluate.mask)"));
+  CHECK_THROWS_WITH(
+      daf::load_sweep(write_sweep(dir, head + "evaluate: {missing_rate: {modalities: [audio], rates: [0.1, 0.1]}}\n")),
+      Contains("0.1 is listed twice"));
+  CHECK_THROWS_WITH(
+      daf::load_sweep(write_sweep(dir, head + "evaluate: {missing_rate: {modalities: [smell], rates: [0.1]}}\n")),
+      Contains("evaluate: modality 'smell' is not in"));
+  CHECK_THROWS_WITH(
+      daf::load_sweep(write_sweep(dir, head + "evaluate: {missing_rate: {modality: [audio], rates: [0.1]}}\n")),
+      Contains("expected {modalities: [...], rates: [...]}"));
+  CHECK_THROWS_WITH(
+      daf::load_sweep(write_sweep(dir, head + "evaluate: {missing_rates: {modalities: [audio], rates: [0.1]}}\n")),
+      Contains("unknown key 'missing_rates'") && Contains("did you mean 'missing_rate'?"));
+  CHECK_THROWS_WITH(daf::load_sweep(write_sweep(dir, head + "evaluate: {mask: [audio, audio]}\n")),
+                    Contains("'mask-audio' is listed twice"));
+  CHECK_THROWS_WITH(daf::load_sweep(write_sweep(dir, "base: {data: {cache: x.h5}}\nseeds: [1]\n")),
+                    Contains("sweep.yaml:1: 'base': expected the path of a config file") &&
+                        Contains("'base_config'"));
+}

@@ -246,3 +246,16 @@ TEST_CASE("a damaged checkpoint is refused with both digests instead of resumed"
   CHECK_THROWS_WITH(daf::train_model(config), Contains(checkpoint + ": SHA-256 ") && Contains("its own record"));
 }
 
+
+TEST_CASE("modality dropout per modality", "[train]") {
+  TempDir dir;
+  // One rate written either way trains identically; another rate for one modality does not.
+  const auto a = daf::train_model(small_config(dir, "a", {"train.modality_dropout=0.3"}));
+  const auto b = daf::train_model(
+      small_config(dir, "b", {"train.modality_dropout={text: 0.3, audio: 0.3, video: 0.3}"}));
+  CHECK(a.test == b.test);
+  CHECK(metrics_without_timing(dir.file("a")) == metrics_without_timing(dir.file("b")));
+  const auto c = daf::train_model(small_config(dir, "c", {"train.modality_dropout={text: 0.3, audio: 0.6}"}));
+  CHECK(a.test != c.test);
+  CHECK_THAT(daf::read_file(dir.file("c") + "/config.yaml"), Contains("modality_dropout: {audio: 0.6, text: 0.3}"));
+}

@@ -31,10 +31,11 @@ struct SweepCondition {
 
 // How one trained model is evaluated besides the clean test split.
 struct EvalCondition {
-  std::string name;          // "clean", "mask-audio", "noise-text-0.5"
-  std::string modality;      // masked or noised modality ("" for clean)
+  std::string name;          // "clean", "mask-audio", "noise-text-0.5", "missing-audio-0.3", "missing-any-0.5"
+  std::string modality;      // masked, noised or missing modality ("" for clean; "any" for missing-any)
   bool mask = false;
   double noise_std = 0;
+  double missing_rate = 0;   // > 0: the missing-rate protocol (eval/missing_masks.h)
 };
 
 // Whether an evaluation condition applies to a run with these modalities: one

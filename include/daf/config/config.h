@@ -3,6 +3,8 @@
 // Defaults and help texts are declared once, in config/options.cpp.
 #include <cstdint>
 #include <string>
+
+#include "daf/config/modality_rates.h"
 #include <vector>
 
 namespace daf {
@@ -42,7 +44,7 @@ struct TrainConfig {
   std::string early_stop_metric;
   double grad_clip = 0;
   std::string loss;  // l1 | mse (regression)
-  double modality_dropout = 0;
+  ModalityRates modality_dropout;  // per modality, or one rate for all
   int64_t seed = 0;
   int64_t threads = 0;
   std::string device;  // cpu | cuda

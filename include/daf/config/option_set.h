@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "daf/config/modality_rates.h"
+
 namespace YAML {
 class Node;
 }
@@ -51,6 +53,11 @@ class OptionSet {
   void add(const std::string& key, std::vector<std::string>& field,
            const std::vector<std::string>& default_value, const std::string& help,
            std::vector<std::string> choices = {});
+
+  // One number for every modality, or a mapping from modality to number; each in `range`.
+  // Which modalities may be named is checked with the rest of the config.
+  void add(const std::string& key, ModalityRates& field, double default_value, const std::string& help,
+           Range range = {});
 
   // Applies a YAML mapping (a whole config file); `origin` names it in errors.
   void apply_yaml(const YAML::Node& root, const std::string& origin);

@@ -27,6 +27,7 @@ struct InputPerturbation {
   int64_t noisy_modality = -1;  // modality index that gets Gaussian noise, -1 for none
   double noise_std = 0;
   uint64_t noise_seed = 0;      // the noise is the same for the same seed
+  std::vector<uint8_t> removed;  // [rows, M] row-major, 1: missing in that row (eval/missing_masks.h); empty: none
 };
 
 // Evaluation mode, no autograd.

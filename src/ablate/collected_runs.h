@@ -1,0 +1,40 @@
+#pragma once
+// What daf-ablate's collect step read from the runs' ablation.csv files,
+// shared by the report sections (collect.cpp, missing_rate_report.cpp).
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "daf/ablate/plan.h"
+#include "daf/metrics/statistics.h"
+
+namespace daf {
+
+// Per condition, per evaluation, per column: one value per seed (seed order of the plan).
+using CollectedValues = std::map<std::string, std::map<std::string, std::map<std::string, std::vector<double>>>>;
+// The same, keyed by seed, for statistics paired across conditions.
+using CollectedBySeed =
+    std::map<std::string, std::map<std::string, std::map<std::string, std::map<int64_t, double>>>>;
+
+struct Collected {
+  std::vector<std::string> metrics;     // metric columns, in ablation.csv order
+  std::vector<std::string> modalities;  // union, for weight columns
+  CollectedValues values;               // metrics and weight_<m>
+  CollectedBySeed by_seed;
+  std::string runs_csv;
+};
+
+MeanStd stats_of(const Collected& c, const std::string& condition, const std::string& eval, const std::string& column);
+// The metric tables and plots lead with: MAE for regression, F1_weighted otherwise.
+std::string primary_metric(const std::string& task);
+// "mean ± std" with 4 decimals.
+std::string cell(const MeanStd& s);
+
+// The evaluate.missing_rate section of summary.md (missing_rate.csv,
+// missing_robustness.csv, plots/missing-rate.png); "" when the sweep has none.
+std::string missing_rate_section(const Plan& plan, const Collected& c, const std::string& dir, bool plots);
+// Whether an evaluation name belongs to the missing-rate protocol.
+bool is_missing_rate_eval(const std::string& eval);
+
+}  // namespace daf

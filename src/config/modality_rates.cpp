@@ -1,0 +1,33 @@
+#include "daf/config/modality_rates.h"
+
+#include "daf/util/strings.h"
+
+namespace daf {
+
+double ModalityRates::of(const std::string& modality) const {
+  if (each.empty()) return all;
+  const auto it = each.find(modality);
+  return it == each.end() ? 0.0 : it->second;
+}
+
+std::vector<double> ModalityRates::of(const std::vector<std::string>& modalities) const {
+  std::vector<double> rates;
+  for (const auto& m : modalities) rates.push_back(of(m));
+  return rates;
+}
+
+bool ModalityRates::any() const {
+  if (each.empty()) return all > 0;
+  for (const auto& [modality, rate] : each)
+    if (rate > 0) return true;
+  return false;
+}
+
+std::string ModalityRates::text() const {
+  if (each.empty()) return format_number(all);
+  std::string out = "{";
+  for (const auto& [modality, rate] : each) out += (out.size() > 1 ? ", " : "") + modality + ": " + format_number(rate);
+  return out + "}";
+}
+
+}  // namespace daf
