@@ -5,7 +5,9 @@
 #include <numeric>
 
 #include "daf/eval/missing_masks.h"
+#include "daf/metrics/class_report.h"
 #include "daf/metrics/classification_metrics.h"
+#include "daf/metrics/multilabel_report.h"
 #include "daf/metrics/regression_metrics.h"
 #include "daf/metrics/robustness.h"
 
@@ -148,4 +150,73 @@ TEST_CASE("missing-rate masks: exact fractions, nested, the same for every condi
   CHECK(*std::min_element(u.begin(), u.end()) >= 0.0);
   CHECK(*std::max_element(u.begin(), u.end()) < 1.0);
   CHECK(std::accumulate(u.begin(), u.end(), 0.0) / 10000 == Approx(0.5).margin(0.01));
+}
+
+// By hand, with scikit-learn's definitions (precision_recall_fscore_support,
+// f1_score average=weighted/macro, balanced_accuracy_score for UAR).
+TEST_CASE("multiclass metrics: per class, weighted, macro and UAR", "[metrics]") {
+  // Confusion [truth][prediction]: {1,1,1}, {0,2,0}, {1,0,2}.
+  const std::vector<int64_t> truth = {0, 0, 1, 1, 2, 2, 2, 0}, predicted = {0, 1, 1, 1, 2, 0, 2, 2};
+  const auto r = daf::class_report(predicted, truth, 4);  // class 3: in neither
+  CHECK(r.confusion[0] == std::vector<int64_t>{1, 1, 1, 0});
+  CHECK(r.confusion[2] == std::vector<int64_t>{1, 0, 2, 0});
+  CHECK(r.accuracy == Approx(5.0 / 8));
+  CHECK(r.classes[0].precision == Approx(0.5));
+  CHECK(r.classes[0].recall == Approx(1.0 / 3));
+  CHECK(r.classes[0].f1 == Approx(0.4));
+  CHECK(r.classes[1].f1 == Approx(0.8));
+  CHECK(r.classes[2].f1 == Approx(2.0 / 3));
+  CHECK(r.f1_weighted == Approx((3 * 0.4 + 2 * 0.8 + 3 * 2.0 / 3) / 8));  // 0.6
+  CHECK(r.f1_macro == Approx((0.4 + 0.8 + 2.0 / 3) / 3));                // class 3 left out
+  CHECK(r.uar == Approx((1.0 / 3 + 1.0 + 2.0 / 3) / 3));
+  CHECK(std::isnan(r.classes[3].precision));
+  CHECK(std::isnan(r.classes[3].recall));
+  CHECK(std::isnan(r.classes[3].f1));
+  const auto m = r.metrics({"neutral", "happy", "sad", "angry"});
+  CHECK(m[3].first == "UAR");
+  CHECK(metric_value(m, "recall_happy") == Approx(1.0));
+  CHECK(std::isnan(metric_value(m, "F1_angry")));
+
+  // A class in truth but never predicted: precision undefined, recall and F1 0 (as scikit-learn).
+  const auto never = daf::class_report({0, 0, 0}, {0, 1, 0}, 2);
+  CHECK(std::isnan(never.classes[1].precision));
+  CHECK(never.classes[1].recall == 0.0);
+  CHECK(never.classes[1].f1 == 0.0);
+  CHECK(never.f1_macro == Approx((0.8 + 0.0) / 2));  // class 0: P 2/3, R 1
+  CHECK(never.uar == Approx(0.5));
+  // A split with one class: everything defined is 1, the other class is null.
+  const auto single = daf::class_report({0, 0}, {0, 0}, 2);
+  CHECK(single.f1_weighted == 1.0);
+  CHECK(single.f1_macro == 1.0);
+  CHECK(single.uar == 1.0);
+  CHECK(std::isnan(single.classes[1].f1));
+  // Ties in the prediction do not exist here: classes are indices. Out of range is refused.
+  CHECK_THROWS(daf::class_report({0, 5}, {0, 1}, 2));
+  CHECK_THROWS(daf::class_report({}, {}, 2));
+}
+
+TEST_CASE("multi-label metrics: accuracy, weighted accuracy, F1 per label and over labels", "[metrics]") {
+  // Rows x labels; label 0: TP 1 (row 0), FP 1 (row 1), FN 1 (row 2), TN 2. Label 1 never present, predicted once.
+  const std::vector<std::vector<uint8_t>> truth = {{1, 0}, {0, 0}, {1, 0}, {0, 0}, {0, 0}};
+  const std::vector<std::vector<uint8_t>> predicted = {{1, 0}, {1, 1}, {0, 0}, {0, 0}, {0, 0}};
+  const auto r = daf::multilabel_report(predicted, truth);
+  CHECK(r.labels[0].accuracy == Approx(0.6));
+  CHECK(r.labels[0].weighted_accuracy == Approx((1 * 3.0 / 2 + 2) / (2 * 3.0)));  // (TP N/P + TN) / 2N
+  CHECK(r.labels[0].f1 == Approx(0.5));
+  CHECK(r.labels[1].accuracy == Approx(0.8));
+  CHECK(std::isnan(r.labels[1].weighted_accuracy));  // never present: N/P undefined
+  CHECK(r.labels[1].f1 == 0.0);                      // one false positive
+  CHECK(r.accuracy == Approx(0.7));
+  CHECK(r.weighted_accuracy == Approx(3.5 / 6));  // label 1 left out
+  CHECK(r.f1_macro == Approx(0.25));
+  CHECK(r.f1_micro == Approx(2.0 / (2 + 2 + 1)));
+  const auto m = r.metrics({"happy", "sad"});
+  CHECK(metric_value(m, "happy_WA") == Approx(3.5 / 6));
+  CHECK(std::isnan(metric_value(m, "sad_WA")));
+  // A label neither present nor predicted has no F1 (scikit-learn: 0 with a warning).
+  const auto silent = daf::multilabel_report({{1, 0}, {0, 0}}, {{1, 0}, {0, 0}});
+  CHECK(std::isnan(silent.labels[1].f1));
+  CHECK(silent.f1_macro == 1.0);
+  CHECK(silent.f1_micro == 1.0);
+  CHECK_THROWS(daf::multilabel_report({{1}}, {{1, 0}}));
 }
