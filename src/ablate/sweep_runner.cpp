@@ -168,6 +168,22 @@ std::vector<RunGroup> group_runs(const std::vector<const SweepRun*>& runs, const
   return groups;
 }
 
+// Which runs each group holds, and why a group could not join an earlier one.
+void log_groups(const std::vector<RunGroup>& groups) {
+  for (size_t g = 0; g < groups.size(); ++g) {
+    std::vector<std::string> members;
+    for (const SweepRun* run : groups[g]) members.push_back(run->condition + " seed " + std::to_string(run->seed));
+    std::string apart;
+    for (size_t earlier = 0; earlier < g && apart.empty(); ++earlier) {
+      const auto blockers = stacking_blockers(groups[earlier].front()->config, groups[g].front()->config);
+      apart = blockers.empty() ? "split from group " + std::to_string(earlier + 1) + " so that every job has work"
+                               : "apart from group " + std::to_string(earlier + 1) + ": " + join(blockers, "; ");
+    }
+    spdlog::info("group {}: {} run(s): {}{}", g + 1, groups[g].size(), join(members, ", "),
+                 apart.empty() ? "" : " (" + apart + ")");
+  }
+}
+
 // Trains the group's unfinished runs: together when there are several.
 void train_group(const RunGroup& group, PreparedData& data, int64_t jobs) {
   std::vector<Config> configs;
@@ -208,11 +224,13 @@ SweepRunReport run_sweep(const Sweep& sweep, const SweepOptions& options) {
     const EmbeddingCache cache = read_sweep_cache(all_runs);
     PreparedData prepared(cache);
     const auto groups = group_runs(pending, cache, options.jobs, options.train_together);
-    if (groups.size() < pending.size())
-      spdlog::info("training {} runs as {} stacked group(s): runs that differ only in their seed train as one model "
-                   "(batched matrix products; each keeps its own initialisation, data order, early stopping and run "
-                   "directory); --separate trains them one by one",
-                   pending.size(), groups.size());
+    if (groups.size() < pending.size()) {
+      spdlog::info("training {} runs as {} stacked group(s): runs that differ only in {} train as one model "
+                   "(batched matrix products; each keeps its own initialisation, data order, hyper-parameters, early "
+                   "stopping and run directory); --separate trains them one by one",
+                   pending.size(), groups.size(), join(per_run_keys(), ", "));
+      log_groups(groups);
+    }
     std::atomic<size_t> next{0};
     std::atomic<bool> failed{false};
     std::exception_ptr failure;

@@ -1,5 +1,7 @@
 #include "daf/model/stacked_fusion_head.h"
 
+#include <algorithm>
+
 #include "stacked_linear.h"
 
 namespace daf {
@@ -14,9 +16,13 @@ StackedFusionHead::StackedFusionHead(const std::vector<FusionHead>& heads) {
   config_ = first->config();
   modalities_ = first->num_modalities();
   outputs_ = first->num_outputs();
-  for (const auto& head : heads)
+  for (const auto& head : heads) {
     TORCH_CHECK(head->input_dims() == first->input_dims() && head->num_outputs() == outputs_,
                 "StackedFusionHead: heads differ in shape");
+    dropout_.push_back(head->config().dropout);
+    head_dropout_.push_back(head->config().head_dropout);
+    temperature_.push_back(head->config().temperature);
+  }
 
   torch::NoGradGuard no_grad;
   for (const auto& item : first->named_parameters()) {
@@ -58,20 +64,39 @@ torch::Tensor StackedFusionHead::activate(const torch::Tensor& x) const {
   return torch::relu(x);
 }
 
-torch::Tensor StackedFusionHead::dropout_masks(std::vector<int64_t> shape, double p,
+torch::Tensor StackedFusionHead::dropout_masks(std::vector<int64_t> shape, const std::vector<double>& p,
                                               std::vector<at::Generator>* generators) const {
-  if (generators == nullptr || p <= 0) return {};
+  if (generators == nullptr || std::all_of(p.begin(), p.end(), [](double v) { return v <= 0; })) return {};
   // One block of masks per head from its own generator. The draws are serial,
   // so one call for [n, B, d] draws what n calls for [B, d] would.
   shape.insert(shape.begin(), size());
   auto masks = torch::empty(shape, torch::kFloat);
-  for (int64_t s = 0; s < size(); ++s) masks[s].bernoulli_(1.0 - p, (*generators)[static_cast<size_t>(s)]);
+  for (int64_t s = 0; s < size(); ++s) {
+    const double rate = p[static_cast<size_t>(s)];
+    if (rate > 0)
+      masks[s].bernoulli_(1.0 - rate, (*generators)[static_cast<size_t>(s)]);
+    else
+      masks[s].fill_(1.0);  // x * 1 / 1 is x: what a head without dropout computes
+  }
   return masks;
 }
 
-torch::Tensor StackedFusionHead::dropout(const torch::Tensor& x, const torch::Tensor& mask, double p) const {
+torch::Tensor StackedFusionHead::divide_rows(const torch::Tensor& x, const std::vector<double>& divisors) const {
+  if (std::all_of(divisors.begin(), divisors.end(), [&](double v) { return v == divisors.front(); }))
+    return x / divisors.front();
+  // Float divisors, as a float tensor divided by a number uses it.
+  std::vector<float> values(divisors.begin(), divisors.end());
+  std::vector<int64_t> shape(static_cast<size_t>(x.dim()), 1);
+  shape.front() = size();
+  return x / torch::tensor(values, torch::kFloat).view(shape).to(x.device());
+}
+
+torch::Tensor StackedFusionHead::dropout(const torch::Tensor& x, const torch::Tensor& mask,
+                                         const std::vector<double>& p) const {
   if (!mask.defined()) return x;
-  return x * mask.to(x.device()) / (1.0 - p);
+  std::vector<double> keep;
+  for (const double rate : p) keep.push_back(1.0 - rate);
+  return divide_rows(x * mask.to(x.device()), keep);
 }
 
 torch::Tensor StackedFusionHead::fusion_scores(const torch::Tensor& h, const torch::Tensor& present) const {
@@ -91,7 +116,7 @@ StackedOutput StackedFusionHead::forward(const std::vector<torch::Tensor>& input
               " generators");
   const int64_t batch = present.size(1);
   // A single head draws its modality masks first (in modality order), then the head's.
-  const auto modality_masks = dropout_masks({modalities_, batch, config_.dim}, config_.dropout, generators);
+  const auto modality_masks = dropout_masks({modalities_, batch, config_.dim}, dropout_, generators);
   std::vector<torch::Tensor> projected;
   for (size_t m = 0; m < inputs.size(); ++m) {
     auto h = projections_[m](inputs[m]);
@@ -101,7 +126,7 @@ StackedOutput StackedFusionHead::forward(const std::vector<torch::Tensor>& input
     }
     h = dropout(activate(h),
                 modality_masks.defined() ? modality_masks.select(1, static_cast<int64_t>(m)) : modality_masks,
-                config_.dropout);
+                dropout_);
     projected.push_back(h * present.select(2, static_cast<int64_t>(m)).unsqueeze(2));
   }
   auto h = torch::stack(projected, 2);  // [S, B, M, d]
@@ -113,18 +138,29 @@ StackedOutput StackedFusionHead::forward(const std::vector<torch::Tensor>& input
   } else {
     const bool scaled = config_.fusion == "dynamic" || config_.fusion == "static";
     auto scores = fusion_scores(h, present);
-    if (scaled) scores = scores / config_.temperature;
+    if (scaled) scores = divide_rows(scores, temperature_);
     scores = scores.masked_fill(present <= 0, kMaskedScore);
     result.weights = torch::softmax(scores, 2);
     z = (result.weights.unsqueeze(3) * h).sum(2);
   }
   for (const auto& layer : head_layers_) {
     z = activate(layer(z));
-    z = dropout(z, dropout_masks({batch, z.size(2)}, config_.head_dropout, generators), config_.head_dropout);
+    z = dropout(z, dropout_masks({batch, z.size(2)}, head_dropout_, generators), head_dropout_);
   }
   auto output = head_out_(z);
   result.output = outputs_ == 1 ? output.squeeze(2) : output;
   return result;
+}
+
+void StackedFusionHead::keep_heads(const std::vector<int64_t>& keep) {
+  const auto select = [&](std::vector<double>& values) {
+    std::vector<double> kept;
+    for (const int64_t k : keep) kept.push_back(values.at(static_cast<size_t>(k)));
+    values = std::move(kept);
+  };
+  select(dropout_);
+  select(head_dropout_);
+  select(temperature_);
 }
 
 void StackedFusionHead::copy_row_to(int64_t row, FusionHead& head) const {

@@ -2,6 +2,7 @@
 
 #include <ATen/Parallel.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "adam_kernel.h"
@@ -23,6 +24,15 @@ FlatAdam::FlatAdam(std::vector<torch::Tensor> parameters, FlatAdamOptions option
   attach(std::move(parameters));
   exp_avg_ = torch::zeros_like(values_);
   exp_avg_sq_ = torch::zeros_like(values_);
+  lr_.assign(static_cast<size_t>(rows), options_.lr);
+  weight_decay_.assign(static_cast<size_t>(rows), options_.weight_decay);
+}
+
+void FlatAdam::set_row_rates(std::vector<double> lr, std::vector<double> weight_decay) {
+  TORCH_CHECK(static_cast<int64_t>(lr.size()) == rows() && static_cast<int64_t>(weight_decay.size()) == rows(),
+              "FlatAdam::set_row_rates: one value per row");
+  lr_ = std::move(lr);
+  weight_decay_ = std::move(weight_decay);
 }
 
 void FlatAdam::attach(std::vector<torch::Tensor> parameters) {
@@ -48,11 +58,18 @@ bool fusable(const torch::Tensor& t) { return t.device().is_cpu() && t.scalar_ty
 }  // namespace
 
 void FlatAdam::clip_grad_norm(double max_norm) {
+  clip_grad_norm(std::vector<double>(static_cast<size_t>(rows()), max_norm));
+}
+
+void FlatAdam::clip_grad_norm(const std::vector<double>& max_norms) {
+  TORCH_CHECK(static_cast<int64_t>(max_norms.size()) == rows(), "FlatAdam::clip_grad_norm: one limit per row");
   const auto norms = grads_.norm(2, {1}).to(torch::kDouble).cpu().contiguous();
   const int64_t rows = values_.size(0);
   std::vector<float> scales(static_cast<size_t>(rows), 1.0f);
   bool any = false;
   for (int64_t r = 0; r < rows; ++r) {
+    const double max_norm = max_norms[static_cast<size_t>(r)];
+    if (max_norm <= 0) continue;
     const double scale = max_norm / (norms.data_ptr<double>()[r] + 1e-6);
     if (scale < 1) {
       scales[static_cast<size_t>(r)] = static_cast<float>(scale);
@@ -66,17 +83,18 @@ void FlatAdam::clip_grad_norm(double max_norm) {
     grads_.mul_(torch::tensor(scales, grads_.options()).unsqueeze(1));
 }
 
-void FlatAdam::fused_cpu_step(double step_size, double bias_correction2_sqrt) {
+void FlatAdam::fused_cpu_step(double bias_correction1, double bias_correction2_sqrt) {
   const int64_t width = values_.size(1);
   AdamCoefficients c;
   c.beta1 = static_cast<float>(options_.beta1);
   c.beta2 = static_cast<float>(options_.beta2);
   c.eps = static_cast<float>(options_.eps);
-  c.step = static_cast<float>(-step_size);
   c.correction = static_cast<float>(bias_correction2_sqrt);
-  c.weight_decay = options_.decoupled ? 0.0f : static_cast<float>(options_.weight_decay);
-  c.decay = options_.decoupled ? static_cast<float>(1 - options_.lr * options_.weight_decay) : 1.0f;
   for (int64_t r = 0; r < values_.size(0); ++r) {
+    const double lr = lr_[static_cast<size_t>(r)], weight_decay = weight_decay_[static_cast<size_t>(r)];
+    c.step = static_cast<float>(-(lr / bias_correction1));
+    c.weight_decay = options_.decoupled ? 0.0f : static_cast<float>(weight_decay);
+    c.decay = options_.decoupled ? static_cast<float>(1 - lr * weight_decay) : 1.0f;
     c.grad_scale = clip_scale_.empty() ? 1.0f : clip_scale_[static_cast<size_t>(r)];
     float* value = values_[r].data_ptr<float>();
     const float* grad = grads_[r].data_ptr<float>();
@@ -95,20 +113,43 @@ void FlatAdam::step() {
   const double bias_correction1 = 1 - std::pow(options_.beta1, static_cast<double>(steps_));
   const double bias_correction2 = 1 - std::pow(options_.beta2, static_cast<double>(steps_));
   if (fusable(values_)) {
-    fused_cpu_step(options_.lr / bias_correction1, std::sqrt(bias_correction2));
+    fused_cpu_step(bias_correction1, std::sqrt(bias_correction2));
     return;
   }
+  const bool uniform = std::all_of(lr_.begin(), lr_.end(), [&](double v) { return v == lr_.front(); }) &&
+                       std::all_of(weight_decay_.begin(), weight_decay_.end(),
+                                   [&](double v) { return v == weight_decay_.front(); });
+  // Per-row rates as [rows, 1] columns; one number when every row has the same.
+  const auto column = [&](const std::vector<double>& v) {
+    return torch::tensor(v, torch::TensorOptions().dtype(torch::kDouble)).to(values_.options()).unsqueeze(1);
+  };
   auto grad = grads_;
-  if (options_.weight_decay != 0) {
+  if (uniform) {
+    const double lr = lr_.front(), weight_decay = weight_decay_.front();
+    if (weight_decay != 0) {
+      if (options_.decoupled)
+        values_.mul_(1 - lr * weight_decay);
+      else
+        grad = grad.add(values_, weight_decay);
+    }
+  } else {
+    std::vector<double> decay;
+    for (size_t r = 0; r < lr_.size(); ++r) decay.push_back(1 - lr_[r] * weight_decay_[r]);
     if (options_.decoupled)
-      values_.mul_(1 - options_.lr * options_.weight_decay);
+      values_.mul_(column(decay));
     else
-      grad = grad.add(values_, options_.weight_decay);
+      grad = grad.add(values_ * column(weight_decay_));
   }
   exp_avg_.mul_(options_.beta1).add_(grad, 1 - options_.beta1);
   exp_avg_sq_.mul_(options_.beta2).addcmul_(grad, grad, 1 - options_.beta2);
   const auto denom = (exp_avg_sq_.sqrt() / std::sqrt(bias_correction2)).add_(options_.eps);
-  values_.addcdiv_(exp_avg_, denom, -options_.lr / bias_correction1);
+  if (uniform) {
+    values_.addcdiv_(exp_avg_, denom, -lr_.front() / bias_correction1);
+  } else {
+    std::vector<double> steps;
+    for (const double lr : lr_) steps.push_back(-lr / bias_correction1);
+    values_.add_(exp_avg_ / denom * column(steps));
+  }
 }
 
 void FlatAdam::keep_rows(const std::vector<int64_t>& keep, std::vector<torch::Tensor> parameters) {
@@ -116,6 +157,13 @@ void FlatAdam::keep_rows(const std::vector<int64_t>& keep, std::vector<torch::Te
   const auto index = torch::tensor(keep, torch::kLong).to(values_.device());
   exp_avg_ = exp_avg_.index_select(0, index);
   exp_avg_sq_ = exp_avg_sq_.index_select(0, index);
+  std::vector<double> lr, weight_decay;
+  for (const int64_t r : keep) {
+    lr.push_back(lr_[static_cast<size_t>(r)]);
+    weight_decay.push_back(weight_decay_[static_cast<size_t>(r)]);
+  }
+  lr_ = std::move(lr);
+  weight_decay_ = std::move(weight_decay);
   values_ = torch::empty_like(exp_avg_);
   grads_ = torch::zeros_like(exp_avg_);
   clip_scale_.clear();

@@ -1,5 +1,6 @@
 #include "stacked_trainer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -33,8 +34,11 @@ void check_finite_loss(double loss, int64_t epoch, const std::string& run) {
                          format_number(loss) + "); lower train.lr or set train.grad_clip");
 }
 
-// The task loss of each stacked run over its own batch: [S].
-torch::Tensor loss_per_run(const torch::Tensor& output, const torch::Tensor& target, const Config& config) {
+// The task loss of each stacked run over its own batch: [S]. Rows may differ
+// in train.loss (L1 or MSE); each gets exactly the value it gets alone.
+torch::Tensor loss_per_run(const torch::Tensor& output, const torch::Tensor& target,
+                           const std::vector<const Config*>& rows) {
+  const Config& config = *rows.front();
   if (config.model.task != "regression") {
     const auto runs = output.size(0), batch = output.size(1);
     namespace F = torch::nn::functional;
@@ -44,7 +48,24 @@ torch::Tensor loss_per_run(const torch::Tensor& output, const torch::Tensor& tar
         .mean(1);
   }
   const auto difference = output - target;
-  return config.train.loss == "mse" ? difference.square().mean(1) : difference.abs().mean(1);
+  std::vector<uint8_t> mse;
+  for (const Config* row : rows) mse.push_back(row->train.loss == "mse");
+  if (std::all_of(mse.begin(), mse.end(), [&](uint8_t v) { return v == mse.front(); }))
+    return mse.front() ? difference.square().mean(1) : difference.abs().mean(1);
+  const auto use_mse =
+      torch::tensor(std::vector<int64_t>(mse.begin(), mse.end()), torch::kLong).to(output.device()).to(torch::kBool);
+  return torch::where(use_mse, difference.square().mean(1), difference.abs().mean(1));
+}
+
+// Each row's modality dropout rates, in modality order; empty when no row has any.
+std::vector<std::vector<double>> modality_dropout_rates(const std::vector<const Config*>& rows) {
+  std::vector<std::vector<double>> rates;
+  bool any = false;
+  for (const Config* row : rows) {
+    rates.push_back(row->train.modality_dropout.of(row->data.modalities));
+    any = any || row->train.modality_dropout.any();
+  }
+  return any ? rates : std::vector<std::vector<double>>{};
 }
 
 // One pass of every stacked run over the training split, each in its own
@@ -53,31 +74,34 @@ torch::Tensor loss_per_run(const torch::Tensor& output, const torch::Tensor& tar
 // modality dropout, dropout masks) come from its own generator in a fixed
 // order, whatever the other rows.
 std::vector<double> train_stacked_epoch(StackedFusionHead& model, FlatAdam& optimizer, const SplitTensors& train,
-                                        BatchGatherer& gatherer, const Config& config,
+                                        BatchGatherer& gatherer, const std::vector<const Config*>& rows,
                                         std::vector<at::Generator>& generators, ProgressBar& progress) {
   const int64_t runs = model.size();
   const int64_t n = train.size();
-  const int64_t batch_size = config.train.batch_size;
+  const int64_t batch_size = rows.front()->train.batch_size;
+  const auto dropout_rates = modality_dropout_rates(rows);
+  std::vector<double> grad_clip;
+  for (const Config* row : rows) grad_clip.push_back(row->train.grad_clip);
+  const bool clip = std::any_of(grad_clip.begin(), grad_clip.end(), [](double v) { return v > 0; });
   std::vector<torch::Tensor> orders;
   for (auto& generator : generators) orders.push_back(torch::randperm(n, generator, torch::kLong));
   const auto order = torch::stack(orders).to(train.target.device());  // [S, n]
   auto loss_sums = torch::zeros({runs}, torch::kDouble);
   for (int64_t start = 0; start < n; start += batch_size) {
     const int64_t end = std::min(n, start + batch_size);
-    const int64_t rows = end - start;
+    const int64_t count = end - start;
     Batch batch = gatherer.gather(order.slice(1, start, end).reshape({-1}));
     std::vector<torch::Tensor> features;
-    for (const auto& f : batch.features) features.push_back(f.view({runs, rows, -1}));
-    auto present = batch.present.view({runs, rows, -1});
-    if (config.train.modality_dropout.any())
-      present = drop_modalities(present, config.train.modality_dropout.of(config.data.modalities), generators);
+    for (const auto& f : batch.features) features.push_back(f.view({runs, count, -1}));
+    auto present = batch.present.view({runs, count, -1});
+    if (!dropout_rates.empty()) present = drop_modalities(present, dropout_rates, generators);
     const auto output = model.forward(features, present, &generators).output;
-    const auto losses = loss_per_run(output, batch.target.view({runs, rows}), config);
+    const auto losses = loss_per_run(output, batch.target.view({runs, count}), rows);
     optimizer.zero_grad();
     losses.sum().backward();
-    if (config.train.grad_clip > 0) optimizer.clip_grad_norm(config.train.grad_clip);
+    if (clip) optimizer.clip_grad_norm(grad_clip);
     optimizer.step();
-    loss_sums.add_(losses.detach().cpu(), static_cast<double>(rows));
+    loss_sums.add_(losses.detach().cpu(), static_cast<double>(count));
     progress.update(end);
   }
   loss_sums.div_(static_cast<double>(n));
@@ -95,33 +119,45 @@ std::vector<TrainResult> train_stacked(const std::vector<Config>& configs, RunSt
   const torch::Device device = select_device(first.train.device);
   const auto shared_data = prepared.get(first);
   const TrainingData& data = *shared_data;
-  // The prepared data may come from another condition: the model is this one's.
-  ModelMetadata metadata = data.metadata;
-  metadata.config = first;
+  // The prepared data may come from another condition: each model is its run's
+  // (stacked runs may differ in keys that keep the shapes, see can_train_together).
+  std::vector<ModelMetadata> metadata(configs.size(), data.metadata);
+  for (size_t i = 0; i < configs.size(); ++i) metadata[i].config = configs[i];
 
-  std::vector<std::string> seeds;
+  std::vector<std::string> seeds, varying;
   for (const auto& config : configs) seeds.push_back(std::to_string(config.train.seed));
+  for (const auto& config : configs)
+    for (const auto& difference : config_differences(first, config)) {
+      const std::string key = difference.substr(0, difference.find(':'));
+      if (key != "train.seed" && std::find(varying.begin(), varying.end(), key) == varying.end()) varying.push_back(key);
+    }
   std::vector<RunRecorder> runs;
   std::vector<FusionHead> heads;
   std::vector<at::Generator> generators;  // one per stacked row
   runs.reserve(configs.size());
   torch::serialize::InputArchive optimizer_state;
-  for (const auto& config : configs) {
-    runs.emplace_back(config, start, hooks, metadata);
+  std::vector<double> learning_rates, weight_decays;
+  for (size_t i = 0; i < configs.size(); ++i) {
+    const Config& config = configs[i];
+    learning_rates.push_back(config.train.lr);
+    weight_decays.push_back(config.train.weight_decay);
+    runs.emplace_back(config, start, hooks, metadata[i]);
     runs.back().log().info("device {}, {} thread(s); fusion {}{}, modalities {}{}", device.str(), threads,
                            config.model.fusion,
                            config.model.fusion == "dynamic" ? " (" + config.model.gate + " gate)" : "",
                            join(config.data.modalities, "+"),
                            configs.size() > 1 ? "; trained as one stacked model with " + std::to_string(configs.size()) +
-                                                    " runs (seeds " + join(seeds, ", ") + ")"
+                                                    " runs (seeds " + join(seeds, ", ") + ")" +
+                                                    (varying.empty() ? "" : "; the runs differ in " + join(varying, ", "))
                                               : "");
-    heads.push_back(build_seeded_model(metadata, static_cast<uint64_t>(config.train.seed)));
+    heads.push_back(build_seeded_model(metadata[i], static_cast<uint64_t>(config.train.seed)));
     heads.back()->to(device);
     if (start == RunStart::kResume) runs.back().resume(heads.back(), optimizer_state);
     generators.push_back(at::make_generator<at::CPUGeneratorImpl>(static_cast<uint64_t>(config.train.seed)));
   }
   StackedFusionHead model(heads);
   FlatAdam optimizer(model.parameters(), optimizer_options(first.train), model.size());
+  optimizer.set_row_rates(learning_rates, weight_decays);
   if (start == RunStart::kResume) optimizer.load(optimizer_state);
   BatchGatherer gatherer(data.train, model.size() * first.train.batch_size);
 
@@ -142,7 +178,9 @@ std::vector<TrainResult> train_stacked(const std::vector<Config>& configs, RunSt
     ProgressBar progress(
         "epoch " + std::to_string(epoch) + (active.size() > 1 ? " (" + std::to_string(active.size()) + " runs)" : ""),
         hooks.quiet ? 0 : data.train.size());
-    const auto losses = train_stacked_epoch(model, optimizer, data.train, gatherer, first, generators, progress);
+    std::vector<const Config*> rows;
+    for (const size_t i : active) rows.push_back(&configs[i]);
+    const auto losses = train_stacked_epoch(model, optimizer, data.train, gatherer, rows, generators, progress);
     progress.finish();
     // Each run is charged its share of the epoch.
     const double seconds =
@@ -166,7 +204,10 @@ std::vector<TrainResult> train_stacked(const std::vector<Config>& configs, RunSt
       still_active.push_back(active[static_cast<size_t>(r)]);
       still_generators.push_back(generators[static_cast<size_t>(r)]);
     }
-    if (!keep.empty()) optimizer.keep_rows(keep, model.parameters());
+    if (!keep.empty()) {
+      optimizer.keep_rows(keep, model.parameters());
+      model.keep_heads(keep);
+    }
     active = std::move(still_active);
     generators = std::move(still_generators);
   }

@@ -1,5 +1,7 @@
 #include "daf/train/trainer.h"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include <future>
@@ -81,11 +83,24 @@ TrainResult train_model(const Config& config, const EmbeddingCache& cache, const
   return train_stacked({config}, start, data, hooks).front();
 }
 
-bool can_train_together(const Config& a, const Config& b) {
-  Config same_seed = b;
-  same_seed.train.seed = a.train.seed;
-  return config_differences(a, same_seed).empty();
+const std::vector<std::string>& per_run_keys() {
+  static const std::vector<std::string> keys = {
+      "train.seed",    "train.lr",      "train.weight_decay", "train.grad_clip",  "train.modality_dropout",
+      "train.loss",    "model.dropout", "model.head_dropout", "model.temperature"};
+  return keys;
 }
+
+std::vector<std::string> stacking_blockers(const Config& a, const Config& b) {
+  std::vector<std::string> blockers;
+  for (const auto& difference : config_differences(a, b)) {
+    const std::string key = difference.substr(0, difference.find(':'));
+    if (std::find(per_run_keys().begin(), per_run_keys().end(), key) == per_run_keys().end())
+      blockers.push_back(difference);
+  }
+  return blockers;
+}
+
+bool can_train_together(const Config& a, const Config& b) { return stacking_blockers(a, b).empty(); }
 
 std::vector<TrainResult> train_models_together(const std::vector<Config>& configs, const EmbeddingCache& cache,
                                                const TrainHooks& hooks) {

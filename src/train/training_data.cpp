@@ -1,5 +1,7 @@
 #include "training_data.h"
 
+#include <algorithm>
+
 #include "daf/model/model_io.h"
 #include "daf/util/error.h"
 #include "daf/version.h"
@@ -40,14 +42,22 @@ uint64_t epoch_seed(int64_t seed, int64_t epoch) {
   return static_cast<uint64_t>(seed) * 1000003ULL + static_cast<uint64_t>(epoch);
 }
 
-torch::Tensor drop_modalities(const torch::Tensor& present, const std::vector<double>& rates,
+torch::Tensor drop_modalities(const torch::Tensor& present, const std::vector<std::vector<double>>& rates,
                               std::vector<at::Generator>& generators) {
   const int64_t runs = present.size(0);
   std::vector<torch::Tensor> draws;
-  for (auto& generator : generators) draws.push_back(torch::rand(present.sizes().slice(1), generator, torch::kFloat));
-  // Compared in float, as a draw against one number is: the same masks as before rates per modality existed.
-  const auto p = torch::tensor(std::vector<float>(rates.begin(), rates.end()), torch::kFloat).to(present.device());
-  auto keep = present * (torch::stack(draws).to(present.device()) >= p).to(present.scalar_type());
+  std::vector<bool> drawn;
+  for (int64_t r = 0; r < runs; ++r) {
+    const auto& p = rates[static_cast<size_t>(r)];
+    drawn.push_back(std::any_of(p.begin(), p.end(), [](double v) { return v > 0; }));
+    // Compared in float, as a draw against one number is: the same masks as before rates per modality existed.
+    const auto threshold = torch::tensor(std::vector<float>(p.begin(), p.end()), torch::kFloat);
+    draws.push_back(drawn.back()
+                        ? (torch::rand(present.sizes().slice(1), generators[static_cast<size_t>(r)], torch::kFloat) >=
+                           threshold)
+                        : torch::ones(present.sizes().slice(1), torch::kBool));
+  }
+  auto keep = present * torch::stack(draws).to(present.device()).to(present.scalar_type());
   const auto lost = (keep.sum(2) == 0).logical_and(present.sum(2) > 0);  // [S, B]
   if (!lost.any().item<bool>()) return keep;
   // Rows that lost every modality get one of theirs back, drawn right after the

@@ -26,10 +26,10 @@ TrainingData prepare_training_data(const Config& config, const EmbeddingCache& c
 // continues exactly as an uninterrupted one would.
 uint64_t epoch_seed(int64_t seed, int64_t epoch);
 
-// Masks modality m of each row of each stacked run ([S, B, M]) with
-// probability rates[m], keeping at least one modality that was present; run s
-// draws from generators[s].
-torch::Tensor drop_modalities(const torch::Tensor& present, const std::vector<double>& rates,
+// Masks modality m of each row of stacked run s ([S, B, M]) with probability
+// rates[s][m], keeping at least one modality that was present; run s draws
+// from generators[s], and a run whose rates are all 0 draws nothing (as alone).
+torch::Tensor drop_modalities(const torch::Tensor& present, const std::vector<std::vector<double>>& rates,
                               std::vector<at::Generator>& generators);
 
 // Rows of a split gathered into buffers allocated once: training batches

@@ -87,6 +87,31 @@ sed 's/train.lr: \[0.001, 0.002\]/train.lr: [0.001, fast]/' "$WORK/sweep.yaml" >
 expect_exit 2 "key 'train.lr': expected a number > 0, found 'fast'" -- "$DAF_BIN/daf-ablate" --config "$WORK/bad4.yaml"
 expect_exit 2 "--shard: expected K/N" -- "$DAF_BIN/daf-ablate" --config "$WORK/sweep.yaml" --shard 3/2
 expect_exit 2 "no plan.yaml" -- "$DAF_BIN/daf-ablate" --collect "$WORK/nowhere"
+# Conditions that differ only in keys that keep the shapes (learning rate,
+# weight decay, dropout, temperature, loss, clipping) train as one stacked
+# group, with the numbers each gets alone; a shape-changing key splits groups.
+cat >"$WORK/mixed.yaml" <<'YAML'
+base: base.yaml
+conditions:
+  - {name: plain, set: {}}
+  - {name: fast, set: {train.lr: 0.003}}
+  - {name: decay, set: {train.weight_decay: 0.01, train.grad_clip: 0.1}}
+  - {name: drop, set: {model.dropout: 0.3, model.head_dropout: 0.2}}
+  - {name: hot, set: {model.temperature: 2.0}}
+  - {name: mse, set: {train.loss: mse, train.modality_dropout: {audio: 0.4}}}
+  - {name: wide, set: {model.dim: 48}}
+seeds: [1, 2]
+compare: {reference: fast, baseline: plain, bootstrap: 50}
+YAML
+"$DAF_BIN/daf-ablate" --config "$WORK/mixed.yaml" --jobs 1 --out "$WORK/mixed" --no-plots >/dev/null 2>"$WORK/mixed.log" \
+  || { cat "$WORK/mixed.log"; fail "mixed sweep"; }
+grep -q "training 14 runs as 2 stacked group(s)" "$WORK/mixed.log" || fail "mixed sweep: $(grep -i group "$WORK/mixed.log")"
+grep -q "group 2: 2 run(s): wide seed 1, wide seed 2 (apart from group 1: model.dim: 32 -> 48)" "$WORK/mixed.log" \
+  || fail "no reason for the second group: $(grep 'group 2' "$WORK/mixed.log")"
+"$DAF_BIN/daf-ablate" --config "$WORK/mixed.yaml" --jobs 1 --separate --out "$WORK/mixed-separate" --no-plots \
+  >/dev/null 2>&1 || fail "mixed sweep, --separate"
+cmp "$WORK/mixed/runs.csv" "$WORK/mixed-separate/runs.csv" || fail "heterogeneous stacked rows differ from separate runs"
+
 # The missing-rate protocol: tables, MultiBench's robustness (recomputed here
 # from runs.csv), gate weights per rate and the plot.
 cat >"$WORK/missing.yaml" <<'YAML'

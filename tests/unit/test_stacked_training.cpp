@@ -263,12 +263,60 @@ TEST_CASE("runs trained together stop early on their own and resume one by one",
 TEST_CASE("modality dropout draws each modality's own rate", "[train]") {
   std::vector<at::Generator> generators{at::make_generator<at::CPUGeneratorImpl>(5)};
   const auto present = torch::ones({1, 20000, 3});
-  const auto keep = daf::drop_modalities(present, {0.0, 0.5, 0.9}, generators);
+  const auto keep = daf::drop_modalities(present, {{0.0, 0.5, 0.9}}, generators);
   const auto kept = keep.mean(1).squeeze(0);  // fraction kept per modality
   CHECK(kept[0].item<double>() == 1.0);      // rate 0: never masked, so no utterance loses everything
   CHECK(kept[1].item<double>() == Approx(0.5).margin(0.02));
   CHECK(kept[2].item<double>() == Approx(0.1).margin(0.02));
   // With every modality at 0.9, an utterance that lost all of them gets one back.
-  const auto all = daf::drop_modalities(present, {0.9, 0.9, 0.9}, generators);
+  const auto all = daf::drop_modalities(present, {{0.9, 0.9, 0.9}}, generators);
   CHECK(all.sum(2).min().item<double>() == 1.0);
+}
+
+TEST_CASE("runs that differ in hyper-parameters train together as they train alone", "[train][stacked]") {
+  TempDir dir;
+  const daf::EmbeddingCache cache = daf::test::small_cache();
+  // One row per key that may differ (daf::per_run_keys()); the stacked rows must
+  // compute exactly what each computes alone.
+  const std::vector<std::vector<std::string>> rows = {
+      {},
+      {"train.lr=0.003"},
+      {"train.weight_decay=0.01"},
+      {"train.grad_clip=0.05"},
+      {"model.dropout=0.3", "model.head_dropout=0"},
+      {"model.head_dropout=0.4"},
+      {"model.temperature=2.5"},
+      {"train.loss=mse"},
+      {"train.modality_dropout={audio: 0.5}"},
+      {"train.modality_dropout=0"},
+      {"train.seed=99"}};
+  std::vector<daf::Config> together;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    std::vector<std::string> extra = {"model.dropout=0.1"};  // then the row's own values, which win
+    extra.insert(extra.end(), rows[r].begin(), rows[r].end());
+    daf::train_model(run_config(dir, "alone-" + std::to_string(r), 7, extra), cache);
+    together.push_back(run_config(dir, "together-" + std::to_string(r), 7, extra));
+  }
+  for (const auto& config : together) REQUIRE(daf::can_train_together(together.front(), config));
+  const auto results = daf::train_models_together(together, cache);
+  REQUIRE(results.size() == rows.size());
+  for (size_t r = 0; r < rows.size(); ++r) {
+    INFO(daf::join(rows[r], " "));
+    const std::string alone = dir.file("alone-" + std::to_string(r)), stacked = dir.file("together-" + std::to_string(r));
+    CHECK(column(alone, "train_loss") == column(stacked, "train_loss"));
+    CHECK(column(alone, "valid_MAE") == column(stacked, "valid_MAE"));
+    CHECK(daf::read_file(alone + "/final_metrics.csv") == daf::read_file(stacked + "/final_metrics.csv"));
+    CHECK(daf::read_file(stacked + "/config.yaml") == daf::config_to_yaml(together[r]));
+  }
+  CHECK(daf::read_file(dir.file("together-1") + "/train.log").find("the runs differ in train.lr") != std::string::npos);
+
+  // Keys that change shapes or the data keep runs apart, and say which.
+  auto other = together.front();
+  other.model.dim = 32;
+  other.model.fusion = "static";
+  CHECK_FALSE(daf::can_train_together(together.front(), other));
+  const auto blockers = daf::stacking_blockers(together.front(), other);
+  REQUIRE(blockers.size() == 2);
+  CHECK(blockers[0].rfind("model.fusion: ", 0) == 0);
+  CHECK(blockers[1].rfind("model.dim: ", 0) == 0);
 }

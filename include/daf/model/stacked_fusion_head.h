@@ -21,7 +21,9 @@ struct StackedOutput {
 
 class StackedFusionHead {
  public:
-  // Copies the heads' parameters (they must share config and input dims).
+  // Copies the heads' parameters. They must share input dims and every
+  // shape-defining key; their dropout rates and gate temperature may differ
+  // (each head computes with its own).
   explicit StackedFusionHead(const std::vector<FusionHead>& heads);
 
   int64_t size() const { return parameters_.front().size(0); }
@@ -32,6 +34,10 @@ class StackedFusionHead {
   // dropout is applied (training); without, the heads run in evaluation mode.
   StackedOutput forward(const std::vector<torch::Tensor>& inputs, const torch::Tensor& present,
                         std::vector<at::Generator>* generators = nullptr) const;
+
+  // Keeps only heads `keep` (ascending) of the per-head settings; called with
+  // FlatAdam::keep_rows, which shrinks the parameters.
+  void keep_heads(const std::vector<int64_t>& keep);
 
   // Writes head `row`'s current parameters into `head`.
   void copy_row_to(int64_t row, FusionHead& head) const;
@@ -47,13 +53,19 @@ class StackedFusionHead {
   };
 
   torch::Tensor activate(const torch::Tensor& x) const;
-  // Undefined when there is no dropout (evaluation, or p = 0).
-  torch::Tensor dropout_masks(std::vector<int64_t> shape, double p, std::vector<at::Generator>* generators) const;
-  torch::Tensor dropout(const torch::Tensor& x, const torch::Tensor& mask, double p) const;
+  // Undefined when there is no dropout (evaluation, or p = 0 for every head);
+  // a head with p = 0 draws nothing, as it does alone.
+  torch::Tensor dropout_masks(std::vector<int64_t> shape, const std::vector<double>& p,
+                              std::vector<at::Generator>* generators) const;
+  torch::Tensor dropout(const torch::Tensor& x, const torch::Tensor& mask, const std::vector<double>& p) const;
+  // x [S, ...] divided row by row by per-head values: by one number when all are
+  // the same (a single head's arithmetic), else by an [S, 1, ...] column.
+  torch::Tensor divide_rows(const torch::Tensor& x, const std::vector<double>& divisors) const;
   torch::Tensor fusion_scores(const torch::Tensor& h, const torch::Tensor& present) const;
   torch::Tensor& parameter(const std::string& name);
 
-  ModelConfig config_;
+  ModelConfig config_;  // the first head's; the shape-defining keys are every head's
+  std::vector<double> dropout_, head_dropout_, temperature_;  // per head
   int64_t modalities_ = 0;
   int64_t outputs_ = 0;
   std::vector<std::string> names_;

@@ -35,11 +35,17 @@ class FlatAdam {
   // parameter storage, such as Module::load.
   void attach(std::vector<torch::Tensor> parameters);
 
+  // Stacked runs with their own learning rate and weight decay (one value per
+  // row); by default every row has the options' values.
+  void set_row_rates(std::vector<double> lr, std::vector<double> weight_decay);
+
   void zero_grad() { grads_.zero_(); }
   // Scales each row's gradients so their L2 norm is at most max_norm (as
   // clip_grad_norm_). On the CPU the scaling is applied inside step(), so the
   // gradients read between the two calls are unscaled.
   void clip_grad_norm(double max_norm);
+  // The same with a limit per row; a row whose limit is 0 is not clipped.
+  void clip_grad_norm(const std::vector<double>& max_norms);
   void step();
 
   int64_t rows() const { return values_.size(0); }
@@ -55,10 +61,11 @@ class FlatAdam {
   FlatAdamOptions options_;
   // One pass over the buffers (CPU, float): clip scale, weight decay, moments
   // and update, instead of ~10 passes of LibTorch operations.
-  void fused_cpu_step(double step_size, double bias_correction2_sqrt);
+  void fused_cpu_step(double bias_correction1, double bias_correction2_sqrt);
 
   torch::Tensor values_, grads_, exp_avg_, exp_avg_sq_;  // [rows, P]
   std::vector<float> clip_scale_;  // per row, pending until step() on the CPU
+  std::vector<double> lr_, weight_decay_;  // per row
   int64_t steps_ = 0;
 };
 

@@ -64,8 +64,15 @@ class PreparedData {
   std::unique_ptr<Memo> memo_;
 };
 
-// Whether two runs can train together: their configs are equal apart from
-// train.seed, train.threads and output.*.
+// The keys stacked runs may differ in: they keep every parameter's shape and
+// each row of a stacked model computes with its own value (train.seed,
+// train.lr, train.weight_decay, train.grad_clip, train.modality_dropout,
+// train.loss, model.dropout, model.head_dropout, model.temperature).
+const std::vector<std::string>& per_run_keys();
+// What keeps two runs from training together: every other key (train.threads
+// and output.* aside) whose value differs, as "section.key: a -> b".
+std::vector<std::string> stacking_blockers(const Config& a, const Config& b);
+// Whether two runs can train together: no stacking blockers.
 bool can_train_together(const Config& a, const Config& b);
 
 // Trains every config (all must be able to train together) as one stacked
