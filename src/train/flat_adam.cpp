@@ -173,8 +173,10 @@ void FlatAdam::keep_rows(const std::vector<int64_t>& keep, std::vector<torch::Te
 }
 
 void FlatAdam::save_row(torch::serialize::OutputArchive& archive, int64_t row) const {
-  archive.write("exp_avg", exp_avg_.select(0, row), true);
-  archive.write("exp_avg_sq", exp_avg_sq_.select(0, row), true);
+  // Copies: a view is serialised with its whole storage, i.e. every row's moments,
+  // which made each stacked run's checkpoint (and its write every epoch) S times larger.
+  archive.write("exp_avg", exp_avg_.select(0, row).clone(), true);
+  archive.write("exp_avg_sq", exp_avg_sq_.select(0, row).clone(), true);
   archive.write("steps", c10::IValue(steps_));
 }
 

@@ -1,6 +1,7 @@
 #include <torch/torch.h>
 
 #include <catch2/catch.hpp>
+#include <sstream>
 
 #include "daf/train/flat_adam.h"
 
@@ -116,4 +117,21 @@ TEST_CASE("stacked rows with their own learning rate and weight decay step as th
         CHECK(difference <= (dtype == torch::kFloat ? 0.0 : 1e-12));
       }
     }
+}
+
+TEST_CASE("a stacked row's optimizer state is saved without the other rows", "[train]") {
+  // A saved view carries its whole storage: every row's moments, written every
+  // epoch for every run of the stack (checkpoints 15x larger, sweeps 2.6x slower).
+  const auto saved_bytes = [](int64_t rows) {
+    auto p = torch::randn({rows, 20000}).requires_grad_(true);
+    daf::FlatAdam optimizer({p}, {}, rows);
+    torch::serialize::OutputArchive archive;
+    optimizer.save_row(archive, rows - 1);
+    std::ostringstream bytes;
+    archive.save_to(bytes);
+    return static_cast<double>(bytes.str().size());
+  };
+  const double one = saved_bytes(1), of_eight = saved_bytes(8);
+  INFO("one row alone: " << one << " bytes; one row of eight: " << of_eight << " bytes");
+  CHECK(of_eight < 1.1 * one);
 }
