@@ -25,8 +25,9 @@ int main(int argc, char** argv) {
   app.add_option("--jobs,-j", jobs, "runs trained at the same time in this process, 1 to 256 (default 1)")
       ->check(CLI::Range(int64_t{1}, int64_t{256}));
   app.add_flag("--separate", separate,
-               "train every run on its own; by default runs that differ only in their seed train together as one "
-               "stacked model (same numbers up to float rounding, several times faster)");
+               "train every run on its own; by default runs that differ only in their seed, learning rate, weight "
+               "decay, clipping, dropout, modality dropout, loss or gate temperature train together as one stacked "
+               "model (the same numbers, faster)");
   app.add_option("--shard", shard, "run only slice K of N of the run list (e.g. 3/16), for job arrays");
   app.add_option("--out", out, "output folder (default: the sweep's 'output')");
   app.add_option("--collect", collect_dir, "only aggregate the finished runs in this output folder");

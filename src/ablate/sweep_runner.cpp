@@ -128,8 +128,8 @@ std::string key_metrics(const MetricValues& metrics) {
   return out;
 }
 
-// Runs trained as one unit: the seeds of a condition (stacked, see
-// train/trainer.h), or a single run.
+// Runs trained as one unit: runs that differ only in per_run_keys() (stacked,
+// see train/trainer.h), or a single run.
 using RunGroup = std::vector<const SweepRun*>;
 
 // Rough cost of training a group (the projections dominate), for handing out
