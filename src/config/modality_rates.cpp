@@ -1,7 +1,5 @@
 #include "daf/config/modality_rates.h"
 
-#include "daf/util/strings.h"
-
 namespace daf {
 
 double ModalityRates::of(const std::string& modality) const {
@@ -21,13 +19,6 @@ bool ModalityRates::any() const {
   for (const auto& [modality, rate] : each)
     if (rate > 0) return true;
   return false;
-}
-
-std::string ModalityRates::text() const {
-  if (each.empty()) return format_number(all);
-  std::string out = "{";
-  for (const auto& [modality, rate] : each) out += (out.size() > 1 ? ", " : "") + modality + ": " + format_number(rate);
-  return out + "}";
 }
 
 }  // namespace daf

@@ -46,16 +46,16 @@ torch::Tensor drop_modalities(const torch::Tensor& present, const std::vector<st
                               std::vector<at::Generator>& generators) {
   const int64_t runs = present.size(0);
   std::vector<torch::Tensor> draws;
-  std::vector<bool> drawn;
   for (int64_t r = 0; r < runs; ++r) {
     const auto& p = rates[static_cast<size_t>(r)];
-    drawn.push_back(std::any_of(p.begin(), p.end(), [](double v) { return v > 0; }));
+    if (std::none_of(p.begin(), p.end(), [](double v) { return v > 0; })) {
+      draws.push_back(torch::ones(present.sizes().slice(1), torch::kBool));
+      continue;
+    }
     // Compared in float, as a draw against one number is: the same masks as before rates per modality existed.
     const auto threshold = torch::tensor(std::vector<float>(p.begin(), p.end()), torch::kFloat);
-    draws.push_back(drawn.back()
-                        ? (torch::rand(present.sizes().slice(1), generators[static_cast<size_t>(r)], torch::kFloat) >=
-                           threshold)
-                        : torch::ones(present.sizes().slice(1), torch::kBool));
+    draws.push_back(torch::rand(present.sizes().slice(1), generators[static_cast<size_t>(r)], torch::kFloat) >=
+                    threshold);
   }
   auto keep = present * torch::stack(draws).to(present.device()).to(present.scalar_type());
   const auto lost = (keep.sum(2) == 0).logical_and(present.sum(2) > 0);  // [S, B]

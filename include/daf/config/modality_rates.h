@@ -15,8 +15,6 @@ struct ModalityRates {
   double of(const std::string& modality) const;
   std::vector<double> of(const std::vector<std::string>& modalities) const;
   bool any() const;  // some modality has a rate above 0
-  // "0.2", or "{audio: 0.3, text: 0.1}"
-  std::string text() const;
 };
 
 }  // namespace daf
