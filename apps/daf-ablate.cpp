@@ -16,12 +16,14 @@ int main(int argc, char** argv) {
                "Examples:\n"
                "  daf-ablate --config configs/ablate-demo.yaml --jobs 2\n"
                "  daf-ablate --config configs/ablate-mosei.yaml --shard 3/16   # one Slurm array task\n"
-               "  daf-ablate --collect runs/ablate-mosei                       # after all shards"};
+               "  daf-ablate --collect runs/ablate-mosei                       # after all shards\n"
+               "  daf-ablate --config configs/search-mosei.yaml --jobs 2       # hyper-parameter search"};
   std::string sweep_file, shard = "1/1", out, collect_dir;
   int64_t jobs = 1;
   bool allow_partial = false, no_plots = false, no_collect = false, print_output = false, separate = false;
   std::vector<std::string> overrides;
-  app.add_option("-c,--config", sweep_file, "sweep YAML (base config, conditions/grid, seeds, evaluate, compare)");
+  app.add_option("-c,--config", sweep_file,
+                 "sweep YAML (base config, conditions/grid, seeds, evaluate, compare; or a search: section)");
   app.add_option("--jobs,-j", jobs, "runs trained at the same time in this process, 1 to 256 (default 1)")
       ->check(CLI::Range(int64_t{1}, int64_t{256}));
   app.add_flag("--separate", separate,
@@ -36,7 +38,9 @@ int main(int argc, char** argv) {
   app.add_flag("--no-collect", no_collect, "train and evaluate only; do not aggregate at the end");
   app.add_flag("--print-output", print_output, "print the sweep's output folder (after --out) and exit, for scripts");
   app.add_option("overrides", overrides, "section.key=value settings applied to every run, e.g. train.max_epochs=10");
-  app.footer("Sweep file format: docs/ablation.md. Resume: run the same command again; finished runs are kept.\n" +
+  app.footer("Sweep file format: docs/ablation.md. Resume: run the same command again; finished runs are kept.\n"
+             "A search with --shard: run the array once for the trials and once more for the final stage (its\n"
+             "trials are then skipped), then --collect.\n" +
              std::string(daf::cli::kExitCodesHelp));
   if (const int code = daf::cli::parse(app, argc, argv); code >= 0) return code;
 
@@ -60,10 +64,12 @@ int main(int argc, char** argv) {
     daf::SweepOptions options;
     options.jobs = jobs;
     options.train_together = !separate;
+    options.plots = !no_plots;
     std::tie(options.shard, options.shard_count) = daf::parse_shard(shard);
     const auto report = daf::run_sweep(sweep, options);
     spdlog::info("shard {}/{}: {} runs finished here, {} were already done; {:.1f}s", options.shard,
                  options.shard_count, report.completed, report.skipped, report.seconds);
+    if (report.trials_unfinished > 0) return 0;
     if (options.shard_count > 1 || no_collect) {
       spdlog::info("when every shard is done: daf-ablate --collect {}", sweep.output);
       return 0;

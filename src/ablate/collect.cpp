@@ -349,7 +349,10 @@ std::string plots_section(const Plan& plan, const Collected& c, const std::strin
 CollectResult collect_sweep(const std::string& dir, const CollectOptions& options) {
   const std::string plan_path = dir + "/plan.yaml";
   if (!fs::exists(plan_path))
-    throw InputError(dir + ": no plan.yaml: not a daf-ablate output folder, or no shard has started yet");
+    throw InputError(fs::exists(dir + "/trials")
+                         ? dir + ": no plan.yaml yet: the search's trials are not all finished, so its final stage "
+                                 "has not started; run daf-ablate --config SWEEP again (every shard) once they are"
+                         : dir + ": no plan.yaml: not a daf-ablate output folder, or no shard has started yet");
   const Plan plan = read_plan(plan_path);
   CollectResult result;
   result.missing = find_missing(dir, plan);
@@ -370,6 +373,8 @@ CollectResult collect_sweep(const std::string& dir, const CollectOptions& option
                    (result.missing.empty() ? "" : " (" + std::to_string(result.missing.size()) + " missing)") +
                    ". Files: runs.csv, summary.csv, robustness.csv, comparison.csv, gates.csv.\n\n";
   md += summary_tables(plan, collected, dir);
+  // A search's section (search/search_report): the trials and how the final conditions were chosen.
+  if (fs::exists(dir + "/search.md")) md += read_file(dir + "/search.md");
   md += comparison_section(plan, dir);
   md += robustness_tables(plan, collected, dir);
   md += missing_rate_section(plan, collected, dir, options.plots);

@@ -11,6 +11,7 @@
 #include "daf/util/atomic_file.h"
 #include "daf/util/error.h"
 #include "daf/util/strings.h"
+#include "search_settings.h"
 
 namespace daf {
 namespace {
@@ -18,7 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::vector<std::string> kSweepKeys = {"base", "base_config", "set", "conditions", "grid", "exclude",
-                                             "seeds", "evaluate", "compare", "output"};
+                                             "seeds", "evaluate", "compare", "output", "search"};
 
 std::string flow(const YAML::Node& node) {
   YAML::Emitter out;
@@ -117,6 +118,8 @@ std::vector<SweepCondition> expand_grid(const std::vector<GridAxis>& axes, const
 }
 
 std::vector<SweepCondition> parse_conditions(const YAML::Node& root, const std::string& where) {
+  // A search needs no conditions of its own: those it has are trained next to its best trials.
+  if (root["search"] && !root["conditions"] && !root["grid"]) return {};
   std::vector<SweepCondition> named;
   if (const auto list = root["conditions"]) {
     if (!list.IsSequence()) throw InputError(where + ": 'conditions' must be a list of {name, set}");
@@ -141,6 +144,8 @@ std::vector<SweepCondition> parse_conditions(const YAML::Node& root, const std::
     }
   std::set<std::string> names;
   for (const auto& c : out) {
+    if (root["search"] && (c.name.rfind("trial-", 0) == 0 || c.name.rfind("best-", 0) == 0))
+      throw InputError(where + ": condition '" + c.name + "': names starting with trial- or best- are the search's");
     if (!names.insert(c.name).second) throw InputError(where + ": condition '" + c.name + "' appears twice");
     if (c.name.find('/') != std::string::npos)
       throw InputError(where + ": condition name '" + c.name + "' must not contain '/'");
@@ -254,6 +259,18 @@ Config Sweep::condition_config(const SweepCondition& condition, int64_t seed, co
   }
 }
 
+std::string best_condition_name(int64_t rank) { return "best-" + std::to_string(rank); }
+
+std::vector<SweepRun> Sweep::trial_runs() const {
+  std::vector<SweepRun> out;
+  for (const auto& trial : search.trial_conditions)
+    for (int64_t seed : seeds) {
+      const std::string dir = output + "/trials/" + trial.name + "/seed-" + std::to_string(seed);
+      out.push_back({trial.name, seed, dir, condition_config(trial, seed, dir)});
+    }
+  return out;
+}
+
 std::vector<SweepRun> Sweep::runs() const {
   std::vector<SweepRun> out;
   for (const auto& condition : conditions)
@@ -290,42 +307,63 @@ Sweep load_sweep(const std::string& path, const std::vector<std::string>& overri
     if (root["set"]) sweep.common = assignments(root["set"], path + ": set");
     sweep.common.insert(sweep.common.end(), overrides.begin(), overrides.end());
     sweep.conditions = parse_conditions(root, path);
-    if (!root["seeds"] || !root["seeds"].IsSequence() || root["seeds"].size() == 0)
-      throw InputError(path + ": 'seeds' must be a non-empty list of integers");
-    for (const auto& s : root["seeds"]) {
-      int64_t seed = -1;
-      if (!YAML::convert<int64_t>::decode(s, seed) || seed < 0)
-        throw InputError(path + ": seeds: expected integers >= 0, found " + flow(s));
-      if (std::find(sweep.seeds.begin(), sweep.seeds.end(), seed) != sweep.seeds.end())
-        throw InputError(path + ": seeds: " + std::to_string(seed) + " is listed twice");
-      sweep.seeds.push_back(seed);
+    if (root["search"] && !root["seeds"]) {
+      sweep.seeds = {load_config_text(sweep.base_text, sweep.base_origin, sweep.common).train.seed};
+    } else {
+      if (!root["seeds"] || !root["seeds"].IsSequence() || root["seeds"].size() == 0)
+        throw InputError(path + ": 'seeds' must be a non-empty list of integers");
+      for (const auto& s : root["seeds"]) {
+        int64_t seed = -1;
+        if (!YAML::convert<int64_t>::decode(s, seed) || seed < 0)
+          throw InputError(path + ": seeds: expected integers >= 0, found " + flow(s));
+        if (std::find(sweep.seeds.begin(), sweep.seeds.end(), seed) != sweep.seeds.end())
+          throw InputError(path + ": seeds: " + std::to_string(seed) + " is listed twice");
+        sweep.seeds.push_back(seed);
+      }
+    }
+    if (root["search"]) {
+      Config base;
+      try {
+        base = load_config_text(sweep.base_text, sweep.base_origin, sweep.common);
+      } catch (const InputError& e) {
+        throw InputError(path + ": base config: " + e.what());
+      }
+      sweep.search = parse_search(root["search"], path, base, sweep.seeds);
+      sweep.has_search = true;
     }
     sweep.evaluations = parse_evaluations(root["evaluate"], path);
     sweep.output = root["output"] ? string_value(root["output"], "output", path, "a folder name") : "runs/ablate";
     const auto compare = root["compare"];
+    std::vector<std::string> condition_names;
+    for (const auto& c : sweep.conditions) condition_names.push_back(c.name);
+    if (sweep.has_search)
+      for (int64_t k = 1; k <= sweep.search.top; ++k) condition_names.push_back(best_condition_name(k));
     auto has_condition = [&](const std::string& name) {
-      return std::any_of(sweep.conditions.begin(), sweep.conditions.end(),
-                         [&](const SweepCondition& c) { return c.name == name; });
+      return std::find(condition_names.begin(), condition_names.end(), name) != condition_names.end();
     };
-    sweep.reference = compare && compare["reference"] ? string_value(compare["reference"], "compare.reference", path) : "dynamic";
+    sweep.reference = compare && compare["reference"] ? string_value(compare["reference"], "compare.reference", path)
+                                                      : (sweep.has_search ? best_condition_name(1) : "dynamic");
     sweep.baseline = compare && compare["baseline"] ? string_value(compare["baseline"], "compare.baseline", path) : "static";
     if (compare && compare["bootstrap"] &&
         (!YAML::convert<int64_t>::decode(compare["bootstrap"], sweep.bootstrap) || sweep.bootstrap < 0))
       throw InputError(path + ": compare.bootstrap: expected an integer >= 0, found " + flow(compare["bootstrap"]));
     for (const auto* name : {&sweep.reference, &sweep.baseline})
       if (!has_condition(*name)) {
-        if (compare && (compare["reference"] || compare["baseline"])) {
-          std::vector<std::string> names;
-          for (const auto& c : sweep.conditions) names.push_back(c.name);
-          throw InputError(path + ": compare: no condition named '" + *name + "'" + did_you_mean(*name, names));
-        }
+        if (compare && (compare["reference"] || compare["baseline"]))
+          throw InputError(path + ": compare: no condition named '" + *name + "'" +
+                           did_you_mean(*name, condition_names));
         sweep.reference.clear();  // the defaults do not apply to this sweep
         sweep.baseline.clear();
       }
   } catch (const YAML::Exception& e) {
     throw InputError(path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }
-  check_against_cache(sweep, sweep.runs(), path);
+  auto runs = sweep.runs();
+  if (sweep.has_search) {
+    const auto trials = sweep.trial_runs();  // every trial's config resolves before anything runs
+    runs.insert(runs.end(), trials.begin(), trials.end());
+  }
+  check_against_cache(sweep, runs, path);
   return sweep;
 }
 

@@ -24,6 +24,8 @@
 #include "daf/util/file_lock.h"
 #include "daf/util/progress.h"
 #include "daf/util/strings.h"
+#include "daf/util/csv.h"
+#include "run_stage.h"
 
 namespace daf {
 namespace fs = std::filesystem;
@@ -185,7 +187,7 @@ void log_groups(const std::vector<RunGroup>& groups) {
 }
 
 // Trains the group's unfinished runs: together when there are several.
-void train_group(const RunGroup& group, PreparedData& data, int64_t jobs) {
+void train_group(const RunGroup& group, PreparedData& data, int64_t jobs, bool score_test) {
   std::vector<Config> configs;
   for (const SweepRun* run : group) {
     if (fs::exists(run->dir + "/final_metrics.json")) continue;
@@ -194,48 +196,60 @@ void train_group(const RunGroup& group, PreparedData& data, int64_t jobs) {
   }
   TrainHooks hooks;
   hooks.quiet = true;
+  hooks.score_test = score_test;
   if (!configs.empty()) train_models_together(configs, data, hooks);
+}
+
+
+// The validation metric a trial is ranked on, for its log line.
+std::string trial_metric(const SweepRun& run, const std::string& metric) {
+  for (const auto& row : read_csv(run.dir + "/final_metrics.csv").rows)
+    if (row.size() == 3 && row[0] == "valid" && row[1] == metric)
+      return "valid " + metric + " " + format_fixed(std::stod(row[2]), 4);
+  return "";
 }
 
 }  // namespace
 
-SweepRunReport run_sweep(const Sweep& sweep, const SweepOptions& options) {
-  const auto start = Clock::now();
-  const auto all_runs = sweep.runs();
-  fs::create_directories(sweep.output + "/shards");
-  write_plan(sweep.output + "/plan.yaml", make_plan(sweep));
+bool run_finished(const SweepRun& run, RunStage stage) {
+  return fs::exists(stage == RunStage::kTrial ? run.dir + "/final_metrics.json" : ablation_file(run.dir));
+}
 
+SweepRunReport run_stage(const Sweep& sweep, const std::vector<SweepRun>& all_runs, RunStage stage,
+                         const SweepOptions& options, const std::string& done_marker) {
+  const auto start = Clock::now();
+  const bool trials = stage == RunStage::kTrial;
+  const std::string what = trials ? "trials" : "runs";
   SweepRunReport report;
   std::vector<const SweepRun*> pending;
   for (size_t i = 0; i < all_runs.size(); ++i) {
     if (!in_shard(i, options.shard, options.shard_count)) continue;
     ++report.planned;
-    if (fs::exists(ablation_file(all_runs[i].dir)))
+    if (run_finished(all_runs[i], stage))
       ++report.skipped;
     else
       pending.push_back(&all_runs[i]);
   }
-  spdlog::info("sweep {}: {} conditions x {} seeds = {} runs; shard {}/{} has {}, {} already finished, {} to run "
-               "with {} job(s) of {} thread(s)",
-               sweep.source, sweep.conditions.size(), sweep.seeds.size(), all_runs.size(), options.shard,
-               options.shard_count, report.planned, report.skipped, pending.size(), options.jobs,
+  spdlog::info("{} {}: {} {}; shard {}/{} has {}, {} already finished, {} to run with {} job(s) of {} thread(s)",
+               trials ? "search" : "sweep", sweep.source, all_runs.size(), what, options.shard, options.shard_count,
+               report.planned, report.skipped, pending.size(), options.jobs,
                threads_per_run(all_runs.front().config.train.threads, options.jobs));
   if (!pending.empty()) {
     const EmbeddingCache cache = read_sweep_cache(all_runs);
     PreparedData prepared(cache);
     const auto groups = group_runs(pending, cache, options.jobs, options.train_together);
     if (groups.size() < pending.size()) {
-      spdlog::info("training {} runs as {} stacked group(s): runs that differ only in {} train as one model "
+      spdlog::info("training {} {} as {} stacked group(s): runs that differ only in {} train as one model "
                    "(batched matrix products; each keeps its own initialisation, data order, hyper-parameters, early "
                    "stopping and run directory); --separate trains them one by one",
-                   pending.size(), groups.size(), join(per_run_keys(), ", "));
+                   pending.size(), what, groups.size(), join(per_run_keys(), ", "));
       log_groups(groups);
     }
     std::atomic<size_t> next{0};
     std::atomic<bool> failed{false};
     std::exception_ptr failure;
     std::mutex mutex;
-    ProgressBar progress("sweep", static_cast<long>(pending.size()));
+    ProgressBar progress(trials ? "search" : "sweep", static_cast<long>(pending.size()));
     auto worker = [&] {
       while (!failed) {
         const size_t g = next++;
@@ -247,18 +261,20 @@ SweepRunReport run_sweep(const Sweep& sweep, const SweepOptions& options) {
           std::vector<std::shared_ptr<FileLock>> locks;
           for (const SweepRun* run : group) locks.push_back(lock_run_directory(run->dir));
           const auto group_start = Clock::now();
-          train_group(group, prepared, options.jobs);
+          train_group(group, prepared, options.jobs, !trials);
           const double train_seconds =
               std::chrono::duration<double>(Clock::now() - group_start).count() / static_cast<double>(group.size());
           for (const SweepRun* run : group) {
             const auto eval_start = Clock::now();
-            const MetricValues clean = evaluate_run(sweep, *run, cache);
+            // A trial is ranked on its validation scores alone: its test split is never scored.
+            const std::string scores =
+                trials ? trial_metric(*run, sweep.search.metric) : key_metrics(evaluate_run(sweep, *run, cache));
             const double seconds = train_seconds + std::chrono::duration<double>(Clock::now() - eval_start).count();
             std::lock_guard<std::mutex> lock(mutex);
             ++report.completed;
             progress.finish_line();
             spdlog::info("[{}/{}] {} seed {}: {} ({:.1f}s)", report.completed, pending.size(), run->condition,
-                         run->seed, key_metrics(clean), seconds);
+                         run->seed, scores, seconds);
             progress.update(report.completed);
           }
         } catch (...) {
@@ -276,11 +292,24 @@ SweepRunReport run_sweep(const Sweep& sweep, const SweepOptions& options) {
     progress.finish();
     if (failure) std::rethrow_exception(failure);
   }
-  write_file_atomic(sweep.output + "/shards/" + std::to_string(options.shard) + "-of-" +
-                        std::to_string(options.shard_count) + ".done",
-                    std::to_string(report.planned) + " runs\n");
+  fs::create_directories(fs::path(done_marker).parent_path());
+  write_file_atomic(done_marker, std::to_string(report.planned) + " " + what + "\n");
   report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return report;
+}
+
+std::string shard_marker(const std::string& folder, const SweepOptions& options) {
+  return folder + "/shards/" + std::to_string(options.shard) + "-of-" + std::to_string(options.shard_count) + ".done";
+}
+
+SweepRunReport run_plain_sweep(const Sweep& sweep, const SweepOptions& options) {
+  fs::create_directories(sweep.output + "/shards");
+  write_plan(sweep.output + "/plan.yaml", make_plan(sweep));
+  return run_stage(sweep, sweep.runs(), RunStage::kFinal, options, shard_marker(sweep.output, options));
+}
+
+SweepRunReport run_sweep(const Sweep& sweep, const SweepOptions& options) {
+  return sweep.has_search ? run_search(sweep, options) : run_plain_sweep(sweep, options);
 }
 
 }  // namespace daf

@@ -1,5 +1,6 @@
 #include "daf/report/plots.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
@@ -101,6 +102,37 @@ void plot_lines(const std::string& png, const std::string& xlabel, const std::st
   script += "unset multiplot\n";
   write_file_atomic(stem(png) + ".dat", data);
   render(png, script, 520 * static_cast<int>(std::max<size_t>(1, panels.size())), 450);
+}
+
+void plot_points(const std::string& png, const std::string& title, const std::string& ylabel,
+                 const std::vector<PointPanel>& panels) {
+  const size_t columns = std::min<size_t>(3, std::max<size_t>(1, panels.size()));
+  const size_t rows = (panels.size() + columns - 1) / columns;
+  // noenhanced: config keys are shown as written (train.weight_decay, not a subscript).
+  std::string data, script = "set termoption noenhanced\nset multiplot layout " + std::to_string(std::max<size_t>(1, rows)) + "," +
+                             std::to_string(columns) + " title " + quote(title) + "\n";
+  for (size_t p = 0; p < panels.size(); ++p) {
+    const auto& panel = panels[p];
+    for (size_t i = 0; i < panel.x.size(); ++i) data += format_number(panel.x[i]) + " " + format_number(panel.y[i]) + "\n";
+    data += "\n\n";
+    std::string xtics = "set xtics autofreq\n";
+    if (!panel.x_labels.empty()) {
+      xtics = "set xtics (";
+      for (size_t k = 0; k < panel.x_labels.size(); ++k)
+        xtics += std::string(k ? ", " : "") + quote(panel.x_labels[k]) + " " + std::to_string(k);
+      xtics += ")\nset xrange [-0.5:" + format_number(static_cast<double>(panel.x_labels.size()) - 0.5) + "]\n";
+    } else {
+      xtics += "set autoscale x\n";
+    }
+    script += std::string(panel.log_x ? "set logscale x\nset format x '%g'\n" : "unset logscale x\nset format x\n") +
+              xtics + "set xlabel " +
+              quote(panel.xlabel) + "\nset ylabel " + quote(ylabel) + "\nset grid\nset key off\nplot " +
+              quote(stem(png) + ".dat") + " index " + std::to_string(p) +
+              " using 1:2 with points pt 7 ps 0.8 lc rgb '#4477aa'\n";
+  }
+  script += "unset multiplot\n";
+  write_file_atomic(stem(png) + ".dat", data);
+  render(png, script, 420 * static_cast<int>(columns), 340 * static_cast<int>(std::max<size_t>(1, rows)) + 30);
 }
 
 }  // namespace daf

@@ -60,6 +60,7 @@ std::string summary_table(const TrainResult& result) {
   for (const auto& [name, value] : result.valid) header.push_back(name);
   MarkdownTable table(header);
   for (const auto* split : {"valid", "test"}) {
+    if (std::string(split) == "test" && result.test.empty()) continue;
     std::vector<std::string> row = {split};
     for (const auto& [name, value] : std::string(split) == "valid" ? result.valid : result.test)
       row.push_back(format_fixed(value, 4));
@@ -137,7 +138,7 @@ TrainResult RunRecorder::finish(FusionHead& model, const TrainingData& data) {
   result.best_epoch = state_.best_epoch;
   // The best epoch's validation scores, unless that epoch ran before a resume.
   result.valid = best_valid_.empty() ? score(model, data.valid, config_, data) : best_valid_;
-  result.test = score(model, data.test, config_, data);
+  if (hooks_.score_test) result.test = score(model, data.test, config_, data);
   result.train_seconds = training_seconds_;
   result.samples_per_second = training_seconds_ > 0 ? static_cast<double>(samples_) / training_seconds_ : 0.0;
   result.summary_table = summary_table(result);

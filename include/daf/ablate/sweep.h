@@ -16,17 +16,36 @@
 //     noise: {modalities: [text], std: [0.5, 1.0]}   # Gaussian noise on one modality
 //   compare: {reference: dynamic, baseline: static, bootstrap: 1000}
 //   output: runs/ablate-demo
+//
+// A sweep with a `search:` section (docs/ablation.md, "Search") draws its
+// trial conditions from a space instead; see SearchSettings.
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "daf/config/config.h"
+#include "daf/search/space.h"
 
 namespace daf {
 
 struct SweepCondition {
   std::string name;
   std::vector<std::string> overrides;  // "section.key=value", after the sweep's `set`
+};
+
+// A hyper-parameter search: `trials` conditions drawn from `space`, trained
+// with the sweep's seeds and ranked on the validation split; then the `top`
+// of them (conditions best-1 .. best-K) and the sweep's own conditions are
+// trained with `final_seeds` and scored on the test split.
+struct SearchSettings {
+  std::vector<SearchDimension> space;
+  int64_t trials = 0;
+  std::string sampler = "random";  // random | sobol
+  uint64_t seed = 0;
+  std::string metric;              // validation metric the trials are ranked on
+  int64_t top = 1;
+  std::vector<int64_t> final_seeds;
+  std::vector<SweepCondition> trial_conditions;  // "trial-001" ...: one override per space key
 };
 
 // How one trained model is evaluated besides the clean test split.
@@ -59,11 +78,18 @@ struct Sweep {
   std::string reference, baseline;         // paired comparison; empty when not applicable
   int64_t bootstrap = 1000;
   std::string output;
+  bool has_search = false;
+  SearchSettings search;  // when has_search: `seeds` are the trials' seeds, `conditions` run in the final step
 
   // Every (condition, seed) in a fixed order: conditions, then seeds.
   std::vector<SweepRun> runs() const;
   Config condition_config(const SweepCondition& condition, int64_t seed, const std::string& dir) const;
+  // A search's trial runs: every trial with every seed, in <output>/trials/<trial>/seed-<seed>.
+  std::vector<SweepRun> trial_runs() const;
 };
+
+// The name of the final condition of rank k (1-based): "best-1".
+std::string best_condition_name(int64_t rank);
 
 // Parses and validates a sweep: every condition's config must resolve, every
 // modality must be in the cache, before anything runs. Errors name the sweep

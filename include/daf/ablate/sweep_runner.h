@@ -16,6 +16,7 @@ struct SweepOptions {
   // Runs that differ only in their seed train as one stacked model
   // (train/trainer.h); false trains every run on its own.
   bool train_together = true;
+  bool plots = true;  // a search's plots/search.png
 };
 
 struct SweepRunReport {
@@ -23,11 +24,18 @@ struct SweepRunReport {
   int64_t skipped = 0;    // already finished before this process started
   int64_t completed = 0;  // finished by this process
   double seconds = 0;
+  // A search: trials (of other shards) not finished yet; while there are, the
+  // final stage waits and this report counts trials, not runs.
+  int64_t trials_unfinished = 0;
 };
 
 // Finished runs (ablation.csv present) are never redone; interrupted ones
 // resume from their checkpoint. Writes <output>/plan.yaml and, when the
 // shard is complete, <output>/shards/<K>-of-<N>.done.
+// A search sweep first trains its trials (<output>/trials/..., shard markers
+// in <output>/trials/shards/); when all are finished it ranks them, writes
+// trials.csv, best.yaml, search.md and plots/search.png, and runs the final
+// stage as above.
 SweepRunReport run_sweep(const Sweep& sweep, const SweepOptions& options);
 
 // The per-run result file; its presence marks a run as complete.

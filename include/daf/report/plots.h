@@ -35,4 +35,14 @@ struct LinePanel {
 void plot_lines(const std::string& png, const std::string& xlabel, const std::string& ylabel,
                 const std::vector<LinePanel>& panels);
 
+struct PointPanel {
+  std::string xlabel;
+  std::vector<double> x, y;
+  bool log_x = false;
+  std::vector<std::string> x_labels;  // when given: x are positions 0..k-1 named by these
+};
+// One scatter panel per entry, three to a row, sharing the y label.
+void plot_points(const std::string& png, const std::string& title, const std::string& ylabel,
+                 const std::vector<PointPanel>& panels);
+
 }  // namespace daf

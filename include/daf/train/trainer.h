@@ -33,6 +33,9 @@ struct TrainResult {
 struct TrainHooks {
   std::function<void(int64_t epoch, const MetricValues& valid)> after_epoch;  // after the checkpoint is saved
   bool quiet = false;  // log to train.log only: no console lines, no progress bar (concurrent runs)
+  // false: the test split is never scored (a search's trials, ranked on the
+  // validation split alone); final_metrics has no test scores.
+  bool score_test = true;
 };
 
 // Reads what `config` needs from its cache (its modalities and target).
