@@ -14,12 +14,14 @@ enum class RunStage {
   kFinal,  // a sweep run: trained, evaluated on the test split; complete with ablation.csv
 };
 
-bool run_finished(const SweepRun& run, RunStage stage);
+// `rung_epochs` > 0 (successive halving): a trial is done for the rung once
+// it has finished or trained that many epochs.
+bool run_finished(const SweepRun& run, RunStage stage, int64_t rung_epochs = 0);
 
 // Trains (and for kFinal evaluates) the unfinished runs of this shard, then
-// writes `done_marker`.
+// writes `done_marker`. With `rung_epochs` > 0 trials pause after that epoch.
 SweepRunReport run_stage(const Sweep& sweep, const std::vector<SweepRun>& runs, RunStage stage,
-                         const SweepOptions& options, const std::string& done_marker);
+                         const SweepOptions& options, const std::string& done_marker, int64_t rung_epochs = 0);
 
 // <folder>/shards/<K>-of-<N>.done
 std::string shard_marker(const std::string& folder, const SweepOptions& options);

@@ -28,31 +28,6 @@ double parse_value(const std::string& text) {
   return std::stod(text);
 }
 
-// The best epoch from final_metrics.json (written by daf: `"best_epoch":N`).
-int64_t best_epoch_of(const std::string& run_dir) {
-  const std::string json = read_file(run_dir + "/final_metrics.json");
-  const auto at = json.find("\"best_epoch\":");
-  if (at == std::string::npos) throw InputError(run_dir + "/final_metrics.json: no best_epoch");
-  return std::stoll(json.substr(at + 13));
-}
-
-double valid_metric(const std::string& run_dir, const std::string& metric) {
-  const std::string path = run_dir + "/final_metrics.csv";
-  for (const auto& row : read_csv(path).rows)
-    if (row.size() == 3 && row[0] == "valid" && row[1] == metric) return parse_value(row[2]);
-  throw InputError(path + ": no validation " + metric);
-}
-
-// Validation metric per epoch from metrics.csv.
-std::vector<double> history_of(const std::string& run_dir, const std::string& metric) {
-  const std::string path = run_dir + "/metrics.csv";
-  const CsvTable table = read_csv(path);
-  const size_t column = table.column("valid_" + metric, path);
-  std::vector<double> out;
-  for (const auto& row : table.rows) out.push_back(parse_value(row.at(column)));
-  return out;
-}
-
 std::string value_of(const std::string& override_text) { return override_text.substr(override_text.find('=') + 1); }
 
 // Choice values as written in YAML ("[text, audio]") become one CSV field.
@@ -60,19 +35,69 @@ std::string plain(const std::string& value) { return csv_field(value); }
 
 }  // namespace
 
-std::vector<TrialRecord> read_trials(const Sweep& sweep) {
+namespace {
+
+struct SeedRecord {
+  double value = 0;        // search metric at the best epoch
+  int64_t best_epoch = 0;  // by train.early_stop_metric, as the trainer picks it
+  std::vector<double> history;  // search metric per epoch
+};
+
+// From metrics.csv: the best epoch among the first `epochs` (0: all), chosen
+// as the trainer chooses it (strictly better than every earlier epoch; NaN
+// never), and the search metric there. For a finished run this is its best
+// epoch's validation score, as in final_metrics.
+SeedRecord seed_record(const std::string& run_dir, const std::string& metric, const std::string& early_stop,
+                       int64_t epochs) {
+  const std::string path = run_dir + "/metrics.csv";
+  const CsvTable table = read_csv(path);
+  const size_t column = table.column("valid_" + metric, path), stop_column = table.column("valid_" + early_stop, path);
+  const bool higher = metric_higher_is_better(early_stop);
+  SeedRecord record;
+  double best = 0;
+  for (size_t e = 0; e < table.rows.size() && (epochs == 0 || static_cast<int64_t>(e) < epochs); ++e) {
+    const double value = parse_value(table.rows[e].at(column)), stop = parse_value(table.rows[e].at(stop_column));
+    record.history.push_back(value);
+    if (std::isnan(stop) || (record.best_epoch > 0 && !(higher ? stop > best : stop < best))) continue;
+    best = stop;
+    record.best_epoch = static_cast<int64_t>(e) + 1;
+    record.value = value;
+  }
+  if (record.best_epoch == 0) record.value = std::nan("");
+  return record;
+}
+
+std::string trial_dir(const Sweep& sweep, size_t trial, int64_t seed) {
+  return sweep.output + "/trials/" + sweep.search.trial_conditions[trial].name + "/seed-" + std::to_string(seed);
+}
+
+}  // namespace
+
+double trial_value(const Sweep& sweep, size_t trial, int64_t epochs) {
+  const Config config = sweep.condition_config(sweep.search.trial_conditions[trial], sweep.seeds.front(), sweep.output);
+  std::vector<double> values;
+  for (const int64_t seed : sweep.seeds)
+    values.push_back(
+        seed_record(trial_dir(sweep, trial, seed), sweep.search.metric, config.train.early_stop_metric, epochs).value);
+  return mean_std(values).mean;
+}
+
+std::vector<TrialRecord> read_trials(const Sweep& sweep, const std::vector<int64_t>& rungs,
+                                     const std::vector<size_t>& last_rung) {
   std::vector<TrialRecord> out;
   const std::string& metric = sweep.search.metric;
-  for (const auto& trial : sweep.search.trial_conditions) {
+  for (size_t t = 0; t < sweep.search.trial_conditions.size(); ++t) {
+    const auto& trial = sweep.search.trial_conditions[t];
+    const Config config = sweep.condition_config(trial, sweep.seeds.front(), sweep.output);
     TrialRecord record;
     record.name = trial.name;
     for (const auto& o : trial.overrides) record.values.push_back(value_of(o));
     std::vector<std::vector<double>> histories;
     for (const int64_t seed : sweep.seeds) {
-      const std::string dir = sweep.output + "/trials/" + trial.name + "/seed-" + std::to_string(seed);
-      record.seed_values.push_back(valid_metric(dir, metric));
-      if (record.best_epoch == 0) record.best_epoch = best_epoch_of(dir);
-      histories.push_back(history_of(dir, metric));
+      const auto seed_result = seed_record(trial_dir(sweep, t, seed), metric, config.train.early_stop_metric, 0);
+      record.seed_values.push_back(seed_result.value);
+      if (record.best_epoch == 0) record.best_epoch = seed_result.best_epoch;
+      histories.push_back(seed_result.history);
       record.epochs = std::max<int64_t>(record.epochs, static_cast<int64_t>(histories.back().size()));
     }
     const auto stats = mean_std(record.seed_values);
@@ -88,8 +113,11 @@ std::vector<TrialRecord> read_trials(const Sweep& sweep) {
         }
       record.history.push_back(sum / static_cast<double>(count));
     }
-    const Config config = sweep.condition_config(trial, sweep.seeds.front(), sweep.output);
-    record.stopped = record.epochs < config.train.max_epochs ? "patience" : "max_epochs";
+    record.rung = rungs.empty() ? 0 : static_cast<int64_t>(last_rung[t]);
+    const bool halted = !rungs.empty() && last_rung[t] + 1 < rungs.size() &&
+                        record.epochs >= rungs[last_rung[t]];  // stopped by halving, not by patience
+    record.stopped = halted ? "halving"
+                            : (record.epochs < config.train.max_epochs ? "patience" : "max_epochs");
     out.push_back(record);
   }
   return out;
@@ -98,7 +126,11 @@ std::vector<TrialRecord> read_trials(const Sweep& sweep) {
 std::vector<size_t> rank_trials(const Sweep& sweep, const std::vector<TrialRecord>& trials) {
   std::vector<double> values;
   for (const auto& t : trials) values.push_back(t.value);
-  return rank_order(values, metric_higher_is_better(sweep.search.metric));
+  const auto by_value = rank_order(values, metric_higher_is_better(sweep.search.metric));
+  // With halving, the trials that reached a later rung come first.
+  std::vector<size_t> order(by_value);
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return trials[a].rung > trials[b].rung; });
+  return order;
 }
 
 Sweep final_stage(const Sweep& sweep, const std::vector<size_t>& order) {
@@ -115,7 +147,8 @@ Sweep final_stage(const Sweep& sweep, const std::vector<size_t>& order) {
 
 namespace {
 
-std::string trials_csv(const Sweep& sweep, const std::vector<TrialRecord>& trials, const std::vector<size_t>& order) {
+std::string trials_csv(const Sweep& sweep, const std::vector<TrialRecord>& trials, const std::vector<size_t>& order,
+                       const std::vector<int64_t>& rungs) {
   const std::string& metric = sweep.search.metric;
   int64_t epochs = 0;
   for (const auto& t : trials) epochs = std::max(epochs, t.epochs);
@@ -124,6 +157,7 @@ std::string trials_csv(const Sweep& sweep, const std::vector<TrialRecord>& trial
   std::string csv = "trial,rank";
   for (const auto& d : sweep.search.space) csv += "," + d.key;
   csv += ",valid_" + metric + ",valid_" + metric + "_std,seeds,best_epoch,epochs,stopped";
+  if (!rungs.empty()) csv += ",rung";
   for (int64_t e = 1; e <= epochs; ++e) csv += ",valid_" + metric + "_epoch_" + std::to_string(e);
   csv += "\n";
   for (size_t i = 0; i < trials.size(); ++i) {
@@ -133,6 +167,7 @@ std::string trials_csv(const Sweep& sweep, const std::vector<TrialRecord>& trial
     csv += "," + format_number(t.value) + "," + (t.seed_values.size() > 1 ? format_number(t.std) : "") + "," +
            std::to_string(t.seed_values.size()) + "," + std::to_string(t.best_epoch) + "," +
            std::to_string(t.epochs) + "," + t.stopped;
+    if (!rungs.empty()) csv += "," + std::to_string(t.rung + 1);
     for (int64_t e = 0; e < epochs; ++e)
       csv += "," + (e < static_cast<int64_t>(t.history.size()) ? format_number(t.history[static_cast<size_t>(e)]) : "");
     csv += "\n";
@@ -164,7 +199,7 @@ double axis_value(const SearchDimension& d, const std::string& value) {
 }
 
 std::string search_markdown(const Sweep& sweep, const std::vector<TrialRecord>& trials,
-                            const std::vector<size_t>& order, bool plot) {
+                            const std::vector<size_t>& order, bool plot, const std::vector<int64_t>& rungs) {
   const auto& search = sweep.search;
   const std::string metric = search.metric;
   std::string md = "\n## Search\n\n" + std::to_string(search.trials) + " trials drawn by the " + search.sampler +
@@ -176,12 +211,24 @@ std::string search_markdown(const Sweep& sweep, const std::vector<TrialRecord>& 
                    (search.top > 1 ? " .. " + best_condition_name(search.top) : "") +
                    ", the best trials retrained with seeds " + join_numbers(search.final_seeds) +
                    ", and the sweep's own conditions). Files: trials.csv, best.yaml.\n\n";
+  if (!rungs.empty()) {
+    std::vector<std::string> epochs;
+    std::vector<int64_t> reached(rungs.size(), 0);
+    for (const auto& t : trials)
+      for (int64_t k = 0; k <= t.rung; ++k) ++reached[static_cast<size_t>(k)];
+    for (size_t k = 0; k < rungs.size(); ++k)
+      epochs.push_back(std::to_string(reached[k]) + " trials to epoch " + std::to_string(rungs[k]));
+    md += "Successive halving (eta " + std::to_string(search.halving_eta) + "): " + join(epochs, ", ") +
+          "; at each rung the trials are ranked on validation " + metric + " at their best epoch so far and the "
+          "best 1/eta continue (halving.csv). Trials that reached a later rung rank first.\n\n";
+  }
   MarkdownTable space({"key", "distribution"});
   for (const auto& d : search.space) space.add_row({d.key, describe(d)});
   md += space.str() + "\n";
   std::vector<std::string> header = {"rank", "trial"};
   for (const auto& d : search.space) header.push_back(d.key);
   header.insert(header.end(), {"valid " + metric, "best epoch", "epochs"});
+  if (!rungs.empty()) header.push_back("rung");
   MarkdownTable table(header);
   const size_t shown = std::min<size_t>(order.size(), std::max<int64_t>(10, search.top));
   for (size_t r = 0; r < shown; ++r) {
@@ -195,19 +242,21 @@ std::string search_markdown(const Sweep& sweep, const std::vector<TrialRecord>& 
     row.push_back(t.seed_values.size() > 1 ? format_fixed(t.value, 4) + " ± " + format_fixed(t.std, 4)
                                            : format_fixed(t.value, 4));
     row.push_back(std::to_string(t.best_epoch));
-    row.push_back(std::to_string(t.epochs) + (t.stopped == "patience" ? " (patience)" : ""));
+    row.push_back(std::to_string(t.epochs) + (t.stopped == "max_epochs" ? "" : " (" + t.stopped + ")"));
+    if (!rungs.empty()) row.push_back(std::to_string(t.rung + 1));
     table.add_row(row);
   }
   md += "Best " + std::to_string(shown) + " of " + std::to_string(trials.size()) + " trials:\n\n" + table.str();
   if (plot) md += "\n![validation " + metric + " against each searched key](plots/search.png)\n";
+  if (plot && !rungs.empty()) md += "\n![the halving ladder: validation " + metric + " per epoch](plots/halving.png)\n";
   return md;
 }
 
 }  // namespace
 
 void write_search_outputs(const Sweep& sweep, const std::vector<TrialRecord>& trials,
-                          const std::vector<size_t>& order, bool plots) {
-  write_file_atomic(sweep.output + "/trials.csv", trials_csv(sweep, trials, order));
+                          const std::vector<size_t>& order, bool plots, const std::vector<int64_t>& rungs) {
+  write_file_atomic(sweep.output + "/trials.csv", trials_csv(sweep, trials, order, rungs));
   write_file_atomic(sweep.output + "/best.yaml", best_yaml(sweep, trials, order));
   const bool plot = plots && gnuplot_available();
   if (plot) {
@@ -229,7 +278,29 @@ void write_search_outputs(const Sweep& sweep, const std::vector<TrialRecord>& tr
     plot_points(sweep.output + "/plots/search.png", "search: validation " + sweep.search.metric + " of each trial",
                 "valid " + sweep.search.metric, panels);
   }
-  write_file_atomic(sweep.output + "/search.md", search_markdown(sweep, trials, order, plot));
+  if (plot && !rungs.empty()) {
+    // The ladder: every trial's validation curve, ending where halving (or patience) stopped it.
+    LinePanel ladder;
+    ladder.title = "successive halving: validation " + sweep.search.metric + " per epoch (rungs at epochs " +
+                   [&] {
+                     std::vector<std::string> e;
+                     for (const int64_t r : rungs) e.push_back(std::to_string(r));
+                     return join(e, ", ");
+                   }() + ")";
+    ladder.legend = false;
+    for (const auto& t : trials) {
+      LineSeries series{t.name, {}, {}, {}};
+      for (size_t e = 0; e < t.history.size(); ++e) {
+        if (std::isnan(t.history[e])) continue;
+        series.x.push_back(static_cast<double>(e + 1));
+        series.y.push_back(t.history[e]);
+        series.err.push_back(0);
+      }
+      if (!series.x.empty()) ladder.series.push_back(series);
+    }
+    plot_lines(sweep.output + "/plots/halving.png", "epoch", "valid " + sweep.search.metric, {ladder});
+  }
+  write_file_atomic(sweep.output + "/search.md", search_markdown(sweep, trials, order, plot, rungs));
 }
 
 }  // namespace daf

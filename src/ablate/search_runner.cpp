@@ -1,45 +1,131 @@
 // A search sweep (docs/ablation.md, "Search"): the trials, ranked on the
-// validation split, then the final stage on the test split.
+// validation split (with successive halving, rung by rung), then the final
+// stage on the test split.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 
+#include "daf/search/halving.h"
+#include "daf/search/ranking.h"
+#include "daf/util/atomic_file.h"
 #include "daf/util/strings.h"
 #include "run_stage.h"
 #include "search_report.h"
 
 namespace daf {
 namespace fs = std::filesystem;
+namespace {
+
+// The trial runs (every seed) of the given trials, in trial order.
+std::vector<SweepRun> runs_of(const Sweep& sweep, const std::vector<SweepRun>& all, const std::vector<size_t>& trials) {
+  std::vector<SweepRun> out;
+  const size_t seeds = sweep.seeds.size();
+  for (const size_t t : trials)
+    for (size_t s = 0; s < seeds; ++s) out.push_back(all[t * seeds + s]);
+  return out;
+}
+
+// Trains the trials of one rung (all of them without halving); the count of
+// this rung's trials that are not done yet (other shards).
+int64_t train_rung(const Sweep& sweep, const std::vector<SweepRun>& runs, const SweepOptions& options,
+                   const std::string& marker, int64_t rung_epochs, SweepRunReport& report) {
+  const auto stage = run_stage(sweep, runs, RunStage::kTrial, options, marker, rung_epochs);
+  report.planned += stage.planned;
+  report.skipped += stage.skipped;
+  report.completed += stage.completed;
+  int64_t unfinished = 0;
+  for (const auto& run : runs) unfinished += run_finished(run, RunStage::kTrial, rung_epochs) ? 0 : 1;
+  return unfinished;
+}
+
+// Successive halving: every rung's trials train to the rung's epoch (pausing
+// there); the best 1/eta continue. Returns each trial's last rung, or empty
+// while a rung waits for other shards.
+std::vector<size_t> run_halving(const Sweep& sweep, const std::vector<SweepRun>& all, const std::vector<int64_t>& rungs,
+                                const SweepOptions& options, SweepRunReport& report) {
+  const auto& search = sweep.search;
+  std::vector<size_t> alive(search.trial_conditions.size());
+  for (size_t t = 0; t < alive.size(); ++t) alive[t] = t;
+  std::vector<size_t> last_rung(alive.size(), 0);
+  std::string ladder = "rung,epochs,trials,continue\n";
+  for (size_t k = 0; k < rungs.size(); ++k) {
+    const bool last = k + 1 == rungs.size();
+    const std::string marker = sweep.output + "/trials/shards/rung-" + std::to_string(k + 1) + "-" +
+                               std::to_string(options.shard) + "-of-" + std::to_string(options.shard_count) + ".done";
+    report.trials_unfinished =
+        train_rung(sweep, runs_of(sweep, all, alive), options, marker, last ? 0 : rungs[k], report);
+    if (report.trials_unfinished > 0) {
+      spdlog::info("halving rung {} (epoch {}): {} trial run(s) of other shards are not there yet; the next rung "
+                   "starts when they are: run this command again then",
+                   k + 1, rungs[k], report.trials_unfinished);
+      return {};
+    }
+    for (const size_t t : alive) last_rung[t] = k;
+    if (last) {
+      ladder += std::to_string(k + 1) + "," + std::to_string(rungs[k]) + "," + std::to_string(alive.size()) + ",\n";
+      break;
+    }
+    std::vector<double> values;
+    for (const size_t t : alive) values.push_back(trial_value(sweep, t, rungs[k]));
+    const auto order = rank_order(values, metric_higher_is_better(search.metric));
+    const auto keep = static_cast<size_t>(halving_keep(static_cast<int64_t>(alive.size()), search.halving_eta));
+    std::vector<size_t> next;
+    for (size_t r = 0; r < keep; ++r) next.push_back(alive[order[r]]);
+    std::sort(next.begin(), next.end());
+    spdlog::info("halving rung {} (epoch {}): {} trials ranked on validation {}; the best {} continue to epoch {}", k + 1,
+                 rungs[k], alive.size(), search.metric, next.size(), rungs[k + 1]);
+    ladder += std::to_string(k + 1) + "," + std::to_string(rungs[k]) + "," + std::to_string(alive.size()) + "," +
+              std::to_string(next.size()) + "\n";
+    alive = std::move(next);
+  }
+  write_file_atomic(sweep.output + "/halving.csv", ladder);
+  return last_rung;
+}
+
+}  // namespace
 
 SweepRunReport run_search(const Sweep& sweep, const SweepOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto& search = sweep.search;
   const auto trials = sweep.trial_runs();
   std::vector<std::string> space;
-  for (const auto& d : sweep.search.space) space.push_back(d.key + " " + describe(d));
-  spdlog::info("search: {} trials ({} sampler, seed {}) over {}; ranked on validation {}", sweep.search.trials,
-               sweep.search.sampler, sweep.search.seed, join(space, "; "), sweep.search.metric);
-  SweepRunReport report =
-      run_stage(sweep, trials, RunStage::kTrial, options, shard_marker(sweep.output + "/trials", options));
-  for (const auto& run : trials) report.trials_unfinished += run_finished(run, RunStage::kTrial) ? 0 : 1;
-  if (report.trials_unfinished > 0) {
-    spdlog::info("{} of {} trials (other shards) are not finished: the final stage starts when they are; run this "
-                 "command again then",
-                 report.trials_unfinished, trials.size());
-    return report;
+  for (const auto& d : search.space) space.push_back(d.key + " " + describe(d));
+  spdlog::info("search: {} trials ({} sampler, seed {}) over {}; ranked on validation {}", search.trials,
+               search.sampler, search.seed, join(space, "; "), search.metric);
+  SweepRunReport report;
+  std::vector<int64_t> rungs;
+  std::vector<size_t> last_rung;
+  if (search.halving_min_epochs > 0) {
+    rungs = halving_rungs(search.halving_min_epochs, search.halving_eta, trials.front().config.train.max_epochs);
+    std::vector<std::string> epochs;
+    for (const int64_t r : rungs) epochs.push_back(std::to_string(r));
+    spdlog::info("successive halving (eta {}): rungs at epochs {}", search.halving_eta, join(epochs, ", "));
+    last_rung = run_halving(sweep, trials, rungs, options, report);
+    if (last_rung.empty()) return report;
+  } else {
+    report.trials_unfinished = train_rung(sweep, trials, options, shard_marker(sweep.output + "/trials", options), 0, report);
+    if (report.trials_unfinished > 0) {
+      spdlog::info("{} of {} trial runs (other shards) are not finished: the final stage starts when they are; run "
+                   "this command again then",
+                   report.trials_unfinished, trials.size());
+      return report;
+    }
   }
-  const auto records = read_trials(sweep);
+  const auto records = read_trials(sweep, rungs, last_rung);
   const auto order = rank_trials(sweep, records);
-  write_search_outputs(sweep, records, order, options.plots);
-  for (int64_t k = 0; k < sweep.search.top; ++k) {
-    const auto& best = records[order[static_cast<size_t>(k)]];
-    spdlog::info("{}: {} (valid {} {}): {}", best_condition_name(k + 1), best.name, sweep.search.metric,
-                 format_fixed(best.value, 4), join(sweep.search.trial_conditions[order[static_cast<size_t>(k)]].overrides, " "));
+  write_search_outputs(sweep, records, order, options.plots, rungs);
+  for (int64_t k = 0; k < search.top; ++k) {
+    const size_t t = order[static_cast<size_t>(k)];
+    spdlog::info("{}: {} (valid {} {}): {}", best_condition_name(k + 1), records[t].name, search.metric,
+                 format_fixed(records[t].value, 4), join(search.trial_conditions[t].overrides, " "));
   }
-  const Sweep final = final_stage(sweep, order);
-  const SweepRunReport final_report = run_plain_sweep(final, options);
+  const SweepRunReport final_report = run_plain_sweep(final_stage(sweep, order), options);
   report.planned += final_report.planned;
   report.skipped += final_report.skipped;
   report.completed += final_report.completed;
-  report.seconds += final_report.seconds;
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }
 

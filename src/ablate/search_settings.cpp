@@ -10,7 +10,7 @@
 namespace daf {
 namespace {
 
-const std::vector<std::string> kSearchKeys = {"space", "trials", "sampler", "seed", "metric", "final"};
+const std::vector<std::string> kSearchKeys = {"space", "trials", "sampler", "seed", "metric", "halving", "final"};
 const std::vector<std::string> kKinds = {"uniform", "log_uniform", "int_uniform", "choice"};
 
 std::string flow_text(const YAML::Node& node) {
@@ -158,6 +158,26 @@ SearchSettings parse_search(const YAML::Node& node, const std::string& where, co
     throw InputError(at(node, where) + ": search.final.top: " + std::to_string(search.top) + " is more than the " +
                      std::to_string(search.trials) + " trials");
 
+  if (const YAML::Node halving = node["halving"]) {
+    if (!halving.IsMap() || !halving["min_epochs"])
+      throw InputError(at(halving, where) + ": search.halving: expected {min_epochs: N, eta: 3}, found " +
+                       flow_text(halving));
+    for (const auto& entry : halving) {
+      const std::string key = entry.first.as<std::string>();
+      if (key != "min_epochs" && key != "eta")
+        throw InputError(at(entry.first, where) + ": search.halving: unknown key '" + key + "' (keys: min_epochs, eta)");
+    }
+    search.halving_min_epochs = integer(halving["min_epochs"], where, "halving.min_epochs", 1);
+    if (halving["eta"]) search.halving_eta = integer(halving["eta"], where, "halving.eta", 2);
+    if (std::any_of(search.space.begin(), search.space.end(),
+                    [](const SearchDimension& d) { return d.key == "train.max_epochs"; }))
+      throw InputError(at(halving, where) + ": search.halving: train.max_epochs cannot be searched with halving "
+                       "(every trial's rungs are the same epochs)");
+    if (search.halving_min_epochs >= base.train.max_epochs)
+      throw InputError(at(halving["min_epochs"], where) + ": search.halving.min_epochs: " +
+                       std::to_string(search.halving_min_epochs) + " must be below train.max_epochs (" +
+                       std::to_string(base.train.max_epochs) + ")");
+  }
   const auto points = sample_unit_cube(search.sampler, search.trials, search.space.size(), search.seed);
   const size_t width = std::max<size_t>(3, std::to_string(search.trials).size());
   for (int64_t t = 0; t < search.trials; ++t) {

@@ -187,7 +187,7 @@ void log_groups(const std::vector<RunGroup>& groups) {
 }
 
 // Trains the group's unfinished runs: together when there are several.
-void train_group(const RunGroup& group, PreparedData& data, int64_t jobs, bool score_test) {
+void train_group(const RunGroup& group, PreparedData& data, int64_t jobs, bool score_test, int64_t pause_after) {
   std::vector<Config> configs;
   for (const SweepRun* run : group) {
     if (fs::exists(run->dir + "/final_metrics.json")) continue;
@@ -197,6 +197,7 @@ void train_group(const RunGroup& group, PreparedData& data, int64_t jobs, bool s
   TrainHooks hooks;
   hooks.quiet = true;
   hooks.score_test = score_test;
+  hooks.pause_after_epoch = pause_after;
   if (!configs.empty()) train_models_together(configs, data, hooks);
 }
 
@@ -211,12 +212,25 @@ std::string trial_metric(const SweepRun& run, const std::string& metric) {
 
 }  // namespace
 
-bool run_finished(const SweepRun& run, RunStage stage) {
-  return fs::exists(stage == RunStage::kTrial ? run.dir + "/final_metrics.json" : ablation_file(run.dir));
+namespace {
+// Epochs recorded in a run's metrics.csv (0 when it has none).
+int64_t recorded_epochs(const std::string& run_dir) {
+  const std::string path = run_dir + "/metrics.csv";
+  return fs::exists(path) ? static_cast<int64_t>(read_csv(path).rows.size()) : 0;
+}
+}  // namespace
+
+bool run_finished(const SweepRun& run, RunStage stage, int64_t rung_epochs) {
+  if (stage == RunStage::kFinal) return fs::exists(ablation_file(run.dir));
+  if (fs::exists(run.dir + "/final_metrics.json")) return true;
+  // A paused trial. (Killed between writing metrics.csv and its checkpoint, it
+  // counts as done too: the epoch's scores are recorded, and resuming retrains
+  // the epoch to the same numbers.)
+  return rung_epochs > 0 && recorded_epochs(run.dir) >= rung_epochs;
 }
 
 SweepRunReport run_stage(const Sweep& sweep, const std::vector<SweepRun>& all_runs, RunStage stage,
-                         const SweepOptions& options, const std::string& done_marker) {
+                         const SweepOptions& options, const std::string& done_marker, int64_t rung_epochs) {
   const auto start = Clock::now();
   const bool trials = stage == RunStage::kTrial;
   const std::string what = trials ? "trials" : "runs";
@@ -225,7 +239,7 @@ SweepRunReport run_stage(const Sweep& sweep, const std::vector<SweepRun>& all_ru
   for (size_t i = 0; i < all_runs.size(); ++i) {
     if (!in_shard(i, options.shard, options.shard_count)) continue;
     ++report.planned;
-    if (run_finished(all_runs[i], stage))
+    if (run_finished(all_runs[i], stage, rung_epochs))
       ++report.skipped;
     else
       pending.push_back(&all_runs[i]);
@@ -261,14 +275,17 @@ SweepRunReport run_stage(const Sweep& sweep, const std::vector<SweepRun>& all_ru
           std::vector<std::shared_ptr<FileLock>> locks;
           for (const SweepRun* run : group) locks.push_back(lock_run_directory(run->dir));
           const auto group_start = Clock::now();
-          train_group(group, prepared, options.jobs, !trials);
+          train_group(group, prepared, options.jobs, !trials, rung_epochs);
           const double train_seconds =
               std::chrono::duration<double>(Clock::now() - group_start).count() / static_cast<double>(group.size());
           for (const SweepRun* run : group) {
             const auto eval_start = Clock::now();
             // A trial is ranked on its validation scores alone: its test split is never scored.
             const std::string scores =
-                trials ? trial_metric(*run, sweep.search.metric) : key_metrics(evaluate_run(sweep, *run, cache));
+                !trials ? key_metrics(evaluate_run(sweep, *run, cache))
+                        : (fs::exists(run->dir + "/final_metrics.json") ? trial_metric(*run, sweep.search.metric)
+                                                                         : "paused after epoch " +
+                                                                               std::to_string(recorded_epochs(run->dir)));
             const double seconds = train_seconds + std::chrono::duration<double>(Clock::now() - eval_start).count();
             std::lock_guard<std::mutex> lock(mutex);
             ++report.completed;

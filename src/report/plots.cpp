@@ -93,11 +93,13 @@ void plot_lines(const std::string& png, const std::string& xlabel, const std::st
       for (size_t i = 0; i < series.x.size(); ++i)
         data += format_number(series.x[i]) + " " + format_number(series.y[i]) + " " + format_number(series.err[i]) + "\n";
       data += "\n\n";  // gnuplot data block separator
+      const bool errors = std::any_of(series.err.begin(), series.err.end(), [](double e) { return e != 0; });
       plots += std::string(plots.empty() ? "" : ", ") + quote(stem(png) + ".dat") + " index " + std::to_string(block++) +
-               " using 1:2:3 with yerrorlines title " + quote(series.name);
+               (errors ? " using 1:2:3 with yerrorlines" : " using 1:2 with linespoints pt 7 ps 0.4") +
+               (panel.legend ? " title " + quote(series.name) : " notitle");
     }
     script += "set title " + quote(panel.title) + "\nset xlabel " + quote(xlabel) + "\nset ylabel " + quote(ylabel) +
-              "\nset grid\nset key top left\nplot " + plots + "\n";
+              "\nset grid\n" + (panel.legend ? "set key top left\n" : "set key off\n") + "plot " + plots + "\n";
   }
   script += "unset multiplot\n";
   write_file_atomic(stem(png) + ".dat", data);

@@ -180,15 +180,18 @@ void FlatAdam::save_row(torch::serialize::OutputArchive& archive, int64_t row) c
   archive.write("steps", c10::IValue(steps_));
 }
 
-void FlatAdam::load(torch::serialize::InputArchive& archive) {
+void FlatAdam::load_row(torch::serialize::InputArchive& archive, int64_t row) {
   torch::NoGradGuard no_grad;
   torch::Tensor exp_avg, exp_avg_sq;
   archive.read("exp_avg", exp_avg, true);
   archive.read("exp_avg_sq", exp_avg_sq, true);
-  exp_avg_.copy_(exp_avg.view_as(exp_avg_));
-  exp_avg_sq_.copy_(exp_avg_sq.view_as(exp_avg_sq_));
+  auto target_avg = exp_avg_.select(0, row), target_sq = exp_avg_sq_.select(0, row);
+  target_avg.copy_(exp_avg.view_as(target_avg));
+  target_sq.copy_(exp_avg_sq.view_as(target_sq));
   c10::IValue steps;
   archive.read("steps", steps);
+  if (row > 0 && steps.toInt() != steps_)
+    throw std::logic_error("FlatAdam::load_row: rows with different step counts cannot share an optimizer");
   steps_ = steps.toInt();
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <map>
 
 #include <ATen/CPUGeneratorImpl.h>
 
@@ -110,65 +111,38 @@ std::vector<double> train_stacked_epoch(StackedFusionHead& model, FlatAdam& opti
 
 }  // namespace
 
-std::vector<TrainResult> train_stacked(const std::vector<Config>& configs, RunStart start, PreparedData& prepared,
-                                       const TrainHooks& hooks) {
-  if (start == RunStart::kResume && configs.size() != 1)
-    throw std::logic_error("train_stacked: only a single run can resume");
-  const Config& first = configs.front();
-  const int64_t threads = configure_threads(first.train.threads);
-  const torch::Device device = select_device(first.train.device);
-  const auto shared_data = prepared.get(first);
-  const TrainingData& data = *shared_data;
-  // The prepared data may come from another condition: each model is its run's
-  // (stacked runs may differ in keys that keep the shapes, see can_train_together).
-  std::vector<ModelMetadata> metadata(configs.size(), data.metadata);
-  for (size_t i = 0; i < configs.size(); ++i) metadata[i].config = configs[i];
+namespace {
 
-  std::vector<std::string> seeds, varying;
-  for (const auto& config : configs) seeds.push_back(std::to_string(config.train.seed));
-  for (const auto& config : configs)
-    for (const auto& difference : config_differences(first, config)) {
-      const std::string key = difference.substr(0, difference.find(':'));
-      if (key != "train.seed" && std::find(varying.begin(), varying.end(), key) == varying.end()) varying.push_back(key);
-    }
-  std::vector<RunRecorder> runs;
-  std::vector<FusionHead> heads;
+TrainResult paused_result(const Config& config, int64_t epochs) {
+  TrainResult result;
+  result.run_dir = config.output.dir;
+  result.epochs = epochs;
+  result.paused = true;
+  return result;
+}
+
+// The epoch loop of rows that start together (fresh, or resumed after the
+// same epoch). `optimizer_states`: for resumed rows, their checkpoint's state.
+void train_rows(const std::vector<Config>& configs, std::vector<RunRecorder>& runs, std::vector<FusionHead>& heads,
+                std::vector<size_t> active, std::vector<torch::serialize::InputArchive>* optimizer_states,
+                const TrainingData& data, const TrainHooks& hooks, std::vector<TrainResult>& results) {
+  const Config& first = configs[active.front()];
+  std::vector<FusionHead> stacked_heads;
   std::vector<at::Generator> generators;  // one per stacked row
-  runs.reserve(configs.size());
-  torch::serialize::InputArchive optimizer_state;
   std::vector<double> learning_rates, weight_decays;
-  for (size_t i = 0; i < configs.size(); ++i) {
-    const Config& config = configs[i];
-    learning_rates.push_back(config.train.lr);
-    weight_decays.push_back(config.train.weight_decay);
-    runs.emplace_back(config, start, hooks, metadata[i]);
-    runs.back().log().info("device {}, {} thread(s); fusion {}{}, modalities {}{}", device.str(), threads,
-                           config.model.fusion,
-                           config.model.fusion == "dynamic" ? " (" + config.model.gate + " gate)" : "",
-                           join(config.data.modalities, "+"),
-                           configs.size() > 1 ? "; trained as one stacked model with " + std::to_string(configs.size()) +
-                                                    " runs (seeds " + join(seeds, ", ") + ")" +
-                                                    (varying.empty() ? "" : "; the runs differ in " + join(varying, ", "))
-                                              : "");
-    heads.push_back(build_seeded_model(metadata[i], static_cast<uint64_t>(config.train.seed)));
-    heads.back()->to(device);
-    if (start == RunStart::kResume) runs.back().resume(heads.back(), optimizer_state);
-    generators.push_back(at::make_generator<at::CPUGeneratorImpl>(static_cast<uint64_t>(config.train.seed)));
+  for (const size_t i : active) {
+    stacked_heads.push_back(heads[i]);
+    generators.push_back(at::make_generator<at::CPUGeneratorImpl>(static_cast<uint64_t>(configs[i].train.seed)));
+    learning_rates.push_back(configs[i].train.lr);
+    weight_decays.push_back(configs[i].train.weight_decay);
   }
-  StackedFusionHead model(heads);
+  StackedFusionHead model(stacked_heads);
   FlatAdam optimizer(model.parameters(), optimizer_options(first.train), model.size());
   optimizer.set_row_rates(learning_rates, weight_decays);
-  if (start == RunStart::kResume) optimizer.load(optimizer_state);
+  if (optimizer_states)
+    for (size_t r = 0; r < active.size(); ++r) optimizer.load_row((*optimizer_states)[active[r]], static_cast<int64_t>(r));
   BatchGatherer gatherer(data.train, model.size() * first.train.batch_size);
 
-  std::vector<TrainResult> results(configs.size());
-  std::vector<size_t> active(configs.size());  // the run of each stacked row
-  for (size_t i = 0; i < active.size(); ++i) active[i] = i;
-  // A run resumed after its last epoch only needs finishing.
-  if (!runs.front().wants_epoch()) {
-    results.front() = runs.front().finish(heads.front(), data);
-    return results;
-  }
   while (!active.empty()) {
     // Stacked runs always share their epoch: they started together.
     const int64_t epoch = runs[active.front()].next_epoch();
@@ -192,10 +166,14 @@ std::vector<TrainResult> train_stacked(const std::vector<Config>& configs, RunSt
       check_finite_loss(losses[r], epoch, configs[i].output.dir);
       model.copy_row_to(static_cast<int64_t>(r), heads[i]);
       runs[i].record_epoch(heads[i], optimizer, static_cast<int64_t>(r), data, losses[r], seconds);
-      if (runs[i].wants_epoch())
-        keep.push_back(static_cast<int64_t>(r));
-      else
+      if (!runs[i].wants_epoch()) {
         results[i] = runs[i].finish(heads[i], data);
+      } else if (hooks.pause_after_epoch > 0 && epoch >= hooks.pause_after_epoch) {
+        runs[i].log().info("paused after epoch {} (successive halving rung); the checkpoint is kept", epoch);
+        results[i] = paused_result(configs[i], epoch);
+      } else {
+        keep.push_back(static_cast<int64_t>(r));
+      }
     }
     if (keep.size() == active.size()) continue;
     std::vector<size_t> still_active;
@@ -211,6 +189,68 @@ std::vector<TrainResult> train_stacked(const std::vector<Config>& configs, RunSt
     active = std::move(still_active);
     generators = std::move(still_generators);
   }
+}
+
+}  // namespace
+
+std::vector<TrainResult> train_stacked(const std::vector<Config>& configs, RunStart start, PreparedData& prepared,
+                                       const TrainHooks& hooks) {
+  const Config& first = configs.front();
+  const int64_t threads = configure_threads(first.train.threads);
+  const torch::Device device = select_device(first.train.device);
+  const auto shared_data = prepared.get(first);
+  const TrainingData& data = *shared_data;
+  // The prepared data may come from another condition: each model is its run's
+  // (stacked runs may differ in keys that keep the shapes, see can_train_together).
+  std::vector<ModelMetadata> metadata(configs.size(), data.metadata);
+  for (size_t i = 0; i < configs.size(); ++i) metadata[i].config = configs[i];
+
+  std::vector<std::string> seeds, varying;
+  for (const auto& config : configs) seeds.push_back(std::to_string(config.train.seed));
+  for (const auto& config : configs)
+    for (const auto& difference : config_differences(first, config)) {
+      const std::string key = difference.substr(0, difference.find(':'));
+      if (key != "train.seed" && std::find(varying.begin(), varying.end(), key) == varying.end()) varying.push_back(key);
+    }
+  std::vector<RunRecorder> runs;
+  std::vector<FusionHead> heads;
+  runs.reserve(configs.size());
+  std::vector<torch::serialize::InputArchive> optimizer_states(start == RunStart::kResume ? configs.size() : 0);
+  for (size_t i = 0; i < configs.size(); ++i) {
+    const Config& config = configs[i];
+    runs.emplace_back(config, start, hooks, metadata[i]);
+    runs.back().log().info("device {}, {} thread(s); fusion {}{}, modalities {}{}", device.str(), threads,
+                           config.model.fusion,
+                           config.model.fusion == "dynamic" ? " (" + config.model.gate + " gate)" : "",
+                           join(config.data.modalities, "+"),
+                           configs.size() > 1 ? "; trained as one stacked model with " + std::to_string(configs.size()) +
+                                                    " runs (seeds " + join(seeds, ", ") + ")" +
+                                                    (varying.empty() ? "" : "; the runs differ in " + join(varying, ", "))
+                                              : "");
+    heads.push_back(build_seeded_model(metadata[i], static_cast<uint64_t>(config.train.seed)));
+    heads.back()->to(device);
+    if (start == RunStart::kResume) runs.back().resume(heads.back(), optimizer_states[i]);
+  }
+
+  std::vector<TrainResult> results(configs.size());
+  if (start == RunStart::kFresh) {
+    std::vector<size_t> all(configs.size());
+    for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+    train_rows(configs, runs, heads, all, nullptr, data, hooks, results);
+    return results;
+  }
+  // Resumed runs: one resumed after its last epoch only needs finishing; the
+  // others stack with those that stopped after the same epoch.
+  std::map<int64_t, std::vector<size_t>> by_epoch;
+  for (size_t i = 0; i < configs.size(); ++i) {
+    if (!runs[i].wants_epoch())
+      results[i] = runs[i].finish(heads[i], data);
+    else if (hooks.pause_after_epoch > 0 && runs[i].next_epoch() > hooks.pause_after_epoch)
+      results[i] = paused_result(configs[i], runs[i].next_epoch() - 1);
+    else
+      by_epoch[runs[i].next_epoch()].push_back(i);
+  }
+  for (const auto& [epoch, rows] : by_epoch) train_rows(configs, runs, heads, rows, &optimizer_states, data, hooks, results);
   return results;
 }
 

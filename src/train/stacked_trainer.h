@@ -10,8 +10,9 @@
 
 namespace daf {
 
-// All configs must be able to train together. With RunStart::kResume there is
-// exactly one config, which continues from its checkpoint.
+// All configs must be able to train together. With RunStart::kResume every
+// config continues from its checkpoint; those that stopped after the same
+// epoch train together.
 std::vector<TrainResult> train_stacked(const std::vector<Config>& configs, RunStart start, PreparedData& prepared,
                                        const TrainHooks& hooks);
 

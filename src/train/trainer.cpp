@@ -128,7 +128,12 @@ std::vector<TrainResult> train_models_together(const std::vector<Config>& config
     const auto stacked_results = train_stacked(stacked, RunStart::kFresh, data, hooks);
     for (size_t k = 0; k < fresh.size(); ++k) results[fresh[k]] = stacked_results[k];
   }
-  for (size_t i : resumed) results[i] = train_stacked({configs[i]}, RunStart::kResume, data, hooks).front();
+  if (!resumed.empty()) {
+    std::vector<Config> stacked;
+    for (size_t i : resumed) stacked.push_back(configs[i]);
+    const auto resumed_results = train_stacked(stacked, RunStart::kResume, data, hooks);
+    for (size_t k = 0; k < resumed.size(); ++k) results[resumed[k]] = resumed_results[k];
+  }
   return results;
 }
 

@@ -120,7 +120,7 @@ for f in trials.csv runs.csv summary.csv; do cmp "$WORK/killed/$f" "$WORK/j2/$f"
 # a shard that finds trials unfinished stops after its own, and does its part
 # of the final stage when started again; --collect gathers it.
 "$DAF_BIN/daf-ablate" --config "$WORK/search.yaml" --shard 1/2 --out "$WORK/sharded" --no-plots >/dev/null 2>"$WORK/s1.log"
-grep -q "4 of 8 trials (other shards) are not finished" "$WORK/s1.log" || fail "shard 1 did not wait: $(tail -3 "$WORK/s1.log")"
+grep -q "4 of 8 trial runs (other shards) are not finished" "$WORK/s1.log" || fail "shard 1 did not wait: $(tail -3 "$WORK/s1.log")"
 [ ! -e "$WORK/sharded/plan.yaml" ] || fail "the final stage started before every trial finished"
 # Shard 2 finishes the trials, so it goes on to its part of the final stage.
 "$DAF_BIN/daf-ablate" --config "$WORK/search.yaml" --shard 2/2 --out "$WORK/sharded" --no-plots >/dev/null 2>&1
@@ -129,6 +129,59 @@ expect_exit 2 "shard 1/2" -- "$DAF_BIN/daf-ablate" --collect "$WORK/sharded"
 grep -q "4 already finished, 0 to run" "$WORK/s1b.log" || fail "shard 1 retrained its trials: $(head -3 "$WORK/s1b.log")"
 "$DAF_BIN/daf-ablate" --collect "$WORK/sharded" --no-plots >/dev/null 2>&1 || fail "collect the sharded search"
 for f in trials.csv runs.csv summary.csv; do cmp "$WORK/sharded/$f" "$WORK/j2/$f" || fail "sharded search: $f differs"; done
+
+# Successive halving (rungs at epochs 2, 4, 6; the best half continues): the
+# trials pause at a rung and resume stacked, so every epoch a trial trains
+# has exactly the numbers of the full search; the survivors are recomputed here.
+sed 's/^  final:/  halving: {min_epochs: 2, eta: 2}\n  final:/' "$WORK/search.yaml" >"$WORK/halving.yaml"
+"$DAF_BIN/daf-ablate" --config "$WORK/halving.yaml" --jobs 2 --out "$WORK/h2" >/dev/null 2>"$WORK/h2.log" \
+  || { cat "$WORK/h2.log"; fail "halving search"; }
+grep -q "rungs at epochs 2, 4, 6" "$WORK/h2.log" || fail "halving rungs: $(grep -i rung "$WORK/h2.log")"
+[ "$(cat "$WORK/h2/halving.csv")" = "$(printf 'rung,epochs,trials,continue\n1,2,8,4\n2,4,4,2\n3,6,2,')" ] \
+  || fail "halving.csv: $(cat "$WORK/h2/halving.csv")"
+if command -v gnuplot >/dev/null; then [ -s "$WORK/h2/plots/halving.png" ] || fail "no plots/halving.png"; fi
+"$py" - "$WORK/h2" "$WORK/j2" <<'PY' || fail "halving: the rungs' survivors or the trials' numbers are wrong"
+import csv, sys
+h = {r["trial"]: r for r in csv.DictReader(open(f"{sys.argv[1]}/trials.csv"))}
+full = {r["trial"]: r for r in csv.DictReader(open(f"{sys.argv[2]}/trials.csv"))}
+def curve(r):
+    return [float(r[f"valid_MAE_epoch_{e}"]) for e in range(1, 7) if r.get(f"valid_MAE_epoch_{e}", "")]
+for name, r in h.items():
+    c, f = curve(r), curve(full[name])
+    assert c == f[:len(c)], (name, c, f)  # paused and resumed: the same numbers as the full run
+alive = sorted(h)
+for rung, epochs in ((1, 2), (2, 4)):
+    value = {t: min(curve(full[t])[:epochs]) for t in alive}
+    keep = sorted(alive, key=lambda t: (value[t], t))[:len(alive) // 2]
+    for t in alive:
+        assert (int(h[t]["rung"]) > rung) == (t in keep), (rung, t, h[t]["rung"], keep)
+        if t not in keep and len(curve(full[t])) > epochs:
+            assert h[t]["stopped"] == "halving" and int(h[t]["epochs"]) == epochs, (t, h[t]["stopped"], h[t]["epochs"])
+    alive = sorted(keep)
+ranked = sorted(h.values(), key=lambda r: int(r["rank"]))
+assert int(ranked[0]["rung"]) == 3, ranked[0]
+assert [int(r["rung"]) for r in ranked] == sorted((int(r["rung"]) for r in ranked), reverse=True)
+PY
+"$DAF_BIN/daf-ablate" --config "$WORK/halving.yaml" --jobs 1 --separate --out "$WORK/h1" --no-plots >/dev/null 2>&1 \
+  || fail "halving search --separate"
+for f in trials.csv halving.csv runs.csv summary.csv; do
+  cmp "$WORK/h1/$f" "$WORK/h2/$f" || fail "halving: $f differs between --jobs 1 --separate and --jobs 2"
+done
+# Killed with -9 after the first rung, then resumed.
+"$DAF_BIN/daf-ablate" --config "$WORK/halving.yaml" --jobs 1 --out "$WORK/hk" --no-plots >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 1 1000); do
+  [ -n "$(grep -l '^3,' "$WORK"/hk/trials/trial-*/seed-5/metrics.csv 2>/dev/null | head -1)" ] && break
+  sleep 0.01
+done
+kill -9 "$pid" 2>/dev/null || true
+wait "$pid" 2>/dev/null || true
+[ ! -e "$WORK/hk/plan.yaml" ] || fail "the halving search finished before it could be killed"
+"$DAF_BIN/daf-ablate" --config "$WORK/halving.yaml" --jobs 2 --out "$WORK/hk" --no-plots >/dev/null 2>&1 \
+  || fail "resumed halving search"
+for f in trials.csv halving.csv runs.csv summary.csv; do
+  cmp "$WORK/hk/$f" "$WORK/h2/$f" || fail "resumed halving search: $f differs"
+done
 
 # Bad searches are rejected before anything runs.
 sed 's/log_uniform: \[3.0e-4/log_uniform: [0/' "$WORK/search.yaml" >"$WORK/bad1.yaml"

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "daf/ablate/sweep.h"
+#include "daf/search/halving.h"
 #include "daf/search/ranking.h"
 #include "daf/search/sampler.h"
 #include "daf/search/space.h"
@@ -133,6 +134,17 @@ TEST_CASE("ranking: direction, ties in trial order, NaN last", "[search]") {
   CHECK(daf::rank_order({nan, nan}, true) == std::vector<size_t>{0, 1});
 }
 
+TEST_CASE("successive halving: rungs and survivors", "[search]") {
+  CHECK(daf::halving_rungs(4, 3, 30) == std::vector<int64_t>{4, 12, 30});
+  CHECK(daf::halving_rungs(2, 2, 6) == std::vector<int64_t>{2, 4, 6});
+  CHECK(daf::halving_rungs(3, 3, 9) == std::vector<int64_t>{3, 9});
+  CHECK(daf::halving_rungs(1, 2, 1) == std::vector<int64_t>{1});
+  CHECK(daf::halving_keep(50, 3) == 16);
+  CHECK(daf::halving_keep(16, 3) == 5);
+  CHECK(daf::halving_keep(2, 3) == 1);  // never none
+  CHECK(daf::halving_keep(1, 3) == 1);
+}
+
 TEST_CASE("a search section draws its trials reproducibly", "[search][ablate]") {
   TempDir dir;
   const std::string search =
@@ -194,6 +206,19 @@ TEST_CASE("bad search sections are named", "[search][ablate]") {
                     Contains("search.metric: 'F1' is not a validation metric of task regression"));
   CHECK_THROWS_WITH(load("search:\n  trials: 3\n  space: {train.lr: {uniform: [0.1, 0.2]}}\n  final: {top: 4}\n"),
                     Contains("search.final.top: 4 is more than the 3 trials"));
+  CHECK_THROWS_WITH(load("search:\n  trials: 3\n  space: {train.lr: {uniform: [0.1, 0.2]}}\n  halving: {eta: 3}\n"),
+                    Contains("search.halving: expected {min_epochs: N, eta: 3}"));
+  CHECK_THROWS_WITH(load("search:\n  trials: 3\n  space: {train.lr: {uniform: [0.1, 0.2]}}\n"
+                         "  halving: {min_epochs: 2, eta: 1}\n"),
+                    Contains("search.halving.eta: expected an integer >= 2, found 1"));
+  CHECK_THROWS_WITH(load("search:\n  trials: 3\n  space: {train.lr: {uniform: [0.1, 0.2]}}\n"
+                         "  halving: {min_epochs: 500}\n"),
+                    Contains("search.halving.min_epochs: 500 must be below train.max_epochs"));
+  CHECK_THROWS_WITH(load("search:\n  trials: 3\n  space: {train.max_epochs: {int_uniform: [5, 9]}}\n"
+                         "  halving: {min_epochs: 2}\n"),
+                    Contains("train.max_epochs cannot be searched with halving"));
+  CHECK(load("search:\n  trials: 3\n  space: {train.lr: {uniform: [0.1, 0.2]}}\n  halving: {min_epochs: 2}\n")
+            .search.halving_eta == 3);
   CHECK_THROWS_WITH(load("search:\n  trials: 3\n  space: {train.lr: {uniform: [0.1, 0.2]}}\n  halvng: {}\n"),
                     Contains("search: unknown key 'halvng'"));
   CHECK_THROWS_WITH(load("search:\n  trials: 3\n  space: {train.lr: {uniform: [0.1, 0.2]}}\n"

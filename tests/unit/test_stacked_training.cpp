@@ -222,7 +222,7 @@ TEST_CASE("runs trained together match separate runs", "[train][stacked]") {
   }
 }
 
-TEST_CASE("runs trained together stop early on their own and resume one by one", "[train][stacked]") {
+TEST_CASE("runs trained together stop early on their own, pause and resume together", "[train][stacked]") {
   TempDir dir;
   const daf::EmbeddingCache cache = daf::test::small_cache();
   const std::vector<std::string> extra = {"train.patience=2", "train.max_epochs=40", "train.lr=0.01"};
@@ -258,6 +258,31 @@ TEST_CASE("runs trained together stop early on their own and resume one by one",
     CHECK(std::abs(daf::metric_value(resumed[i].test, "MAE") - daf::metric_value(straight[i].test, "MAE")) < 1e-4);
   }
   CHECK(daf::read_file(dir.file("resumed-21") + "/train.log").find("resuming after epoch") != std::string::npos);
+
+  // Paused after epoch 3 (a halving rung): checkpoints, no final metrics; resumed
+  // together (the rows stopped after the same epoch), they end as if never paused.
+  daf::TrainHooks pause;
+  pause.pause_after_epoch = 3;
+  const auto paused = daf::train_models_together(configs("paused"), cache, pause);
+  for (size_t i = 0; i < seeds.size(); ++i) {
+    const std::string run = dir.file("paused-" + std::to_string(seeds[i]));
+    CHECK(paused[i].paused);
+    CHECK(paused[i].epochs == 3);
+    CHECK(std::filesystem::exists(run + "/checkpoint.pt"));
+    CHECK_FALSE(std::filesystem::exists(run + "/final_metrics.json"));
+  }
+  // Paused again at the same rung: nothing to train.
+  CHECK(daf::train_models_together(configs("paused"), cache, pause)[0].paused);
+  const auto continued = daf::train_models_together(configs("paused"), cache);
+  for (size_t i = 0; i < seeds.size(); ++i) {
+    INFO("seed " << seeds[i]);
+    CHECK_FALSE(continued[i].paused);
+    CHECK(continued[i].epochs == straight[i].epochs);
+    CHECK(continued[i].best_epoch == straight[i].best_epoch);
+    CHECK(daf::metric_value(continued[i].test, "MAE") == daf::metric_value(straight[i].test, "MAE"));
+    CHECK(column(dir.file("paused-" + std::to_string(seeds[i])), "valid_MAE") ==
+          column(dir.file("straight-" + std::to_string(seeds[i])), "valid_MAE"));
+  }
 }
 
 TEST_CASE("modality dropout draws each modality's own rate", "[train]") {

@@ -45,6 +45,8 @@ struct SearchSettings {
   std::string metric;              // validation metric the trials are ranked on
   int64_t top = 1;
   std::vector<int64_t> final_seeds;
+  int64_t halving_min_epochs = 0;  // > 0: successive halving (search/halving.h)
+  int64_t halving_eta = 3;
   std::vector<SweepCondition> trial_conditions;  // "trial-001" ...: one override per space key
 };
 

@@ -30,8 +30,10 @@ struct LineSeries {
 struct LinePanel {
   std::string title;
   std::vector<LineSeries> series;
+  bool legend = true;  // false: many series, no key
 };
-// Panels side by side, each with one line (with error bars) per series.
+// Panels side by side, each with one line (with error bars) per series; a
+// series whose errors are all 0 is drawn as plain lines.
 void plot_lines(const std::string& png, const std::string& xlabel, const std::string& ylabel,
                 const std::vector<LinePanel>& panels);
 

@@ -55,7 +55,10 @@ class FlatAdam {
 
   void save(torch::serialize::OutputArchive& archive) const { save_row(archive, 0); }
   void save_row(torch::serialize::OutputArchive& archive, int64_t row) const;
-  void load(torch::serialize::InputArchive& archive);
+  void load(torch::serialize::InputArchive& archive) { load_row(archive, 0); }
+  // Row `row` from a single run's state (save_row's format). Stacked rows
+  // share one step count, so every row loaded must have the same.
+  void load_row(torch::serialize::InputArchive& archive, int64_t row);
 
  private:
   FlatAdamOptions options_;

@@ -27,6 +27,7 @@ struct TrainResult {
   double train_seconds = 0;         // training time of this process (its share, when trained together)
   double samples_per_second = 0;    // training throughput of this process
   std::string summary_table;        // Markdown, also logged
+  bool paused = false;              // stopped at TrainHooks::pause_after_epoch: a checkpoint, no final metrics
 };
 
 // Optional observers of a run (progress reporting, tests that interrupt a run).
@@ -36,6 +37,9 @@ struct TrainHooks {
   // false: the test split is never scored (a search's trials, ranked on the
   // validation split alone); final_metrics has no test scores.
   bool score_test = true;
+  // > 0: runs stop after this epoch as if interrupted (checkpoint kept, no
+  // final metrics), to be resumed later: successive halving's rungs.
+  int64_t pause_after_epoch = 0;
 };
 
 // Reads what `config` needs from its cache (its modalities and target).
@@ -79,7 +83,8 @@ std::vector<std::string> stacking_blockers(const Config& a, const Config& b);
 bool can_train_together(const Config& a, const Config& b);
 
 // Trains every config (all must be able to train together) as one stacked
-// model; runs resuming from a checkpoint train on their own afterwards.
+// model; runs resuming from a checkpoint stack with the others resuming after
+// the same epoch.
 // Results in the order of `configs`.
 std::vector<TrainResult> train_models_together(const std::vector<Config>& configs, const EmbeddingCache& cache,
                                                const TrainHooks& hooks = {});
