@@ -12,10 +12,20 @@ fixed epochs) with daf-ablate vs the reference run once per configuration in
 sequence; and the training GFLOP/s against the machine's single-precision
 matrix-multiply rate, measured here too. Prints one Markdown table. Needs a
 build (scripts/build.sh) and Debian's python3-torch.
+
+    /usr/bin/python3 scripts/bench.py --search [--reference-trials 50]
+
+instead measures hyper-parameter search (docs/ablation.md, "Search"): a
+50-trial random search, 10 epochs at batch 32, with daf-ablate (trials
+stacked, --jobs = cores), the same 50 trial configs trained one after another
+by the PyTorch reference (as MMSA's tune loop does; --reference-threads),
+daf --separate, and daf with successive halving (eta 3), with the best trial
+of each and the seed noise of the best configuration (std over 5 seeds).
 """
 import argparse
 import csv
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -87,6 +97,99 @@ def sweep(work, cache, epochs, jobs):
     return daf_seconds, time.perf_counter() - start
 
 
+SEARCH_SPACE = """search:
+  space:
+    train.lr: {log_uniform: [1.0e-4, 3.0e-3]}
+    train.weight_decay: {log_uniform: [1.0e-6, 1.0e-2]}
+    model.dropout: {uniform: [0.0, 0.5]}
+    model.head_dropout: {uniform: [0.0, 0.5]}
+    model.temperature: {choice: [0.5, 1.0, 2.0]}
+    train.modality_dropout: {uniform: [0.0, 0.3]}
+  trials: 50
+  sampler: random
+  seed: 7
+  metric: MAE
+"""
+
+
+def write_search(work, name, cache, epochs, extra=""):
+    path = os.path.join(work, f"{name}.yaml")
+    with open(path, "w") as f:
+        f.write(f"base: {ROOT}/configs/mosei.yaml\n"
+                f"set: {{data.cache: {cache}, train.max_epochs: {epochs}, train.patience: 1000, train.batch_size: 32, "
+                f"output.log_level: warn}}\n" + SEARCH_SPACE + extra +
+                "  final: {top: 1, seeds: [1111, 1112, 1113, 1114, 1115]}\n"
+                f"seeds: [1111]\noutput: {work}/{name}\n")
+    run(["rm", "-rf", f"{work}/{name}"])
+    return path
+
+
+def search(work, cache, epochs, jobs, name, *flags, extra=""):
+    """Seconds of the trial stage (from daf-ablate's log), trials.csv rows and the final best-1 runs' valid MAE."""
+    path = write_search(work, name, cache, epochs, extra)
+    log = subprocess.run([f"{BIN}/daf-ablate", "--config", path, "--jobs", str(jobs), "--no-plots", *flags],
+                         check=True, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True).stderr
+    seconds = float(log.split("search trials: ")[1].split(" s")[0])
+    with open(f"{work}/{name}/trials.csv") as f:
+        trials = list(csv.DictReader(f))
+    final = []
+    for seed in range(1111, 1116):
+        with open(f"{work}/{name}/best-1/seed-{seed}/final_metrics.csv") as f:
+            final += [float(r["value"]) for r in csv.DictReader(f) if r["split"] == "valid" and r["metric"] == "MAE"]
+    return seconds, trials, final
+
+
+def search_bench(work, cache, reference_trials, reference_threads):
+    cores = os.cpu_count()
+    epochs, flops = 10, training_flops_per_sample()
+    stacked_s, trials, final = search(work, cache, epochs, cores, "search-stacked")
+    separate_s, separate_trials, _ = search(work, cache, epochs, cores, "search-separate", "--separate")
+    assert [t["valid_MAE"] for t in trials] == [t["valid_MAE"] for t in separate_trials], "stacked != separate"
+    halving_s, halving_trials, halving_final = search(work, cache, epochs, cores, "search-halving",
+                                                      extra="  halving: {min_epochs: 2, eta: 3}\n")
+    configs = [f"{work}/search-stacked/trials/{t['trial']}/seed-1111/config.yaml" for t in trials][:reference_trials]
+    start = time.perf_counter()
+    for config in configs:
+        with open(config) as f:
+            text = re.sub(r"\n  threads: \d+\n", f"\n  threads: {reference_threads}\n", f.read())
+        copy = config.replace("config.yaml", "reference.yaml")
+        with open(copy, "w") as f:
+            f.write(text)
+        run([sys.executable, REFERENCE, "train", copy])
+    reference_s = (time.perf_counter() - start) * len(trials) / len(configs)
+    n = len(trials)
+    train_size = 16326
+    peak1 = matmul_gflops(1)
+    limit = cores * peak1 * 1e9 / flops  # samples/s at the FLOP limit
+    best = min(trials, key=lambda t: float(t["valid_MAE"]))
+    best_h = next(t for t in halving_trials if t["rank"] == "1")
+    noise = statistics.stdev(final)
+    halving_epochs = sum(int(t["epochs"]) for t in halving_trials)
+    rows = []
+    for label, seconds, trained in (("daf, stacked", stacked_s, n * epochs),
+                                    ("daf --separate", separate_s, n * epochs),
+                                    ("daf, successive halving (eta 3, rungs 2, 6, 10)", halving_s, halving_epochs),
+                                    (f"PyTorch reference, one after another ({reference_threads} thread(s))"
+                                     + ("" if len(configs) == n else f"; {len(configs)} of {n} run, time x {n / len(configs):g}"),
+                                     reference_s, n * epochs)):
+        rate = trained * train_size / seconds
+        rows.append((label, f"{seconds:.1f}", f"{60 * n / seconds:.1f}", f"{reference_s / seconds:.2f}x",
+                     f"{trained}", f"{100 * rate / limit:.0f}%"))
+    print(f"50-trial random search on the MOSEI-sized cache, {epochs} epochs, batch 32, {cores} cores "
+          f"(sgemm {peak1:.1f} GFLOP/s on 1 thread; FLOP limit {cores} x that / {flops / 1e6:.2f} MFLOP per sample "
+          f"= {limit:,.0f} samples/s)\n")
+    print("| search | trial stage (s) | trials/minute | vs reference | trial-epochs | of the FLOP limit |")
+    print("|---|---|---|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+    print(f"\nstacked / --separate: {separate_s / stacked_s:.2f}x")
+    print(f"best trial: full search {best['trial']} valid MAE {float(best['valid_MAE']):.4f}; halving "
+          f"{best_h['trial']} {float(best_h['valid_MAE']):.4f}; difference {float(best_h['valid_MAE']) - float(best['valid_MAE']):+.4f}; "
+          f"seed noise of the full search's best configuration (valid MAE std over 5 seeds) {noise:.4f}; "
+          f"halving's best over 5 seeds {statistics.mean(halving_final):.4f} vs {statistics.mean(final):.4f}")
+    return 0
+
+
 def matmul_gflops(threads, size=1024, repeats=20):
     torch.set_num_threads(threads)
     a, b = torch.randn(size, size), torch.randn(size, size)
@@ -108,12 +211,19 @@ def main():
     parser.add_argument("--work", default=os.path.join(ROOT, "bench"))
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--sweep-epochs", type=int, default=2)
+    parser.add_argument("--search", action="store_true", help="measure hyper-parameter search instead")
+    parser.add_argument("--reference-trials", type=int, default=50,
+                        help="with --search: reference trials actually run (the time is scaled to 50)")
+    parser.add_argument("--reference-threads", type=int, default=1,
+                        help="with --search: PyTorch threads of the reference (1 is its fastest at batch 32 here)")
     args = parser.parse_args()
     work = os.path.abspath(args.work)
     os.makedirs(work, exist_ok=True)
     cache = os.path.join(work, "mosei.h5")
     if not os.path.exists(cache):
         run([f"{BIN}/daf-synth", "--preset", "mosei", "--out", cache])
+    if args.search:
+        return search_bench(work, cache, args.reference_trials, args.reference_threads)
     cores = os.cpu_count()
     rows = []
     epoch_rates = {}

@@ -113,6 +113,8 @@ SweepRunReport run_search(const Sweep& sweep, const SweepOptions& options) {
       return report;
     }
   }
+  report.trial_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  spdlog::info("search trials: {:.1f} s", report.trial_seconds);
   const auto records = read_trials(sweep, rungs, last_rung);
   const auto order = rank_trials(sweep, records);
   write_search_outputs(sweep, records, order, options.plots, rungs);

@@ -183,6 +183,20 @@ for f in trials.csv halving.csv runs.csv summary.csv; do
   cmp "$WORK/hk/$f" "$WORK/h2/$f" || fail "resumed halving search: $f differs"
 done
 
+# Halving over two shards: each rung waits for both; started in turn, the
+# shards walk up the rungs to the same result.
+for round in 1 2 3 4; do
+  for k in 1 2; do
+    "$DAF_BIN/daf-ablate" --config "$WORK/halving.yaml" --shard $k/2 --out "$WORK/hs" --no-plots >/dev/null \
+      2>>"$WORK/hs.log" || { cat "$WORK/hs.log"; fail "halving search, shard $k/2"; }
+  done
+done
+grep -q "halving rung 1 (epoch 2): .* of other shards are not there yet" "$WORK/hs.log" || fail "shard 1 did not wait at rung 1"
+"$DAF_BIN/daf-ablate" --collect "$WORK/hs" --no-plots >/dev/null 2>&1 || fail "collect the sharded halving search"
+for f in trials.csv halving.csv runs.csv summary.csv; do
+  cmp "$WORK/hs/$f" "$WORK/h2/$f" || fail "sharded halving search: $f differs"
+done
+
 # Bad searches are rejected before anything runs.
 sed 's/log_uniform: \[3.0e-4/log_uniform: [0/' "$WORK/search.yaml" >"$WORK/bad1.yaml"
 expect_exit 2 "search.space.train.lr: log_uniform: low must be > 0" -- \

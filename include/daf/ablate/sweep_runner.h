@@ -27,6 +27,7 @@ struct SweepRunReport {
   // A search: trials (of other shards) not finished yet; while there are, the
   // final stage waits and this report counts trials, not runs.
   int64_t trials_unfinished = 0;
+  double trial_seconds = 0;  // a search: time of its trial stage (every rung) in this process
 };
 
 // Finished runs (ablation.csv present) are never redone; interrupted ones
