@@ -20,7 +20,8 @@ int main(int argc, char** argv) {
                "  daf-ablate --config configs/search-mosei.yaml --jobs 2       # hyper-parameter search"};
   std::string sweep_file, shard = "1/1", out, collect_dir;
   int64_t jobs = 1;
-  bool allow_partial = false, no_plots = false, no_collect = false, print_output = false, separate = false;
+  bool allow_partial = false, no_plots = false, no_collect = false, print_output = false, separate = false,
+       print_stages = false;
   std::vector<std::string> overrides;
   app.add_option("-c,--config", sweep_file,
                  "sweep YAML (base config, conditions/grid, seeds, evaluate, compare; or a search: section)");
@@ -37,10 +38,13 @@ int main(int argc, char** argv) {
   app.add_flag("--no-plots", no_plots, "do not draw plots (gnuplot)");
   app.add_flag("--no-collect", no_collect, "train and evaluate only; do not aggregate at the end");
   app.add_flag("--print-output", print_output, "print the sweep's output folder (after --out) and exit, for scripts");
+  app.add_flag("--print-stages", print_stages,
+               "print how many times a --shard array must run before --collect (1; a search 2; with halving one per "
+               "rung plus 1) and exit, for scripts");
   app.add_option("overrides", overrides, "section.key=value settings applied to every run, e.g. train.max_epochs=10");
   app.footer("Sweep file format: docs/ablation.md. Resume: run the same command again; finished runs are kept.\n"
-             "A search with --shard: run the array once for the trials and once more for the final stage (its\n"
-             "trials are then skipped), then --collect.\n" +
+             "A search with --shard: run the array --print-stages times (trials, each halving rung, the final\n"
+             "stage; finished work is skipped), then --collect. scripts/slurm/submit-sweep.sh chains them.\n" +
              std::string(daf::cli::kExitCodesHelp));
   if (const int code = daf::cli::parse(app, argc, argv); code >= 0) return code;
 
@@ -59,6 +63,10 @@ int main(int argc, char** argv) {
     if (!out.empty()) sweep.output = out;
     if (print_output) {
       std::cout << sweep.output << "\n";
+      return 0;
+    }
+    if (print_stages) {
+      std::cout << daf::array_stages(sweep) << "\n";
       return 0;
     }
     daf::SweepOptions options;

@@ -10,6 +10,8 @@
 #include "daf/search/halving.h"
 #include "daf/search/ranking.h"
 #include "daf/util/atomic_file.h"
+#include "daf/util/error.h"
+#include "daf/util/file_lock.h"
 #include "daf/util/strings.h"
 #include "run_stage.h"
 #include "search_report.h"
@@ -117,7 +119,17 @@ SweepRunReport run_search(const Sweep& sweep, const SweepOptions& options) {
   spdlog::info("search trials: {:.1f} s", report.trial_seconds);
   const auto records = read_trials(sweep, rungs, last_rung);
   const auto order = rank_trials(sweep, records);
-  write_search_outputs(sweep, records, order, options.plots, rungs);
+  // Shards that finish the trials at the same moment would draw the same
+  // plots through the same gnuplot files; the reports are the same whoever
+  // writes them, so one shard writes them and the others go on.
+  std::shared_ptr<FileLock> reports_lock;
+  try {
+    reports_lock = lock_path(sweep.output + "/search.lock", "the search's reports");
+  } catch (const RuntimeFailure&) {
+    spdlog::info("another shard is writing the search's reports (trials.csv, best.yaml, search.md)");
+  }
+  if (reports_lock) write_search_outputs(sweep, records, order, options.plots, rungs);
+  reports_lock.reset();
   for (int64_t k = 0; k < search.top; ++k) {
     const size_t t = order[static_cast<size_t>(k)];
     spdlog::info("{}: {} (valid {} {}): {}", best_condition_name(k + 1), records[t].name, search.metric,

@@ -11,6 +11,7 @@
 #include "daf/util/atomic_file.h"
 #include "daf/util/error.h"
 #include "daf/util/strings.h"
+#include "daf/search/halving.h"
 #include "search_settings.h"
 
 namespace daf {
@@ -257,6 +258,15 @@ Config Sweep::condition_config(const SweepCondition& condition, int64_t seed, co
   } catch (const InputError& e) {
     throw InputError(source + ": condition '" + condition.name + "': " + e.what());
   }
+}
+
+int64_t array_stages(const Sweep& sweep) {
+  if (!sweep.has_search) return 1;
+  if (sweep.search.halving_min_epochs == 0) return 2;
+  const Config first = sweep.condition_config(sweep.search.trial_conditions.front(), sweep.seeds.front(), sweep.output);
+  return static_cast<int64_t>(
+             halving_rungs(sweep.search.halving_min_epochs, sweep.search.halving_eta, first.train.max_epochs).size()) +
+         1;
 }
 
 std::string best_condition_name(int64_t rank) { return "best-" + std::to_string(rank); }

@@ -29,7 +29,8 @@ wait_running() {
   fail "task $1_$2 never ran"
 }
 expect_never_satisfied() {
-  for _ in $(seq 1 100); do
+  # Slurm decides once the array's other tasks have ended, which takes longer on a loaded machine.
+  for _ in $(seq 1 600); do
     [ "$(squeue -h -j "$1" -o %r 2>/dev/null)" = DependencyNeverSatisfied ] && { scancel "$1"; return 0; }
     sleep 0.2
   done
@@ -68,6 +69,33 @@ array_seconds=$(since "$start")
 cmp local/summary.csv cluster/summary.csv || fail "array + collect summary differs from the local run"
 cmp local/runs.csv cluster/runs.csv || fail "array + collect runs.csv differs from the local run"
 echo "demo sweep (8 runs): local, one process with --jobs 2: $local_seconds s; 4-task array + collect: $array_seconds s"
+
+# ---- a search with successive halving: a chain of arrays (trials, each rung, the final stage) + collect
+cat >search.yaml <<'YAML'
+base: base.yaml
+set: {train.max_epochs: 6, train.patience: 3}
+conditions: [{name: defaults}]
+search:
+  space:
+    train.lr: {log_uniform: [3.0e-4, 1.0e-2]}
+    model.dropout: {uniform: [0.0, 0.4]}
+  trials: 6
+  sampler: sobol
+  seed: 3
+  halving: {min_epochs: 2, eta: 2}
+  final: {top: 1, seeds: [1, 2]}
+seeds: [5]
+compare: {baseline: defaults, bootstrap: 50}
+output: runs/unused
+YAML
+[ "$("$DAF_BIN/daf-ablate" --config search.yaml --print-stages)" = 4 ] || fail "--print-stages of a 3-rung search"
+"$DAF_BIN/daf-ablate" --config search.yaml --out search-local --jobs 2 --no-plots >/dev/null 2>&1
+read -r array collect < <("$SWEEP" search.yaml --tasks 2 "${RES[@]}" --out search-cluster 2>search-submit.log | job_ids)
+[ "$(grep -c '^search stage' search-submit.log)" -eq 3 ] || fail "expected 3 chained arrays before the last: $(cat search-submit.log)"
+wait_jobs "$array" "$collect"
+for f in trials.csv halving.csv summary.csv runs.csv; do
+  cmp "search-local/$f" "search-cluster/$f" || fail "search: chained arrays + collect give another $f than one process"
+done
 
 # ---- one task cancelled mid-run, resubmitted alone
 read -r array collect < <("$SWEEP" sweep.yaml --tasks 4 "${RES[@]}" --out killed | job_ids)

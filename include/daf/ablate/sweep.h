@@ -90,6 +90,12 @@ struct Sweep {
   std::vector<SweepRun> trial_runs() const;
 };
 
+// How many times a sharded sweep's array must run before --collect: 1; a
+// search 2 (trials, final stage); with halving one per rung, plus the final
+// stage. (A shard that finds a stage unfinished in other shards stops after
+// its own part; every run of the array completes at least one stage.)
+int64_t array_stages(const Sweep& sweep);
+
 // The name of the final condition of rank k (1-based): "best-1".
 std::string best_condition_name(int64_t rank);
 
