@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "daf/config/yaml_text.h"
 #include "daf/search/sampler.h"
 #include "daf/util/error.h"
 #include "daf/util/strings.h"
@@ -13,11 +14,7 @@ namespace {
 const std::vector<std::string> kSearchKeys = {"space", "trials", "sampler", "seed", "metric", "halving", "final"};
 const std::vector<std::string> kKinds = {"uniform", "log_uniform", "int_uniform", "choice"};
 
-std::string flow_text(const YAML::Node& node) {
-  YAML::Emitter out;
-  out << YAML::Flow << node;
-  return out.c_str();
-}
+std::string flow_text(const YAML::Node& node) { return flow_yaml(node); }
 
 std::string at(const YAML::Node& node, const std::string& where) {
   return where + ":" + std::to_string(node.Mark().line + 1);

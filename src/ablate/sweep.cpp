@@ -22,11 +22,7 @@ namespace fs = std::filesystem;
 const std::vector<std::string> kSweepKeys = {"base", "base_config", "set", "conditions", "grid", "exclude",
                                              "seeds", "evaluate", "compare", "output", "search"};
 
-std::string flow(const YAML::Node& node) {
-  YAML::Emitter out;
-  out << YAML::Flow << node;
-  return out.c_str();
-}
+std::string flow(const YAML::Node& node) { return flow_yaml(node); }
 
 // A sweep key whose value must be one string (a file name, a condition name).
 std::string string_value(const YAML::Node& node, const std::string& key, const std::string& path,

@@ -40,4 +40,10 @@ YAML::Node parse_yaml(const std::string& text, const std::string& origin) {
   return root;
 }
 
+std::string flow_yaml(const YAML::Node& node) {
+  YAML::Emitter out;
+  out << YAML::Flow << node;
+  return out.c_str();
+}
+
 }  // namespace daf

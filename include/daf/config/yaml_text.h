@@ -16,4 +16,8 @@ YAML::Node parse_yaml(const std::string& text, const std::string& origin);
 // nothing used as a key: `{a: 1}: 2`, `? [x]`), which no daf file has.
 void reject_bad_keys(const YAML::Node& node, const std::string& origin);
 
+// A node as one line of YAML flow text ("[text, audio]", "{a: 1}"), for
+// overrides and error messages.
+std::string flow_yaml(const YAML::Node& node);
+
 }  // namespace daf
