@@ -8,7 +8,9 @@ number (parity) and second for second (scripts/bench.py).
     daf_reference.py train RUN_DIR/config.yaml [--epochs N] [--batch-size B]
 
 `predict` loads a daf model (model.yaml + model.pt, read with torch.jit.load)
-and the cache it was trained on, and writes predictions and gate weights.
+and the cache it was trained on, writes predictions, class or label
+probabilities and gate weights, and prints the split's mean loss with the
+loss weights it computes itself (checked against those daf recorded).
 `train` trains the same architecture from a resolved daf config.yaml and
 prints one line per epoch with samples/s.
 """
@@ -93,8 +95,60 @@ class FusionHead(nn.Module):
         return (out.squeeze(1) if self.outputs == 1 else out), weights
 
 
-def outputs_of(task):
-    return {"regression": 1, "binary": 2, "seven_class": 7}[task]
+def outputs_of(config):
+    data = config["data"]
+    return {"regression": 1, "binary": 2, "seven_class": 7, "multiclass": len(data.get("classes") or []),
+            "multilabel": len(data.get("targets") or [])}[config["model"]["task"]]
+
+
+def label_columns(config):
+    data = config["data"]
+    return data["targets"] if config["model"]["task"] == "multilabel" else [data["target"]]
+
+
+def output_names(config):
+    task, data = config["model"]["task"], config["data"]
+    return {"binary": ["negative", "non-negative"], "seven_class": [str(k) for k in range(-3, 4)],
+            "multiclass": data.get("classes"), "multilabel": data.get("targets")}.get(task) or []
+
+
+def task_target(raw, config):
+    """What the loss compares with, from the label columns [N, L] as stored."""
+    task = config["model"]["task"]
+    if task in ("binary", "seven_class"):
+        return sentiment_class(raw[:, 0], task)
+    if task == "multiclass":
+        return raw[:, 0].long()
+    if task == "multilabel":
+        return (raw > config["data"]["presence_threshold"]).float()
+    return raw[:, 0]
+
+
+def loss_weights(config, train_target):
+    """train.class_weights / train.pos_weight: None, a list, or balanced (sklearn's
+    compute_class_weight: n / (C * n_c); per label: negatives / positives)."""
+    task, t = config["model"]["task"], config["train"]
+    w = t.get("pos_weight" if task == "multilabel" else "class_weights", "none")
+    if isinstance(w, list):
+        return torch.tensor([float(v) for v in w])
+    if w != "balanced":
+        return None
+    if task == "multilabel":
+        positives = train_target.double().sum(0)
+        return ((len(train_target) - positives) / positives).float()
+    counts = torch.bincount(train_target, minlength=outputs_of(config)).double()
+    return (len(train_target) / (len(counts) * counts)).float()
+
+
+def task_loss(out, y, config, weights):
+    task = config["model"]["task"]
+    if task in ("binary", "seven_class", "multiclass"):
+        return nn.functional.cross_entropy(out, y, weight=weights)
+    if task == "multilabel":
+        return nn.functional.binary_cross_entropy_with_logits(out.reshape(y.shape), y, pos_weight=weights)
+    if config["train"]["loss"] == "mse":
+        return nn.functional.mse_loss(out, y)
+    return nn.functional.l1_loss(out, y)
 
 
 def sentiment_class(scores, task):
@@ -117,8 +171,8 @@ def load_split(cache, split, config, stats):
             p = torch.from_numpy(np.asarray(p, dtype=np.float32))
             features.append(x * p.unsqueeze(1))
             present.append(p)
-        target = torch.from_numpy(group["labels"][config["data"]["target"]][:].astype(np.float32))
-    return ids, features, torch.stack(present, 1), target
+        target = torch.from_numpy(np.stack([group["labels"][c][:].astype(np.float32) for c in label_columns(config)], 1))
+    return ids, features, torch.stack(present, 1), target  # target: the label columns [N, L] as stored
 
 
 def train_stats(cache, config):
@@ -136,20 +190,36 @@ def predict(args):
     with open(f"{args.run}/model.yaml") as f:
         meta = yaml.safe_load(f)
     config = meta["config"]
-    model = FusionHead(config["model"], meta["input_dims"], outputs_of(config["model"]["task"]))
+    model = FusionHead(config["model"], meta["input_dims"], outputs_of(config))
     model.load_state_dict(torch.jit.load(f"{args.run}/model.pt").state_dict())
     model.eval()
     stats = meta.get("normalization") if config["data"]["normalize"] else None
-    ids, features, present, target = load_split(args.cache or config["data"]["cache"], args.split, config, stats)
+    cache = args.cache or config["data"]["cache"]
+    ids, features, present, target = load_split(cache, args.split, config, stats)
+    # The loss weights, computed here from the train split, must be the ones daf recorded.
+    weights_here = loss_weights(config, task_target(load_split(cache, "train", config, None)[3], config))
+    recorded = meta.get("loss_weights")
+    if (weights_here is None) != (recorded is None) or (
+            recorded is not None and not torch.allclose(weights_here, torch.tensor(recorded, dtype=torch.float32), rtol=1e-5)):
+        raise SystemExit(f"loss weights differ: daf {recorded}, reference {weights_here}")
+    task = config["model"]["task"]
     with torch.no_grad():
         out, weights = model(features, present)
+        loss = task_loss(out, task_target(target, config), config, weights_here).item()
+        probabilities = torch.sigmoid(out.reshape(len(ids), -1)) if task == "multilabel" else (
+            torch.softmax(out, 1) if out.dim() == 2 else None)
+    print(f"loss {loss!r}")
     with open(args.out, "w", newline="") as f:
         writer = csv.writer(f)
         names = config["data"]["modalities"]
-        writer.writerow(["id", "prediction"] + ([f"weight_{m}" for m in names] if weights is not None else []))
+        writer.writerow(["id", "prediction"] + [f"probability_{c}" for c in output_names(config)] +
+                        ([f"weight_{m}" for m in names] if weights is not None else []))
         for i, row_id in enumerate(ids):
-            value = out[i].item() if out.dim() == 1 else out[i].argmax().item()
-            row = [row_id, repr(value)]
+            if task == "multilabel":
+                value = ";".join(c for c, logit in zip(output_names(config), out.reshape(len(ids), -1)[i]) if logit > 0)
+            else:
+                value = repr(out[i].item() if out.dim() == 1 else out[i].argmax().item())
+            row = [row_id, value] + ([repr(p) for p in probabilities[i].tolist()] if probabilities is not None else [])
             if weights is not None:
                 row += [repr(w) for w in weights[i].tolist()]
             writer.writerow(row)
@@ -178,7 +248,9 @@ def train(args):
     _, features, present, target = load_split(cache, "train", config, stats)
     loader = DataLoader(CachedSplit(features, present, target), batch_size=args.batch_size or t["batch_size"],
                         shuffle=True)
-    model = FusionHead(m, [x.shape[1] for x in features], outputs_of(m["task"]))
+    target = task_target(target, config)
+    weights = loss_weights(config, target)
+    model = FusionHead(m, [x.shape[1] for x in features], outputs_of(config))
     optimizer_class = torch.optim.AdamW if t["optimizer"] == "adamw" else torch.optim.Adam
     optimizer = optimizer_class(model.parameters(), lr=t["lr"], weight_decay=t["weight_decay"])
     # train.modality_dropout: one number, or {modality: rate} (modalities not named: 0).
@@ -195,12 +267,7 @@ def train(args):
                 keep[lost] = p[lost]
                 p = keep
             out, _ = model(xs, p)
-            if m["task"] != "regression":
-                loss = nn.functional.cross_entropy(out, sentiment_class(y, m["task"]))
-            elif t["loss"] == "mse":
-                loss = nn.functional.mse_loss(out, y)
-            else:
-                loss = nn.functional.l1_loss(out, y)
+            loss = task_loss(out, y, config, weights)
             optimizer.zero_grad()
             loss.backward()
             if t["grad_clip"] > 0:

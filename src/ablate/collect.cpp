@@ -23,8 +23,6 @@
 namespace daf {
 namespace fs = std::filesystem;
 
-std::string primary_metric(const std::string& task) { return task == "regression" ? "MAE" : "F1_weighted"; }
-
 std::string cell(const MeanStd& s) { return format_fixed(s.mean, 4) + " ± " + format_fixed(s.std, 4); }
 
 MeanStd stats_of(const Collected& c, const std::string& condition, const std::string& eval, const std::string& column) {

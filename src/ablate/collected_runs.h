@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "daf/ablate/plan.h"
+#include "daf/config/task.h"
 #include "daf/metrics/statistics.h"
 
 namespace daf {
@@ -26,8 +27,6 @@ struct Collected {
 };
 
 MeanStd stats_of(const Collected& c, const std::string& condition, const std::string& eval, const std::string& column);
-// The metric tables and plots lead with: MAE for regression, F1_weighted otherwise.
-std::string primary_metric(const std::string& task);
 // "mean ± std" with 4 decimals.
 std::string cell(const MeanStd& s);
 

@@ -4,8 +4,10 @@
 #include <functional>
 #include <random>
 
+#include "daf/config/task.h"
+#include "daf/metrics/class_report.h"
 #include "daf/metrics/classification_metrics.h"
-#include "daf/model/model_metadata.h"
+#include "daf/metrics/multilabel_report.h"
 #include "daf/util/csv.h"
 #include "daf/util/error.h"
 
@@ -29,41 +31,80 @@ double has0_f1(const RunPredictions& run, const Indices& rows) {
   return weighted_f1(predicted, truth, 2);
 }
 
-double accuracy(const RunPredictions& run, const Indices& rows, int64_t classes) {
+std::vector<int64_t> class_column(const std::vector<float>& values, const Indices& rows) {
+  std::vector<int64_t> out;
+  for (size_t i : rows) out.push_back(static_cast<int64_t>(values[i]));
+  return out;
+}
+
+double accuracy(const RunPredictions& run, const Indices& rows) {
   double hits = 0;
-  for (size_t i : rows) hits += static_cast<int64_t>(run.prediction[i]) == sentiment_class(run.truth[i], classes);
+  for (size_t i : rows) hits += run.prediction[i] == run.truth[i];
   return hits / static_cast<double>(rows.size());
 }
 
-double class_f1(const RunPredictions& run, const Indices& rows, int64_t classes) {
-  std::vector<int64_t> predicted, truth;
+double class_f1(const RunPredictions& run, const Indices& rows) {
+  return weighted_f1(class_column(run.prediction, rows), class_column(run.truth, rows), run.classes);
+}
+
+double uar(const RunPredictions& run, const Indices& rows) {
+  return class_report(class_column(run.prediction, rows), class_column(run.truth, rows), run.classes).uar;
+}
+
+MultilabelReport label_report(const RunPredictions& run, const Indices& rows) {
+  std::vector<std::vector<uint8_t>> predicted, truth;
   for (size_t i : rows) {
-    predicted.push_back(static_cast<int64_t>(run.prediction[i]));
-    truth.push_back(sentiment_class(run.truth[i], classes));
+    predicted.emplace_back(), truth.emplace_back();
+    for (size_t l = 0; l < run.width; ++l) {
+      predicted.back().push_back(run.prediction[i * run.width + l] > 0.5f);
+      truth.back().push_back(run.truth[i * run.width + l] > 0.5f);
+    }
   }
-  return weighted_f1(predicted, truth, classes);
+  return multilabel_report(predicted, truth);
 }
 
 using MetricFn = std::function<double(const RunPredictions&, const Indices&)>;
 
 std::vector<std::pair<std::string, MetricFn>> compared_metrics(const std::string& task) {
   if (task == "regression") return {{"MAE", mae}, {"Has0_F1_score", has0_f1}};
-  const int64_t classes = task_num_outputs(task);
-  return {{"accuracy", [classes](const RunPredictions& r, const Indices& i) { return accuracy(r, i, classes); }},
-          {"F1_weighted", [classes](const RunPredictions& r, const Indices& i) { return class_f1(r, i, classes); }}};
+  if (task == "multiclass") return {{"UAR", uar}, {"accuracy", accuracy}, {"F1_weighted", class_f1}};
+  if (task == "multilabel")
+    return {{"WA_mean", [](const RunPredictions& r, const Indices& i) { return label_report(r, i).weighted_accuracy; }},
+            {"F1_micro", [](const RunPredictions& r, const Indices& i) { return label_report(r, i).f1_micro; }}};
+  return {{"accuracy", accuracy}, {"F1_weighted", class_f1}};
 }
 
 }  // namespace
 
 RunPredictions read_predictions(const std::string& path, const std::string& task) {
   const CsvTable table = read_csv(path);
-  const size_t id = table.column("id", path), label = table.column("label", path);
-  const size_t prediction = table.column(task == "regression" ? "prediction" : "predicted_class", path);
+  const size_t id = table.column("id", path);
+  // Which columns hold the truth and the prediction, by task.
+  std::vector<size_t> truth, prediction;
   RunPredictions out;
+  if (task == "regression") {
+    truth = {table.column("label", path)};
+    prediction = {table.column("prediction", path)};
+  } else if (is_multilabel_task(task)) {
+    for (size_t c = 0; c < table.header.size(); ++c)
+      if (table.header[c].rfind("true_", 0) == 0) {
+        truth.push_back(c);
+        prediction.push_back(table.column("predicted_" + table.header[c].substr(5), path));
+      }
+    if (truth.empty()) throw InputError(path + ": no true_<label> columns (a multilabel task's predictions)");
+    out.width = truth.size();
+  } else {
+    truth = {table.column("true_class", path)};
+    prediction = {table.column("predicted_class", path)};
+    for (const auto& name : table.header) out.classes += name.rfind("probability_", 0) == 0;
+    if (out.classes == 0) out.classes = task == "binary" ? 2 : 7;  // written before probabilities were
+  }
   for (const auto& row : table.rows) {
     out.ids.push_back(row[id]);
-    out.truth.push_back(std::stof(row[label]));
-    out.prediction.push_back(std::stof(row[prediction]));
+    for (size_t k = 0; k < truth.size(); ++k) {
+      out.truth.push_back(std::stof(row[truth[k]]));
+      out.prediction.push_back(std::stof(row[prediction[k]]));
+    }
   }
   return out;
 }

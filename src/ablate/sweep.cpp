@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <set>
 
+#include "daf/config/task.h"
 #include "daf/data/cache_io.h"
 #include "daf/config/yaml_text.h"
 #include "daf/util/atomic_file.h"
@@ -218,6 +219,11 @@ void check_against_cache(const Sweep& sweep, const std::vector<SweepRun>& runs, 
       throw InputError(where + ": condition '" + run.condition +
                        "': data.cache, data.target and data.nonfinite must be the same in every condition "
                        "(the sweep reads the cache once)");
+    if (run.config.model.task != first.model.task || data.targets != first.data.targets ||
+        data.classes != first.data.classes || data.presence_threshold != first.data.presence_threshold)
+      throw InputError(where + ": condition '" + run.condition +
+                       "': model.task, data.targets, data.classes and data.presence_threshold must be the same in "
+                       "every condition (conditions are compared on one task)");
   }
   CacheContents contents;
   try {
@@ -233,8 +239,11 @@ void check_against_cache(const Sweep& sweep, const std::vector<SweepRun>& runs, 
         throw InputError(what + ": modality '" + m + "' is not in " + data.cache + " (has: " +
                          join(contents.modalities, ", ") + ")" + did_you_mean(m, contents.modalities));
   }
-  if (std::find(contents.labels.begin(), contents.labels.end(), first.data.target) == contents.labels.end())
-    throw InputError(where + ": label '" + first.data.target + "' (data.target) is not in " + first.data.cache);
+  for (const auto& label : task_label_columns(first))
+    if (std::find(contents.labels.begin(), contents.labels.end(), label) == contents.labels.end())
+      throw InputError(where + ": label '" + label + "' (" +
+                       (is_multilabel_task(first.model.task) ? "data.targets" : "data.target") + ") is not in " +
+                       first.data.cache + did_you_mean(label, contents.labels));
   for (const auto& e : sweep.evaluations)
     if (!e.modality.empty() && !(e.missing_rate > 0 && e.modality == "any") &&
         std::find(contents.modalities.begin(), contents.modalities.end(), e.modality) == contents.modalities.end())

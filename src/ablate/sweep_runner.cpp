@@ -14,7 +14,7 @@
 #include "daf/data/cache_io.h"
 #include "daf/eval/evaluation.h"
 #include "daf/eval/missing_masks.h"
-#include "daf/eval/predictor.h"
+#include "daf/train/predictor.h"
 #include "daf/model/model_io.h"
 #include "daf/train/runtime.h"
 #include "daf/train/split_tensors.h"
@@ -90,8 +90,8 @@ MetricValues evaluate_run(const Sweep& sweep, const SweepRun& run, const Embeddi
         perturbation.noise_seed = static_cast<uint64_t>(run.seed) * 7919ULL + e;
       }
     }
-    const Predictions predictions = predict(loaded.model, test, config, perturbation);
-    const Scores scores = score_predictions(predictions, test, loaded.metadata.num_outputs());
+    const Predictions predictions = predict(loaded.model, test, loaded.metadata, perturbation);
+    const Scores scores = score_predictions(predictions, test, loaded.metadata);
     if (csv.empty()) {
       csv = "eval";
       for (const auto& [name, value] : scores.metrics) csv += "," + name;
@@ -106,7 +106,7 @@ MetricValues evaluate_run(const Sweep& sweep, const SweepRun& run, const Embeddi
       clean = scores.metrics;
       fs::create_directories(run.dir + "/eval/test");
       write_file_atomic(run.dir + "/eval/test/predictions.csv",
-                        predictions_csv(test, predictions, modalities, loaded.metadata.num_outputs()));
+                        predictions_csv(test, predictions, loaded.metadata));
     }
   }
   write_file_atomic(ablation_file(run.dir), csv);  // last: marks the run complete
@@ -124,7 +124,7 @@ int64_t threads_per_run(int64_t requested, int64_t jobs) {
 
 std::string key_metrics(const MetricValues& metrics) {
   std::string out;
-  for (const auto* name : {"MAE", "Has0_F1_score", "Corr", "accuracy", "F1_weighted"})
+  for (const auto* name : {"MAE", "Has0_F1_score", "Corr", "accuracy", "F1_weighted", "UAR", "WA_mean", "F1_micro"})
     for (const auto& [key, value] : metrics)
       if (key == name) out += std::string(out.empty() ? "" : " ") + name + " " + format_fixed(value, 4);
   return out;

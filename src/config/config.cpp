@@ -5,6 +5,7 @@
 
 #include "daf/config/config_sources.h"
 #include "daf/config/option_set.h"
+#include "daf/config/task.h"
 #include "daf/util/error.h"
 #include "daf/util/strings.h"
 
@@ -13,6 +14,55 @@ namespace {
 
 bool contains(const std::vector<std::string>& values, const std::string& value) {
   return std::find(values.begin(), values.end(), value) != values.end();
+}
+
+void check_names(const std::vector<std::string>& names, const std::string& key, const std::string& origin) {
+  std::set<std::string> seen;
+  for (const auto& name : names) {
+    if (name.empty() || name.find('\n') != std::string::npos)
+      throw InputError(origin + ": key '" + key + "': expected names without line breaks, found '" + name + "'");
+    if (!seen.insert(name).second) throw InputError(origin + ": key '" + key + "': '" + name + "' is listed twice");
+  }
+}
+
+void check_weights(const ClassWeights& weights, const std::string& key, size_t expected, const std::string& what,
+                   const std::string& origin) {
+  if (weights.mode == "list" && weights.values.size() != expected)
+    throw InputError(origin + ": key '" + key + "': expected " + std::to_string(expected) + " weights (one per " +
+                     what + "), found " + std::to_string(weights.values.size()));
+}
+
+// The keys of the multiclass and multilabel tasks: set where the task needs
+// them, and nowhere else (a key that would be ignored is a mistake).
+void validate_task(const Config& config, const std::string& origin) {
+  const std::string& task = config.model.task;
+  const auto& data = config.data;
+  if (task == "multiclass") {
+    if (data.classes.size() < 2)
+      throw InputError(origin + ": key 'data.classes': model.task=multiclass needs the class names in index order "
+                       "(at least two), found " + std::to_string(data.classes.size()));
+    check_names(data.classes, "data.classes", origin);
+  } else if (!data.classes.empty()) {
+    throw InputError(origin + ": key 'data.classes' is only used by model.task=multiclass (model.task is " + task + ")");
+  }
+  if (task == "multilabel") {
+    if (data.targets.empty())
+      throw InputError(origin + ": key 'data.targets': model.task=multilabel needs the label columns, e.g. "
+                       "[happy, sad, anger, surprise, disgust, fear]");
+    check_names(data.targets, "data.targets", origin);
+  } else if (!data.targets.empty()) {
+    throw InputError(origin + ": key 'data.targets' is only used by model.task=multilabel; model.task=" + task +
+                     " reads data.target");
+  }
+  const auto outputs = static_cast<size_t>(task_num_outputs(config));
+  if (config.train.class_weights.any() && !is_class_task(task))
+    throw InputError(origin + ": key 'train.class_weights' is for binary, seven_class and multiclass tasks" +
+                     std::string(task == "multilabel" ? "; multilabel weights positives with train.pos_weight" : ""));
+  check_weights(config.train.class_weights, "train.class_weights", outputs, "class", origin);
+  if (config.train.pos_weight.any() && task != "multilabel")
+    throw InputError(origin + ": key 'train.pos_weight' is only used by model.task=multilabel" +
+                     std::string(is_class_task(task) ? "; use train.class_weights" : ""));
+  check_weights(config.train.pos_weight, "train.pos_weight", outputs, "label in data.targets", origin);
 }
 
 // Checks that involve more than one key; single-key types and ranges are
@@ -29,8 +79,9 @@ void validate(Config& config, const std::string& origin) {
   if (config.data.cache.empty())
     throw InputError(origin + ": key 'data.cache' is not set: expected the path of an HDF5 embedding cache");
 
+  validate_task(config, origin);
   auto& metric = config.train.early_stop_metric;
-  if (metric == "auto") metric = config.model.task == "regression" ? "MAE" : "F1_weighted";
+  if (metric == "auto") metric = primary_metric(config.model.task);
   const auto allowed = early_stop_metrics(config.model.task);
   if (!contains(allowed, metric))
     throw InputError(origin + ": key 'train.early_stop_metric': expected one of " + join(allowed, "|") +
@@ -51,6 +102,8 @@ std::vector<std::string> early_stop_metrics(const std::string& task) {
   if (task == "regression")
     return {"MAE",        "Corr",          "Has0_acc_2", "Has0_F1_score", "Non0_acc_2",
             "Non0_F1_score", "Mult_acc_5", "Mult_acc_7", "loss"};
+  if (task == "multiclass") return {"accuracy", "F1_weighted", "F1_macro", "UAR", "loss"};
+  if (task == "multilabel") return {"accuracy_mean", "WA_mean", "F1_macro", "F1_micro", "loss"};
   return {"accuracy", "F1_weighted", "F1_macro", "loss"};
 }
 

@@ -243,6 +243,43 @@ void OptionSet::add(const std::string& key, ModalityRates& field, double default
   declare(std::move(option));
 }
 
+void OptionSet::add(const std::string& key, ClassWeights& field, const std::string& help) {
+  field = ClassWeights{};
+  auto option = std::make_unique<Option>();
+  option->key = key;
+  option->help = help;
+  option->expected = "none, balanced, or a list of numbers > 0";
+  option->default_text = "none";
+  option->parse = [&field, expected = option->expected](const YAML::Node& node) -> std::string {
+    ClassWeights value;
+    if (node.IsScalar() && (node.Scalar() == "none" || node.Scalar() == "balanced")) {
+      value.mode = node.Scalar();
+    } else if (node.IsSequence() && node.size() > 0) {
+      value.mode = "list";
+      for (const auto& item : node) {
+        double v = 0;
+        if (!decode_scalar(item, v) || !std::isfinite(v) || v <= 0)
+          return "expected " + expected + ", found " + node_text(item) + " in " + node_text(node);
+        value.values.push_back(v);
+      }
+    } else {
+      return "expected " + expected + ", found " + node_text(node);
+    }
+    field = value;
+    return "";
+  };
+  option->emit = [&field](YAML::Emitter& out) {
+    if (field.mode != "list") {
+      out << field.mode;
+      return;
+    }
+    out << YAML::Flow << YAML::BeginSeq;
+    for (double v : field.values) out << format_number(v);
+    out << YAML::EndSeq;
+  };
+  declare(std::move(option));
+}
+
 OptionSet::Option& OptionSet::find(const std::string& key, const std::string& origin) const {
   const auto it = by_key_.find(key);
   if (it == by_key_.end()) throw InputError(origin + ": unknown key '" + key + "'" + did_you_mean(key, keys()));

@@ -10,7 +10,15 @@ void declare_data(OptionSet& o, DataConfig& c) {
   o.add("data.cache", c.cache, "", "HDF5 embedding cache (see docs/cache-format.md); relative to the working directory");
   o.add("data.modalities", c.modalities, {"text", "audio", "video"},
         "modalities to fuse, in order; one modality gives a unimodal baseline");
-  o.add("data.target", c.target, "sentiment", "label column (labels/<name>) to predict");
+  o.add("data.target", c.target, "sentiment",
+        "label column (labels/<name>) to predict; for multiclass it holds class indices 0..C-1");
+  o.add("data.targets", c.targets, {},
+        "multilabel: the label columns, one per label (MOSEI: [happy, sad, anger, surprise, disgust, fear])");
+  o.add("data.classes", c.classes, {},
+        "multiclass: the class names in index order ([neutral, happy, sad, angry]); must match the names a "
+        "cache records for data.target");
+  o.add("data.presence_threshold", c.presence_threshold, 0.0,
+        "multilabel: a label is present when its value exceeds this (MOSEI's emotion intensities: > 0)");
   o.add("data.normalize", c.normalize, true,
         "z-score each feature with statistics of the train split (stored with the model)");
   o.add("data.nonfinite", c.nonfinite, "error", "what to do with NaN/Inf features: fail, or replace them by 0",
@@ -20,8 +28,9 @@ void declare_data(OptionSet& o, DataConfig& c) {
 void declare_model(OptionSet& o, ModelConfig& c) {
   o.add("model.task", c.task, "regression",
         "regression of the target, or classification of it: binary (target >= 0) or seven_class "
-        "(round(clip(target, -3, 3)))",
-        {"regression", "binary", "seven_class"});
+        "(round(clip(target, -3, 3))); multiclass: the target holds class indices (data.classes); "
+        "multilabel: one present/absent decision per column of data.targets",
+        {"regression", "binary", "seven_class", "multiclass", "multilabel"});
   o.add("model.fusion", c.fusion, "dynamic",
         "dynamic: per-utterance softmax gate (DAF); static: learned input-independent weights; "
         "mean: equal weights; concat: concatenation of the projections",
@@ -54,11 +63,18 @@ void declare_train(OptionSet& o, TrainConfig& c) {
   o.add("train.patience", c.patience, 8,
         "stop after this many epochs without improvement of train.early_stop_metric", Range::at_least(1));
   o.add("train.early_stop_metric", c.early_stop_metric, "auto",
-        "validation metric that selects the best epoch; auto: MAE for regression, F1_weighted for "
-        "classification; also loss or any metric daf-eval reports for the task");
+        "validation metric that selects the best epoch; auto: MAE for regression, F1_weighted for binary and "
+        "seven_class, UAR for multiclass, WA_mean for multilabel; also loss or any other summary metric of the task");
   o.add("train.grad_clip", c.grad_clip, 0.0, "clip the gradient's global L2 norm to this (0: off)",
         Range::at_least(0));
-  o.add("train.loss", c.loss, "l1", "regression loss (classification always uses cross-entropy)", {"l1", "mse"});
+  o.add("train.loss", c.loss, "l1",
+        "regression loss (classification uses cross-entropy, multilabel binary cross-entropy)", {"l1", "mse"});
+  o.add("train.class_weights", c.class_weights,
+        "classification: weights of the cross-entropy per class; balanced: n / (C * count of the class) over the "
+        "train split (scikit-learn's compute_class_weight), or one number per class");
+  o.add("train.pos_weight", c.pos_weight,
+        "multilabel: weight of each label's positive term in the binary cross-entropy (PyTorch's pos_weight); "
+        "balanced: negatives / positives of the label in the train split, or one number per label");
   o.add("train.modality_dropout", c.modality_dropout, 0.0,
         "probability of masking each modality of a training utterance (one modality always stays): one number, "
         "or one per modality ({text: 0.1, audio: 0.3}; modalities not named: 0)",

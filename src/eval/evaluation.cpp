@@ -3,8 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 
+#include "daf/config/task.h"
 #include "daf/data/cache_io.h"
 #include "daf/model/model_io.h"
 #include "daf/report/gate_summary.h"
@@ -44,7 +46,7 @@ std::string default_out_dir(const EvalRequest& request) {
 }
 
 std::string metrics_json(const EvalRequest& request, const std::string& cache, int64_t rows, const Scores& scores,
-                         const GateSummary* gate) {
+                         const std::vector<std::string>& names, const GateSummary* gate) {
   JsonWriter json;
   json.begin_object();
   json.key("model").value(request.model_dir).key("cache").value(cache).key("split").value(request.split);
@@ -55,6 +57,16 @@ std::string metrics_json(const EvalRequest& request, const std::string& cache, i
   json.key("metrics").begin_object();
   for (const auto& [name, value] : scores.metrics) json.key(name).value(value);
   json.end_object();
+  if (!scores.per_output.empty()) {
+    json.key("per_output").begin_object();
+    for (const auto& [name, value] : scores.per_output) json.key(name).value(value);
+    json.end_object();
+  }
+  if (!names.empty()) {
+    json.key("outputs").begin_array();
+    for (const auto& name : names) json.value(name);
+    json.end_array();
+  }
   if (!scores.confusion.empty()) {
     json.key("confusion").begin_array();
     for (const auto& row : scores.confusion) {
@@ -72,8 +84,27 @@ std::string metrics_json(const EvalRequest& request, const std::string& cache, i
   return json.str();
 }
 
+// Per-class (precision_, recall_, F1_<class>) or per-label (<label>_acc, _WA, _F1)
+// metrics as one row per output.
+std::string per_output_markdown(const Scores& scores, const std::vector<std::string>& names, bool labels) {
+  const std::vector<std::pair<std::string, std::string>> columns =
+      labels ? std::vector<std::pair<std::string, std::string>>{{"", "_acc"}, {"", "_WA"}, {"", "_F1"}}
+             : std::vector<std::pair<std::string, std::string>>{{"precision_", ""}, {"recall_", ""}, {"F1_", ""}};
+  MarkdownTable table(labels ? std::vector<std::string>{"label", "accuracy", "WA", "F1"}
+                             : std::vector<std::string>{"class", "precision", "recall", "F1"});
+  for (const auto& name : names) {
+    std::vector<std::string> row = {name};
+    for (const auto& [prefix, suffix] : columns) {
+      const double v = metric_value(scores.per_output, prefix + name + suffix);
+      row.push_back(std::isnan(v) ? "n/a" : format_fixed(v, 4));
+    }
+    table.add_row(row);
+  }
+  return table.str();
+}
+
 std::string report_markdown(const EvalRequest& request, const std::string& cache, int64_t rows, const Scores& scores,
-                            const GateSummary* gate) {
+                            const std::vector<std::string>& names, const GateSummary* gate) {
   std::string md = "# daf-eval: " + request.model_dir + "\n\n";
   md += "Split `" + request.split + "` of `" + cache + "` (" + std::to_string(rows) + " utterances)";
   md += request.masked.empty() ? ".\n\n" : ", masked: " + join(request.masked, ", ") + ".\n\n";
@@ -85,12 +116,16 @@ std::string report_markdown(const EvalRequest& request, const std::string& cache
   MarkdownTable metrics(header);
   metrics.add_row(values);
   md += "## Metrics\n\n" + metrics.str();
+  if (!scores.per_output.empty())
+    md += std::string("\n## Per ") + (scores.confusion.empty() ? "label" : "class") + "\n\n" +
+          per_output_markdown(scores, names, scores.confusion.empty());
   if (!scores.confusion.empty()) {
+    const auto label = [&](size_t c) { return c < names.size() ? names[c] : std::to_string(c); };
     std::vector<std::string> confusion_header = {"truth \\ predicted"};
-    for (size_t c = 0; c < scores.confusion.size(); ++c) confusion_header.push_back(std::to_string(c));
+    for (size_t c = 0; c < scores.confusion.size(); ++c) confusion_header.push_back(label(c));
     MarkdownTable confusion(confusion_header);
     for (size_t t = 0; t < scores.confusion.size(); ++t) {
-      std::vector<std::string> row = {std::to_string(t)};
+      std::vector<std::string> row = {label(t)};
       for (auto count : scores.confusion[t]) row.push_back(std::to_string(count));
       confusion.add_row(row);
     }
@@ -102,25 +137,68 @@ std::string report_markdown(const EvalRequest& request, const std::string& cache
 
 }  // namespace
 
-std::string predictions_csv(const SplitTensors& data, const Predictions& predictions,
-                            const std::vector<std::string>& modalities, int64_t num_outputs) {
-  std::string csv = num_outputs == 1 ? "id,label,prediction" : "id,label,true_class,predicted_class";
+std::string predictions_csv(const SplitTensors& data, const Predictions& predictions, const ModelMetadata& metadata) {
+  const Config& config = metadata.config;
+  const std::string& task = config.model.task;
+  const auto& modalities = metadata.modalities();
+  const auto names = task_output_names(config);
+  const size_t outputs = names.size();
+  std::string csv = "id";
+  if (is_class_task(task)) {
+    csv += ",label,true_class,predicted_class";
+    for (const auto& name : names) csv += "," + csv_field("probability_" + name);
+  } else if (is_multilabel_task(task)) {
+    for (const auto& name : names)
+      csv += "," + csv_field(name) + "," + csv_field("true_" + name) + "," + csv_field("predicted_" + name) + "," +
+             csv_field("probability_" + name);
+  } else {
+    csv += ",label,prediction";
+  }
   const bool weights = !predictions.weights.empty();
   if (weights)
-    for (const auto& m : modalities) csv += ",weight_" + m;
+    for (const auto& m : modalities) csv += "," + csv_field("weight_" + m);
   csv += "\n";
   const size_t m_count = modalities.size();
+  const auto truth = is_multilabel_task(task) ? true_labels(data) : std::vector<std::vector<uint8_t>>{};
   for (size_t i = 0; i < data.ids.size(); ++i) {
-    csv += csv_field(data.ids[i]) + "," + format_number(data.scores[i]) + ",";
-    if (num_outputs == 1)
-      csv += format_number(predictions.scores[i]);
-    else
-      csv += std::to_string(sentiment_class(data.scores[i], num_outputs)) + "," + std::to_string(predictions.classes[i]);
+    csv += csv_field(data.ids[i]);
+    if (is_class_task(task)) {
+      csv += "," + format_number(data.scores[i]) + "," + std::to_string(data.classes[i]) + "," +
+             std::to_string(predictions.classes[i]);
+      for (size_t c = 0; c < outputs; ++c) csv += "," + format_fixed(predictions.probabilities[i * outputs + c], 6);
+    } else if (is_multilabel_task(task)) {
+      for (size_t l = 0; l < outputs; ++l)
+        csv += "," + format_number(data.scores[i * outputs + l]) + "," + std::to_string(truth[i][l]) + "," +
+               std::to_string(predictions.labels[i * outputs + l]) + "," +
+               format_fixed(predictions.probabilities[i * outputs + l], 6);
+    } else {
+      csv += "," + format_number(data.scores[i]) + "," + format_number(predictions.scores[i]);
+    }
     if (weights)
       for (size_t m = 0; m < m_count; ++m) csv += "," + format_fixed(predictions.weights[i * m_count + m], 6);
     csv += "\n";
   }
   return csv;
+}
+
+GateSummary task_gate_summary(const SplitTensors& data, const Predictions& predictions, const ModelMetadata& metadata) {
+  const Config& config = metadata.config;
+  const std::string& task = config.model.task;
+  if (task == "multiclass") {
+    std::vector<std::vector<size_t>> groups;
+    for (int64_t c : data.classes) groups.push_back({static_cast<size_t>(c)});
+    return summarize_gate_by_group(metadata.modalities(), predictions.weights, groups, config.data.classes, "class");
+  }
+  if (is_multilabel_task(task)) {
+    std::vector<std::vector<size_t>> groups;
+    for (const auto& row : true_labels(data)) {
+      groups.emplace_back();
+      for (size_t l = 0; l < row.size(); ++l)
+        if (row[l]) groups.back().push_back(l);
+    }
+    return summarize_gate_by_group(metadata.modalities(), predictions.weights, groups, config.data.targets, "label");
+  }
+  return summarize_gate(metadata.modalities(), predictions.weights, data.scores);
 }
 
 EvalResult evaluate_model(const EvalRequest& original) {
@@ -141,21 +219,22 @@ EvalResult evaluate_model(const EvalRequest& original) {
   CacheReadOptions options;
   options.splits = {request.split};
   options.modalities = modalities;
-  options.labels = {config.data.target};
+  options.labels = task_label_columns(config);
   options.replace_nonfinite = config.data.nonfinite == "zero";
   EmbeddingCache cache = read_cache(cache_path, options);
   require_rows(cache, cache_path, {request.split});
+  check_class_names(cache, config, cache_path);
   const SplitTensors data = make_split_tensors(std::move(cache.splits.at(request.split)), loaded.metadata, device,
                                                cache_path, request.split);
 
   InputPerturbation perturbation;
   perturbation.masked = masked;
-  const Predictions predictions = predict(loaded.model, data, config, perturbation);
+  const Predictions predictions = predict(loaded.model, data, loaded.metadata, perturbation);
   EvalResult result;
-  result.scores = score_predictions(predictions, data, loaded.metadata.num_outputs());
+  result.scores = score_predictions(predictions, data, loaded.metadata);
   GateSummary gate;
   const bool has_gate = !predictions.weights.empty();
-  if (has_gate) gate = summarize_gate(modalities, predictions.weights, data.scores);
+  if (has_gate) gate = task_gate_summary(data, predictions, loaded.metadata);
 
   result.out_dir = request.out_dir.empty() ? default_out_dir(request) : request.out_dir;
   std::error_code error;
@@ -163,10 +242,12 @@ EvalResult evaluate_model(const EvalRequest& original) {
   if (error) throw RuntimeFailure(result.out_dir + ": cannot create output folder: " + error.message());
   const auto lock = lock_run_directory(result.out_dir);  // one writer per report folder
   write_file_atomic(result.out_dir + "/predictions.csv",
-                    predictions_csv(data, predictions, modalities, loaded.metadata.num_outputs()));
+                    predictions_csv(data, predictions, loaded.metadata));
+  const auto names = task_output_names(config);
   write_file_atomic(result.out_dir + "/metrics.json",
-                    metrics_json(request, cache_path, data.size(), result.scores, has_gate ? &gate : nullptr));
-  result.markdown = report_markdown(request, cache_path, data.size(), result.scores, has_gate ? &gate : nullptr);
+                    metrics_json(request, cache_path, data.size(), result.scores, names, has_gate ? &gate : nullptr));
+  result.markdown =
+      report_markdown(request, cache_path, data.size(), result.scores, names, has_gate ? &gate : nullptr);
   write_file_atomic(result.out_dir + "/report.md", result.markdown);
   return result;
 }

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "daf/config/config.h"
+#include "daf/config/task.h"
 #include "daf/data/cache_io.h"
 #include "daf/export/head_export.h"
 #include "daf/model/model_io.h"
@@ -69,7 +70,7 @@ torch::jit::Module build_head_module(const LoadedModel& loaded, const std::map<s
   }
   c10::List<std::string> modality_list, class_list;
   for (const auto& m : names) modality_list.push_back(m);
-  for (const auto& c : task_class_names(metadata.config.model.task)) class_list.push_back(c);
+  for (const auto& c : task_output_names(metadata.config)) class_list.push_back(c);
   c10::List<int64_t> dims(metadata.input_dims);
   c10::Dict<std::string, std::string> encoder_dict;
   for (const auto& [m, text] : encoders) encoder_dict.insert(m, text);

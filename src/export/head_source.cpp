@@ -4,6 +4,7 @@
 // aten builtins (torch.linear, ...) resolve: no torch.nn.functional, dtypes or exceptions.
 #include <sstream>
 
+#include "daf/config/task.h"
 #include "daf/export/head_export.h"
 #include "daf/util/strings.h"
 
@@ -20,12 +21,6 @@ std::string activation(const std::string& name, const std::string& x) {
 std::string literal(const std::string& text) { return json_escape(text); }
 
 }  // namespace
-
-std::vector<std::string> task_class_names(const std::string& task) {
-  if (task == "binary") return {"negative", "non-negative"};
-  if (task == "seven_class") return {"-3", "-2", "-1", "0", "1", "2", "3"};
-  return {};
-}
 
 std::string head_forward_source(const ModelMetadata& metadata) {
   const ModelConfig& c = metadata.config.model;
@@ -93,7 +88,10 @@ std::string head_forward_source(const ModelMetadata& metadata) {
                                                   "_weight, self.head_" + std::to_string(l) + "_bias)")
       << "\n";
   s << "    out = torch.linear(z, self.head_out_weight, self.head_out_bias)\n";
-  if (metadata.num_outputs() == 1)
+  if (is_multilabel_task(metadata.config.model.task))
+    s << "    result[\"probabilities\"] = torch.sigmoid(out)\n"
+      << "    result[\"labels\"] = (out > 0.0).long()\n";
+  else if (metadata.num_outputs() == 1)
     s << "    result[\"prediction\"] = out.squeeze(1)\n";
   else
     s << "    result[\"probabilities\"] = torch.softmax(out, 1)\n"

@@ -24,6 +24,12 @@ void declare_extract_options(OptionSet& o, ExtractConfig& c) {
   o.add("extract.output", c.output, "", "embedding cache to write (may equal extract.input_cache)");
   o.add("extract.labels", c.labels, {}, "manifest columns to keep as labels; empty: every column that is not "
         "id, split, text, audio, start or end");
+  o.add("extract.class_label", c.class_label, "",
+        "a label column whose values are class names (emotion: angry); stored as the class's index in "
+        "extract.classes, with the names in the cache attribute classes.<label> (train with model.task=multiclass)");
+  o.add("extract.classes", c.classes, {},
+        "the classes of extract.class_label in index order ([neutral, happy, sad, angry]); a row with another "
+        "name is a bad row");
   o.add("extract.on_error", c.on_error, "fail",
         "a bad utterance (missing/empty/undecodable audio, empty text, duplicate id, start past the end): "
         "fail stops with its error; skip lists it in the report and masks it (present = 0) or, for "
@@ -116,6 +122,19 @@ ExtractConfig load_extract_config(const std::string& file, const std::vector<std
   if (config.manifest.empty() == config.input_cache.empty())
     throw InputError("set exactly one of extract.manifest and extract.input_cache");
   if (config.output.empty()) throw InputError("key 'extract.output' is not set (the cache to write)");
+  if (config.class_label.empty() != config.classes.empty())
+    throw InputError("extract.class_label and extract.classes go together: the column of class names and its classes");
+  if (!config.class_label.empty()) {
+    if (config.classes.size() < 2)
+      throw InputError("extract.classes: expected at least two class names, found " + join(config.classes, ", "));
+    for (size_t k = 0; k < config.classes.size(); ++k) {
+      if (config.classes[k].empty() || config.classes[k].find('\n') != std::string::npos)
+        throw InputError("extract.classes: expected names without line breaks, found '" + config.classes[k] + "'");
+      if (std::find(config.classes.begin(), config.classes.begin() + static_cast<std::ptrdiff_t>(k), config.classes[k]) !=
+          config.classes.begin() + static_cast<std::ptrdiff_t>(k))
+        throw InputError("extract.classes: '" + config.classes[k] + "' is listed twice");
+    }
+  }
   if (config.text.encoder.empty() && config.audio.encoder.empty())
     throw InputError("no encoder: set text.encoder and/or audio.encoder");
   if (!config.input_cache.empty() && !config.audio.encoder.empty())

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "daf/ablate/sweep.h"
+#include "daf/config/task.h"
 #include "daf/data/cache_io.h"
 #include "daf/extract/cache_rows.h"
 #include "daf/extract/manifest.h"
@@ -29,7 +30,7 @@ struct Source {
 };
 
 Source from_manifest(const ExtractConfig& config, SkipReport& problems) {
-  const Manifest manifest = read_manifest(config.manifest, config.labels, problems);
+  const Manifest manifest = read_manifest(config.manifest, config.labels, problems, {config.class_label, config.classes});
   for (const auto& [column, key] : {std::pair<std::string, std::string>{"text", config.text.encoder},
                                     {"audio", config.audio.encoder}})
     if (!key.empty() && !manifest.has_column(column))
@@ -202,6 +203,8 @@ ExtractionResult run_extraction(const ExtractConfig& config) {
     result.pass_summaries.push_back(stats.summary(config.bucketing));
   }
   source.base.attributes["daf_extract_job"] = job;
+  if (!config.class_label.empty())
+    source.base.attributes[class_names_attribute(config.class_label)] = join_class_names(config.classes);
   if (shard_count > 0) {
     source.base.attributes["daf_shard"] = config.shard;
     source.base.attributes["daf_shard_rows"] = row_counts(source.base);

@@ -93,7 +93,7 @@ std::string field(const Record& record, const std::string& key) {
 
 // One row -> Utterance; returns a reason when the row is bad.
 std::string parse_row(const Record& record, const std::vector<std::string>& label_columns,
-                      const std::filesystem::path& base, Utterance& out) {
+                      const ClassColumn& class_column, const std::filesystem::path& base, Utterance& out) {
   out.where = record.where;
   out.id = field(record, "id");
   if (out.id.empty()) return "empty id";
@@ -127,6 +127,16 @@ std::string parse_row(const Record& record, const std::vector<std::string>& labe
     const auto it = record.values.find(label);
     double value = 0;
     if (it == record.values.end()) return "label '" + label + "' is missing";
+    if (label == class_column.label) {
+      const auto& classes = class_column.classes;
+      const std::string name = trim(it->second);
+      const auto found = std::find(classes.begin(), classes.end(), name);
+      if (found == classes.end())
+        return "label '" + label + "': class '" + name + "' is not one of extract.classes [" + join(classes, ", ") +
+               "]" + did_you_mean(name, classes);
+      out.labels[label] = static_cast<float>(found - classes.begin());
+      continue;
+    }
     if (!parse_number(it->second, value))
       return "label '" + label + "': expected a finite number, found '" + it->second + "'";
     out.labels[label] = static_cast<float>(value);
@@ -136,7 +146,8 @@ std::string parse_row(const Record& record, const std::vector<std::string>& labe
 
 }  // namespace
 
-Manifest read_manifest(const std::string& path, const std::vector<std::string>& label_columns, SkipReport& problems) {
+Manifest read_manifest(const std::string& path, const std::vector<std::string>& label_columns, SkipReport& problems,
+                       const ClassColumn& class_column) {
   std::vector<std::string> columns;
   const std::vector<Record> records =
       is_json_lines(path) ? read_json_lines(path, columns) : read_csv_records(path, columns);
@@ -158,12 +169,18 @@ Manifest read_manifest(const std::string& path, const std::vector<std::string>& 
                          did_you_mean(label, columns));
     manifest.label_columns = label_columns;
   }
+  if (!class_column.label.empty() &&
+      std::find(manifest.label_columns.begin(), manifest.label_columns.end(), class_column.label) ==
+          manifest.label_columns.end())
+    throw InputError(path + ": extract.class_label names column '" + class_column.label +
+                     "', which is not among the manifest's label columns (" + join(manifest.label_columns, ", ") + ")" +
+                     did_you_mean(class_column.label, manifest.label_columns));
 
   const std::filesystem::path base = std::filesystem::path(path).parent_path();
   std::unordered_set<std::string> ids;
   for (const auto& record : records) {
     Utterance row;
-    std::string reason = parse_row(record, manifest.label_columns, base, row);
+    std::string reason = parse_row(record, manifest.label_columns, class_column, base, row);
     if (reason.empty() && !ids.insert(row.id).second) reason = "id '" + row.id + "' appears twice";
     if (!reason.empty()) {
       problems.handle(row.id, "", record.where + ": " + reason);

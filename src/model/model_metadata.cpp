@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "daf/config/option_set.h"
+#include "daf/config/task.h"
 #include "daf/util/atomic_file.h"
 #include "daf/util/error.h"
 #include "daf/util/strings.h"
@@ -27,13 +28,7 @@ std::vector<float> read_floats(const YAML::Node& node, size_t expected, const st
 
 }  // namespace
 
-int64_t task_num_outputs(const std::string& task) {
-  if (task == "binary") return 2;
-  if (task == "seven_class") return 7;
-  return 1;
-}
-
-int64_t ModelMetadata::num_outputs() const { return task_num_outputs(config.model.task); }
+int64_t ModelMetadata::num_outputs() const { return task_num_outputs(config); }
 
 void save_model_metadata(const std::string& path, const ModelMetadata& metadata) {
   YAML::Emitter out;
@@ -46,6 +41,10 @@ void save_model_metadata(const std::string& path, const ModelMetadata& metadata)
     out << YAML::Key << "encoders" << YAML::Value << YAML::BeginMap;
     for (const auto& [modality, encoder] : metadata.encoders) out << YAML::Key << modality << YAML::Value << encoder;
     out << YAML::EndMap;
+  }
+  if (!metadata.loss_weights.empty()) {
+    out << YAML::Key << "loss_weights" << YAML::Value;
+    emit_floats(out, metadata.loss_weights);
   }
   out << YAML::Key << "config" << YAML::Value << YAML::Load(config_to_yaml(metadata.config));
   out << YAML::Key << "normalization" << YAML::Value << YAML::BeginMap;
@@ -99,6 +98,13 @@ ModelMetadata load_model_metadata(const std::string& path) {
   OptionSet options;
   declare_options(options, metadata.config);
   options.apply_yaml(root["config"], path);
+  if (const YAML::Node weights = root["loss_weights"]) {
+    try {
+      metadata.loss_weights = read_floats(weights, static_cast<size_t>(metadata.num_outputs()), path + ": loss_weights");
+    } catch (const YAML::Exception&) {
+      throw InputError(path + ": loss_weights: expected a list of numbers");
+    }
+  }
   const auto& modalities = metadata.config.data.modalities;
   if (metadata.input_dims.size() != modalities.size())
     throw InputError(path + ": input_dims has " + std::to_string(metadata.input_dims.size()) +

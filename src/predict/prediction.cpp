@@ -36,6 +36,7 @@ struct Predictor::Impl {
   torch::jit::Module head;
   std::vector<std::string> modalities, class_names;
   std::vector<int64_t> input_dims;
+  bool multilabel = false;  // class_names are labels, each present or not
   std::map<std::string, std::string> encoders;  // the head's record, per modality
   ExtractConfig config;
   double load_seconds = 0;
@@ -59,6 +60,7 @@ struct Predictor::Impl {
     }
     modalities = string_list(head.attr("modalities"));
     class_names = string_list(head.attr("class_names"));
+    multilabel = head.hasattr("task") && head.attr("task").toStringRef() == "multilabel";
     for (const auto& d : head.attr("input_dims").toIntList()) input_dims.push_back(d);
     for (const auto& item : head.attr("encoders").toGenericDict())
       encoders[item.key().toStringRef()] = item.value().toStringRef();
@@ -166,7 +168,9 @@ std::vector<PredictionRecord> Predictor::predict(const std::vector<Utterance>& r
   const auto get = [&](const std::string& key) { return out.at(key).toTensor().to(torch::kDouble).contiguous(); };
   const bool regression = impl_->class_names.empty();
   const torch::Tensor prediction = regression ? get("prediction") : get("probabilities");
-  const torch::Tensor classes = regression ? torch::Tensor() : out.at("class").toTensor().contiguous();
+  const bool multilabel = impl_->multilabel;
+  const torch::Tensor classes =
+      regression ? torch::Tensor() : out.at(multilabel ? "labels" : "class").toTensor().contiguous();
   const bool weights = out.contains("weights");
   const torch::Tensor w = weights ? get("weights") : torch::Tensor();
   for (int64_t i = 0; i < n; ++i) {
@@ -174,8 +178,11 @@ std::vector<PredictionRecord> Predictor::predict(const std::vector<Utterance>& r
     if (regression) {
       r.prediction = prediction[i].item<double>();
     } else {
-      r.predicted_class = classes[i].item<int64_t>();
-      for (int64_t c = 0; c < prediction.size(1); ++c) r.probabilities.push_back(prediction[i][c].item<double>());
+      if (!multilabel) r.predicted_class = classes[i].item<int64_t>();
+      for (int64_t c = 0; c < prediction.size(1); ++c) {
+        r.probabilities.push_back(prediction[i][c].item<double>());
+        if (multilabel && classes[i][c].item<int64_t>() != 0) r.labels.push_back(impl_->class_names[static_cast<size_t>(c)]);
+      }
     }
     if (weights)
       for (int64_t m = 0; m < w.size(1); ++m) r.weights.push_back(w[i][m].item<double>());
@@ -184,7 +191,7 @@ std::vector<PredictionRecord> Predictor::predict(const std::vector<Utterance>& r
 }
 
 std::string Predictor::csv_header() const {
-  std::string header = impl_->class_names.empty() ? "id,prediction" : "id,class";
+  std::string header = impl_->class_names.empty() ? "id,prediction" : impl_->multilabel ? "id,labels" : "id,class";
   for (const auto& c : impl_->class_names) header += ",probability_" + c;
   for (const auto& m : impl_->modalities) header += ",weight_" + m;
   return header + ",masked";
@@ -192,8 +199,12 @@ std::string Predictor::csv_header() const {
 
 std::string Predictor::csv_line(const PredictionRecord& r) const {
   std::string line = csv_field(r.id) + ",";
-  line += impl_->class_names.empty() ? format_number(r.prediction)
-                                     : csv_field(impl_->class_names[static_cast<size_t>(r.predicted_class)]);
+  if (impl_->class_names.empty())
+    line += format_number(r.prediction);
+  else if (impl_->multilabel)
+    line += csv_field(join(r.labels, ";"));
+  else
+    line += csv_field(impl_->class_names[static_cast<size_t>(r.predicted_class)]);
   for (const double p : r.probabilities) line += "," + format_fixed(p, 6);
   for (size_t m = 0; m < impl_->modalities.size(); ++m)
     line += "," + (r.weights.empty() ? std::string() : format_fixed(r.weights[m], 6));
@@ -205,8 +216,14 @@ std::string Predictor::json_line(const PredictionRecord& r) const {
   if (impl_->class_names.empty()) {
     line += ", \"prediction\": " + format_number(r.prediction);
   } else {
-    line += ", \"class\": " + json_escape(impl_->class_names[static_cast<size_t>(r.predicted_class)]) +
-            ", \"probabilities\": {";
+    if (impl_->multilabel) {
+      line += ", \"labels\": [";
+      for (size_t k = 0; k < r.labels.size(); ++k) line += (k ? ", " : "") + json_escape(r.labels[k]);
+      line += "]";
+    } else {
+      line += ", \"class\": " + json_escape(impl_->class_names[static_cast<size_t>(r.predicted_class)]);
+    }
+    line += ", \"probabilities\": {";
     for (size_t c = 0; c < r.probabilities.size(); ++c)
       line += (c ? ", " : "") + json_escape(impl_->class_names[c]) + ": " + format_fixed(r.probabilities[c], 6);
     line += "}";

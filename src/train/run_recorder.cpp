@@ -3,7 +3,7 @@
 #include <cmath>
 #include <filesystem>
 
-#include "daf/eval/predictor.h"
+#include "daf/train/predictor.h"
 #include "daf/model/model_io.h"
 #include "daf/report/json_writer.h"
 #include "daf/report/markdown_table.h"
@@ -69,8 +69,8 @@ std::string summary_table(const TrainResult& result) {
   return table.str();
 }
 
-MetricValues score(FusionHead& model, const SplitTensors& split, const Config& config, const TrainingData& data) {
-  return score_predictions(predict(model, split, config), split, data.metadata.num_outputs()).metrics;
+MetricValues score(FusionHead& model, const SplitTensors& split, const ModelMetadata& metadata) {
+  return score_predictions(predict(model, split, metadata), split, metadata).metrics;
 }
 
 }  // namespace
@@ -103,7 +103,7 @@ void RunRecorder::record_epoch(FusionHead& model, const FlatAdam& optimizer, int
   training_seconds_ += seconds;
   samples_ += data.train.size();
   const std::string& metric = config_.train.early_stop_metric;
-  const auto valid = score(model, data.valid, config_, data);
+  const auto valid = score(model, data.valid, metadata_);
   const double value = metric_value(valid, metric);
   const bool better = improves(value, state_.best_value, state_.best_epoch == 0, metric_higher_is_better(metric));
   if (better) {
@@ -137,8 +137,8 @@ TrainResult RunRecorder::finish(FusionHead& model, const TrainingData& data) {
   result.epochs = state_.epochs_done;
   result.best_epoch = state_.best_epoch;
   // The best epoch's validation scores, unless that epoch ran before a resume.
-  result.valid = best_valid_.empty() ? score(model, data.valid, config_, data) : best_valid_;
-  if (hooks_.score_test) result.test = score(model, data.test, config_, data);
+  result.valid = best_valid_.empty() ? score(model, data.valid, metadata_) : best_valid_;
+  if (hooks_.score_test) result.test = score(model, data.test, metadata_);
   result.train_seconds = training_seconds_;
   result.samples_per_second = training_seconds_ > 0 ? static_cast<double>(samples_) / training_seconds_ : 0.0;
   result.summary_table = summary_table(result);

@@ -25,6 +25,7 @@ class RunRecorder {
 
   spdlog::logger& log() { return *log_; }
   const Config& config() const { return config_; }
+  const ModelMetadata& metadata() const { return metadata_; }
 
   // Continues from the checkpoint: weights into `model`, the loop state here,
   // the optimizer's state into `optimizer_state` (for FlatAdam::load).

@@ -9,6 +9,7 @@
 
 #include "daf/model/model_io.h"
 #include "daf/model/stacked_fusion_head.h"
+#include "daf/model/task_loss.h"
 #include "daf/train/runtime.h"
 #include "daf/util/error.h"
 #include "daf/util/progress.h"
@@ -35,29 +36,6 @@ void check_finite_loss(double loss, int64_t epoch, const std::string& run) {
                          format_number(loss) + "); lower train.lr or set train.grad_clip");
 }
 
-// The task loss of each stacked run over its own batch: [S]. Rows may differ
-// in train.loss (L1 or MSE); each gets exactly the value it gets alone.
-torch::Tensor loss_per_run(const torch::Tensor& output, const torch::Tensor& target,
-                           const std::vector<const Config*>& rows) {
-  const Config& config = *rows.front();
-  if (config.model.task != "regression") {
-    const auto runs = output.size(0), batch = output.size(1);
-    namespace F = torch::nn::functional;
-    return F::cross_entropy(output.reshape({runs * batch, -1}), target.reshape({runs * batch}),
-                            F::CrossEntropyFuncOptions().reduction(torch::kNone))
-        .view({runs, batch})
-        .mean(1);
-  }
-  const auto difference = output - target;
-  std::vector<uint8_t> mse;
-  for (const Config* row : rows) mse.push_back(row->train.loss == "mse");
-  if (std::all_of(mse.begin(), mse.end(), [&](uint8_t v) { return v == mse.front(); }))
-    return mse.front() ? difference.square().mean(1) : difference.abs().mean(1);
-  const auto use_mse =
-      torch::tensor(std::vector<int64_t>(mse.begin(), mse.end()), torch::kLong).to(output.device()).to(torch::kBool);
-  return torch::where(use_mse, difference.square().mean(1), difference.abs().mean(1));
-}
-
 // Each row's modality dropout rates, in modality order; empty when no row has any.
 std::vector<std::vector<double>> modality_dropout_rates(const std::vector<const Config*>& rows) {
   std::vector<std::vector<double>> rates;
@@ -76,7 +54,8 @@ std::vector<std::vector<double>> modality_dropout_rates(const std::vector<const 
 // order, whatever the other rows.
 std::vector<double> train_stacked_epoch(StackedFusionHead& model, FlatAdam& optimizer, const SplitTensors& train,
                                         BatchGatherer& gatherer, const std::vector<const Config*>& rows,
-                                        std::vector<at::Generator>& generators, ProgressBar& progress) {
+                                        std::vector<at::Generator>& generators, const std::vector<float>& loss_weights,
+                                        ProgressBar& progress) {
   const int64_t runs = model.size();
   const int64_t n = train.size();
   const int64_t batch_size = rows.front()->train.batch_size;
@@ -97,7 +76,8 @@ std::vector<double> train_stacked_epoch(StackedFusionHead& model, FlatAdam& opti
     auto present = batch.present.view({runs, count, -1});
     if (!dropout_rates.empty()) present = drop_modalities(present, dropout_rates, generators);
     const auto output = model.forward(features, present, &generators).output;
-    const auto losses = loss_per_run(output, batch.target.view({runs, count}), rows);
+    auto target = batch.target.dim() == 1 ? batch.target.view({runs, count}) : batch.target.view({runs, count, -1});
+    const auto losses = task_loss_per_run(output, target, rows, loss_weights);
     optimizer.zero_grad();
     losses.sum().backward();
     if (clip) optimizer.clip_grad_norm(grad_clip);
@@ -154,7 +134,10 @@ void train_rows(const std::vector<Config>& configs, std::vector<RunRecorder>& ru
         hooks.quiet ? 0 : data.train.size());
     std::vector<const Config*> rows;
     for (const size_t i : active) rows.push_back(&configs[i]);
-    const auto losses = train_stacked_epoch(model, optimizer, data.train, gatherer, rows, generators, progress);
+    // Stacked rows share the task and its loss weights (train.class_weights is not a per-run key).
+    const auto& loss_weights = runs[active.front()].metadata().loss_weights;
+    const auto losses =
+        train_stacked_epoch(model, optimizer, data.train, gatherer, rows, generators, loss_weights, progress);
     progress.finish();
     // Each run is charged its share of the epoch.
     const double seconds =
@@ -203,7 +186,10 @@ std::vector<TrainResult> train_stacked(const std::vector<Config>& configs, RunSt
   // The prepared data may come from another condition: each model is its run's
   // (stacked runs may differ in keys that keep the shapes, see can_train_together).
   std::vector<ModelMetadata> metadata(configs.size(), data.metadata);
-  for (size_t i = 0; i < configs.size(); ++i) metadata[i].config = configs[i];
+  for (size_t i = 0; i < configs.size(); ++i) {
+    metadata[i].config = configs[i];
+    metadata[i].loss_weights = resolve_loss_weights(configs[i], data.train.target);
+  }
 
   std::vector<std::string> seeds, varying;
   for (const auto& config : configs) seeds.push_back(std::to_string(config.train.seed));

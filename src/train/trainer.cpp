@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 
+#include "daf/config/task.h"
 #include "daf/data/cache_io.h"
 #include "daf/train/run_directory.h"
 #include "daf/train/runtime.h"
@@ -20,7 +21,7 @@ namespace daf {
 EmbeddingCache read_training_cache(const Config& config) {
   CacheReadOptions options;
   options.modalities = config.data.modalities;
-  options.labels = {config.data.target};
+  options.labels = task_label_columns(config);
   options.replace_nonfinite = config.data.nonfinite == "zero";
   CacheReadReport report;
   EmbeddingCache cache = read_cache(config.data.cache, options, &report);

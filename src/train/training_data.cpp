@@ -12,6 +12,7 @@ TrainingData prepare_training_data(const Config& config, const EmbeddingCache& c
   TrainingData data;
   data.metadata.daf_version = version();
   data.metadata.config = config;
+  check_class_names(cache, config, config.data.cache);
   const auto& train = cache.splits.at("train");
   for (const auto& modality : config.data.modalities) {
     const auto features = train.features.find(modality);

@@ -3,6 +3,7 @@
 
 #include "daf/config/config.h"
 #include "daf/config/option_set.h"
+#include "daf/config/task.h"
 #include "daf/util/error.h"
 #include "test_helpers.h"
 
@@ -93,4 +94,51 @@ TEST_CASE("train.modality_dropout: one number, or one per modality", "[config]")
   CHECK_THROWS_WITH(daf::load_config("", {"data.cache=x", "data.modalities=[text]", "train.modality_dropout={text: 0.2}"}),
                     Contains("needs at least two modalities"));
   CHECK_NOTHROW(daf::load_config("", {"data.cache=x", "data.modalities=[text]", "train.modality_dropout={text: 0}"}));
+}
+
+TEST_CASE("multiclass and multilabel keys: required where the task needs them, refused elsewhere", "[config]") {
+  const auto multiclass = daf::load_config(
+      "", {"data.cache=x", "model.task=multiclass", "data.target=emotion", "data.classes=[neutral, happy, sad]",
+           "train.class_weights=[1, 2, 0.5]"});
+  CHECK(multiclass.train.early_stop_metric == "UAR");
+  CHECK(multiclass.train.class_weights.mode == "list");
+  CHECK(multiclass.train.class_weights.values == std::vector<double>{1, 2, 0.5});
+  CHECK_THAT(daf::config_to_yaml(multiclass), Contains("class_weights: [1, 2, 0.5]") && Contains("pos_weight: none"));
+  CHECK(daf::task_num_outputs(multiclass) == 3);
+  const auto multilabel = daf::load_config(
+      "", {"data.cache=x", "model.task=multilabel", "data.targets=[happiness, fear]", "train.pos_weight=balanced"});
+  CHECK(multilabel.train.early_stop_metric == "WA_mean");
+  CHECK(daf::task_label_columns(multilabel) == std::vector<std::string>{"happiness", "fear"});
+  CHECK(daf::task_output_names(multilabel) == std::vector<std::string>{"happiness", "fear"});
+  // The resolved config reads back to the same weights.
+  CHECK(daf::load_config_text(daf::config_to_yaml(multiclass), "round trip", {}).train.class_weights.values ==
+        multiclass.train.class_weights.values);
+
+  CHECK_THROWS_WITH(daf::load_config("", {"data.cache=x", "model.task=multiclass"}),
+                    Contains("'data.classes': model.task=multiclass needs the class names"));
+  CHECK_THROWS_WITH(daf::load_config("", {"data.cache=x", "model.task=multiclass", "data.classes=[a, a]"}),
+                    Contains("'a' is listed twice"));
+  CHECK_THROWS_WITH(daf::load_config("", {"data.cache=x", "data.classes=[a, b]"}),
+                    Contains("'data.classes' is only used by model.task=multiclass (model.task is regression)"));
+  CHECK_THROWS_WITH(daf::load_config("", {"data.cache=x", "model.task=multilabel"}),
+                    Contains("'data.targets': model.task=multilabel needs the label columns"));
+  CHECK_THROWS_WITH(daf::load_config("", {"data.cache=x", "data.targets=[a]"}),
+                    Contains("'data.targets' is only used by model.task=multilabel"));
+  CHECK_THROWS_WITH(daf::load_config("", {"data.cache=x", "model.task=multiclass", "data.classes=[a, b]",
+                                          "train.class_weights=[1, 2, 3]"}),
+                    Contains("'train.class_weights': expected 2 weights (one per class), found 3"));
+  CHECK_THROWS_WITH(daf::load_config("", {"data.cache=x", "train.class_weights=balanced"}),
+                    Contains("'train.class_weights' is for binary, seven_class and multiclass tasks"));
+  CHECK_THROWS_WITH(daf::load_config("", {"data.cache=x", "model.task=binary", "train.pos_weight=[2]"}),
+                    Contains("'train.pos_weight' is only used by model.task=multilabel; use train.class_weights"));
+  CHECK_THROWS_WITH(daf::load_config("", {"data.cache=x", "model.task=multilabel", "data.targets=[a]",
+                                          "train.class_weights=balanced"}),
+                    Contains("multilabel weights positives with train.pos_weight"));
+  CHECK_THROWS_WITH(daf::load_config("", {"data.cache=x", "model.task=binary", "train.class_weights=[1, -2]"}),
+                    Contains("expected none, balanced, or a list of numbers > 0, found '-2'"));
+  CHECK_THROWS_WITH(daf::load_config("", {"data.cache=x", "model.task=binary", "train.class_weights=heavy"}),
+                    Contains("expected none, balanced, or a list of numbers > 0, found 'heavy'"));
+  CHECK_THROWS_WITH(daf::load_config("", {"data.cache=x", "model.task=multilabel", "data.targets=[a]",
+                                          "train.early_stop_metric=UAR"}),
+                    Contains("expected one of accuracy_mean|WA_mean|F1_macro|F1_micro|loss for model.task=multilabel"));
 }

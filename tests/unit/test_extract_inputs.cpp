@@ -247,3 +247,25 @@ TEST_CASE("extract config checks keys that depend on each other") {
   CHECK(config.shard_output() == "data/c.shard-2-of-4.h5");
   CHECK(config.report_path() == "data/c.shard-2-of-4.h5.skipped.csv");
 }
+
+TEST_CASE("a label column of class names is stored as class indices; an unknown name fails naming the row") {
+  TempDir dir;
+  daf::write_file_atomic(dir.file("m.csv"),
+                         "id,split,text,emotion,sentiment\n"
+                         "a,train,hi,angry,1\n"
+                         "b,test,yo, sad ,0\n"
+                         "c,valid,no,Sad,0\n");
+  const daf::ClassColumn classes{"emotion", {"neutral", "happy", "sad", "angry"}};
+  daf::SkipReport skip(true);
+  const auto manifest = daf::read_manifest(dir.file("m.csv"), {}, skip, classes);
+  REQUIRE(manifest.rows.size() == 2);
+  CHECK(manifest.rows[0].labels.at("emotion") == 3.0f);
+  CHECK(manifest.rows[1].labels.at("emotion") == 2.0f);
+  daf::SkipReport fail(false);
+  CHECK_THROWS_WITH(daf::read_manifest(dir.file("m.csv"), {}, fail, classes),
+                    Contains("m.csv:4: label 'emotion': class 'Sad' is not one of extract.classes [neutral, happy, "
+                             "sad, angry], did you mean 'sad'?"));
+  CHECK_THROWS_WITH(daf::read_manifest(dir.file("m.csv"), {"sentiment"}, fail, classes),
+                    Contains("extract.class_label names column 'emotion', which is not among the manifest's label "
+                             "columns (sentiment)"));
+}

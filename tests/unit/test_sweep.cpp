@@ -3,6 +3,7 @@
 
 #include "daf/ablate/comparison.h"
 #include "daf/ablate/sweep.h"
+#include "daf/util/atomic_file.h"
 #include "daf/util/error.h"
 #include "test_helpers.h"
 
@@ -191,4 +192,39 @@ TEST_CASE("evaluate.missing_rate: one evaluation per modality and rate, checked"
   CHECK_THROWS_WITH(daf::load_sweep(write_sweep(dir, "base: {data: {cache: x.h5}}\nseeds: [1]\n")),
                     Contains("sweep.yaml:1: 'base': expected the path of a config file") &&
                         Contains("'base_config'"));
+}
+
+TEST_CASE("paired comparison of multiclass and multilabel runs reads their predictions", "[ablate]") {
+  TempDir dir;
+  daf::write_file_atomic(dir.file("c.csv"),
+                         "id,label,true_class,predicted_class,probability_a,probability_b,probability_c\n"
+                         "u1,0,0,0,0.8,0.1,0.1\nu2,1,1,2,0.1,0.2,0.7\nu3,2,2,2,0.1,0.1,0.8\nu4,2,2,2,0,0,1\n");
+  const auto classes = daf::read_predictions(dir.file("c.csv"), "multiclass");
+  CHECK(classes.classes == 3);
+  CHECK(classes.truth == std::vector<float>{0, 1, 2, 2});
+  auto perfect = classes;
+  perfect.prediction = perfect.truth;
+  const auto c = daf::compare_conditions({{1, perfect}}, {{1, classes}}, "multiclass", 20);
+  REQUIRE(c.size() == 3);
+  CHECK(c[0].metric == "UAR");
+  CHECK(c[0].difference[0] == Approx(1 - (1 + 0 + 1) / 3.0));  // recall per class: 1, 0, 1
+  CHECK(c[1].metric == "accuracy");
+  CHECK(c[1].difference[0] == Approx(0.25));
+
+  daf::write_file_atomic(dir.file("l.csv"),
+                         "id,x,true_x,predicted_x,probability_x,y,true_y,predicted_y,probability_y,weight_text\n"
+                         "u1,2,1,1,0.9,0,0,1,0.6,0.5\nu2,0,0,0,0.1,1,1,1,0.9,0.5\n");
+  const auto labels = daf::read_predictions(dir.file("l.csv"), "multilabel");
+  CHECK(labels.width == 2);
+  CHECK(labels.truth == std::vector<float>{1, 0, 0, 1});
+  CHECK(labels.prediction == std::vector<float>{1, 1, 0, 1});
+  auto exact = labels;
+  exact.prediction = exact.truth;
+  const auto l = daf::compare_conditions({{1, exact}}, {{1, labels}}, "multilabel", 20);
+  REQUIRE(l.size() == 2);
+  CHECK(l[0].metric == "WA_mean");
+  // y: P = N = 1, TP 1, TN 0: WA 0.5 (exact: 1); x: WA 1 both -> mean difference 0.25.
+  CHECK(l[0].difference[0] == Approx(0.25));
+  CHECK(l[1].metric == "F1_micro");
+  CHECK(l[1].difference[0] == Approx(1 - 4.0 / 5));  // 2 TP, 1 FP: 4 / 5
 }

@@ -100,3 +100,58 @@ TEST_CASE("Markdown tables align cells with multi-byte characters", "[report]") 
   table.add_row({"0.5 ± 0.1", "3"});
   CHECK(table.str() == "| weight    | n   |\n|-----------|-----|\n| 0.5 ± 0.1 | 3   |\n");
 }
+
+TEST_CASE("synth emotion presets: IEMOCAP-style classes and MOSEI-style emotions", "[synth]") {
+  const auto categorical = daf::load_synth_config("categorical", "", {"synth.train_size=4000"});
+  CHECK(categorical.emotions == "categorical");
+  CHECK(categorical.valid_size == 500);
+  const auto cache = daf::generate_synthetic_cache(categorical);
+  CHECK(cache.attributes.at("classes.emotion") == "neutral\nhappy\nsad\nangry");
+  const auto& labels = cache.splits.at("train").labels.at("emotion");
+  std::vector<double> shares(4, 0);
+  for (float v : labels) {
+    REQUIRE(v == std::floor(v));
+    REQUIRE(v >= 0);
+    REQUIRE(v <= 3);
+    shares[static_cast<size_t>(v)] += 1.0 / static_cast<double>(labels.size());
+  }
+  // IEMOCAP's shares (0.309, 0.296, 0.196, 0.199), moved towards uniform by the 10% relabelling.
+  CHECK(shares[0] == Approx(0.9 * 0.309 + 0.1 * (1 - 0.309) / 3).margin(0.025));
+  CHECK(shares[2] == Approx(0.9 * 0.196 + 0.1 * (1 - 0.196) / 3).margin(0.025));
+  CHECK(cache.splits.at("train").labels.count("sentiment") == 1);  // the sentiment stays
+
+  const auto emotions = daf::generate_synthetic_cache(daf::load_synth_config("emotions", "", {"synth.train_size=4000"}));
+  const auto& train = emotions.splits.at("train");
+  const std::vector<double> rates = {0.52, 0.25, 0.21, 0.10, 0.17, 0.08};
+  for (size_t k = 0; k < rates.size(); ++k) {
+    const std::string name = daf::synth_emotion_labels()[k];
+    INFO(name);
+    double present = 0;
+    for (float v : train.labels.at(name)) {
+      REQUIRE(v >= 0);
+      REQUIRE(v <= 3);
+      CHECK(std::fabs(v * 3 - std::round(v * 3)) < 1e-4);
+      present += v > 0;
+    }
+    // The rate, with 10% of presences flipped.
+    CHECK(present / 4000 == Approx(0.9 * rates[k] + 0.1 * (1 - rates[k])).margin(0.03));
+  }
+  // The sentiment-only cache is unchanged by the emotion options' existence.
+  const auto plain = daf::generate_synthetic_cache(daf::load_synth_config("tiny", "", {}));
+  CHECK(plain.splits.at("train").labels.size() == 3);
+  CHECK(plain.attributes.empty());
+}
+
+TEST_CASE("gate summary per class or per present label", "[report]") {
+  const std::vector<float> weights = {0.8f, 0.2f, 0.6f, 0.4f, 0.1f, 0.9f};
+  // Row 0 in groups a and c, row 1 in a, row 2 in none; b has no rows and is left out.
+  const auto summary = daf::summarize_gate_by_group({"text", "audio"}, weights, {{0, 2}, {0}, {}}, {"a", "b", "c"}, "label");
+  CHECK(summary.groups == std::vector<std::string>{"a", "c"});
+  CHECK(summary.overall[0].count == 3);
+  CHECK(summary.per_bucket[0][0].mean == Approx(0.7));
+  CHECK(summary.per_bucket[1][1].mean == Approx(0.2));
+  CHECK_THAT(daf::gate_markdown(summary), Contains("| label present | n ") && Contains("| c "));
+  daf::JsonWriter json;
+  daf::write_gate_json(json, summary);
+  CHECK_THAT(json.str(), Contains("\"by_label\": [") && Contains("\"label\": \"a\",") && Contains("\"count\": 2,"));
+}

@@ -166,7 +166,7 @@ TEST_CASE("classification runs report accuracy, F1 and a confusion matrix", "[ev
   request.split = "valid";
   const auto eval = daf::evaluate_model(request);
   CHECK_THAT(eval.markdown, Contains("## Confusion matrix") && Contains("F1_macro"));
-  CHECK_THAT(daf::read_file(eval.out_dir + "/predictions.csv"), Contains("id,label,true_class,predicted_class\n"));
+  CHECK_THAT(daf::read_file(eval.out_dir + "/predictions.csv"), Contains("id,label,true_class,predicted_class,probability_-3,probability_-2,"));
 }
 
 TEST_CASE("the dynamic gate down-weights the view that the data corrupted", "[train][daf]") {

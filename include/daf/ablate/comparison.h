@@ -13,13 +13,19 @@ namespace daf {
 // The clean test predictions of one run (eval/test/predictions.csv).
 struct RunPredictions {
   std::vector<std::string> ids;
-  std::vector<float> truth;       // the target score
-  std::vector<float> prediction;  // regression output, or predicted class
+  // Row-major [N, width]: regression: the score and the prediction; class
+  // tasks: the true and the predicted class; multilabel: 0/1 per label.
+  std::vector<float> truth;
+  std::vector<float> prediction;
+  size_t width = 1;     // labels (multilabel), else 1
+  int64_t classes = 0;  // class tasks: the number of classes (probability_ columns)
 };
 RunPredictions read_predictions(const std::string& path, const std::string& task);
 
 struct MetricComparison {
-  std::string metric;  // MAE and Has0_F1_score (regression); accuracy and F1_weighted (classification)
+  // MAE, Has0_F1_score (regression); accuracy, F1_weighted (binary, seven_class);
+  // UAR, accuracy, F1_weighted (multiclass); WA_mean, F1_micro (multilabel)
+  std::string metric;
   std::vector<int64_t> seeds;
   std::vector<double> reference, baseline, difference;  // per seed; difference = reference - baseline
   PairedTTest t_test;                                   // over seeds

@@ -4,8 +4,10 @@
 #include <cstdint>
 #include <string>
 
-#include "daf/config/modality_rates.h"
 #include <vector>
+
+#include "daf/config/class_weights.h"
+#include "daf/config/modality_rates.h"
 
 namespace daf {
 
@@ -14,13 +16,16 @@ class OptionSet;
 struct DataConfig {
   std::string cache;                     // HDF5 embedding cache
   std::vector<std::string> modalities;   // modalities to use, in this order
-  std::string target;                    // label column to predict
+  std::string target;                    // label column to predict (multilabel: see targets)
+  std::vector<std::string> targets;      // multilabel: one label column per label
+  std::vector<std::string> classes;      // multiclass: the class names, index order
+  double presence_threshold = 0;         // multilabel: a label is present when its value exceeds this
   bool normalize = true;                 // z-score features with train-split statistics
   std::string nonfinite;                 // "error" or "zero"
 };
 
 struct ModelConfig {
-  std::string task;        // regression | binary | seven_class
+  std::string task;        // regression | binary | seven_class | multiclass | multilabel
   std::string fusion;      // dynamic | static | mean | concat
   std::string gate;        // additive | joint (dynamic fusion only)
   int64_t gate_hidden = 0;
@@ -44,6 +49,8 @@ struct TrainConfig {
   std::string early_stop_metric;
   double grad_clip = 0;
   std::string loss;  // l1 | mse (regression)
+  ClassWeights class_weights;  // classification: per class weights of the cross-entropy
+  ClassWeights pos_weight;     // multilabel: weight of each label's positive term
   ModalityRates modality_dropout;  // per modality, or one rate for all
   int64_t seed = 0;
   int64_t threads = 0;

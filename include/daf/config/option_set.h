@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "daf/config/class_weights.h"
 #include "daf/config/modality_rates.h"
 
 namespace YAML {
@@ -58,6 +59,9 @@ class OptionSet {
   // Which modalities may be named is checked with the rest of the config.
   void add(const std::string& key, ModalityRates& field, double default_value, const std::string& help,
            Range range = {});
+
+  // none, balanced, or a list of numbers > 0 (how many is checked with the rest of the config).
+  void add(const std::string& key, ClassWeights& field, const std::string& help);
 
   // Applies a YAML mapping (a whole config file); `origin` names it in errors.
   void apply_yaml(const YAML::Node& root, const std::string& origin);

@@ -20,6 +20,22 @@
 // A fusion that weights views per utterance (DAF) can read q and ignore the
 // wrong view; mean and static fusion cannot. labels/noisy_text and
 // labels/noisy_audio record the truth, for checking the gate.
+//
+// Emotion targets (synth.emotions), carried by the latent code in place of
+// nuisance factors, wrong in a noisy view as s_seen is:
+//   categorical IEMOCAP-style classes neutral, happy, sad, angry with
+//               IEMOCAP's 4-class shares (0.31, 0.30, 0.20, 0.20); latent
+//               u[2..5] = emotion_signal * one-hot(class seen), a noisy view
+//               sees another class; labels/emotion holds the class index
+//               (annotators disagree: another class with probability
+//               emotion_label_noise), the class names are recorded in the
+//               cache attribute classes.emotion.
+//   multilabel  MOSEI's six emotions with MOSEI-like presence rates
+//               (happiness 0.52, sadness 0.25, anger 0.21, surprise 0.10,
+//               disgust 0.17, fear 0.08): z_k ~ N(Phi^-1(rate_k), 1), intensity 0 when z_k
+//               <= 0, else min(z_k, 3) rounded to thirds, at least 1/3; u[2..7] = emotion_signal * z seen (a
+//               noisy view: a fresh draw); labels/<emotion> holds the
+//               intensity, whose presence flips with probability emotion_label_noise.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -39,10 +55,18 @@ struct SynthConfig {
   double feature_noise = 0;
   double label_noise = 0;
   double video_signal = 0;
+  std::string emotions;  // none | categorical | multilabel
+  double emotion_signal = 0;
+  double emotion_label_noise = 0;
 };
 
+// The class names of synth.emotions=categorical and the labels of multilabel.
+const std::vector<std::string>& synth_emotion_classes();
+const std::vector<std::string>& synth_emotion_labels();
+
 void declare_synth_options(OptionSet& options, SynthConfig& config);
-// Presets: "tiny" (tests), "demo" (the README demo), "mosei" (MOSEI's split sizes).
+// Presets: "tiny" (tests), "demo" (the README demo), "mosei" (MOSEI's split sizes),
+// "categorical" and "emotions" (demo sizes with 4-class / six-label emotion targets).
 std::vector<std::string> synth_presets();
 // "section.key=value" assignments that a preset stands for.
 std::vector<std::string> synth_preset_overrides(const std::string& preset);

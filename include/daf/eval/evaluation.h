@@ -4,7 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "daf/eval/predictor.h"
+#include "daf/report/gate_summary.h"
+#include "daf/train/predictor.h"
 
 namespace daf {
 
@@ -24,9 +25,14 @@ struct EvalResult {
   std::string markdown;  // the report, also written to report.md
 };
 
-// predictions.csv: id, label, prediction (or true_class, predicted_class), weight_<modality>...
-std::string predictions_csv(const SplitTensors& data, const Predictions& predictions,
-                            const std::vector<std::string>& modalities, int64_t num_outputs);
+// predictions.csv: id, then label, prediction (regression); label, true_class,
+// predicted_class, probability_<class>... (class tasks); <label>, true_<label>,
+// predicted_<label>, probability_<label> per label (multilabel); then weight_<modality>...
+std::string predictions_csv(const SplitTensors& data, const Predictions& predictions, const ModelMetadata& metadata);
+
+// The fusion weights per sentiment bucket, per true class (multiclass) or per
+// label among the utterances where it is present (multilabel).
+GateSummary task_gate_summary(const SplitTensors& data, const Predictions& predictions, const ModelMetadata& metadata);
 
 class OptionSet;
 // The eval.* options (daf-eval's config section and flags).

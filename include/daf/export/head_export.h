@@ -5,12 +5,13 @@
 //   head = torch.jit.load("head.pt")
 //   out = head({"text": t, "audio": a}, {"audio": audio_present})   # present is optional
 //   out["prediction"]            regression: [B]
-//   out["probabilities"], out["class"]   binary / seven_class: [B, C], [B]
+//   out["probabilities"], out["class"]   binary / seven_class / multiclass: [B, C], [B]
+//   out["probabilities"], out["labels"]  multilabel: sigmoid per label [B, L], 1 where > 0.5 [B, L]
 //   out["weights"], out["weight_<modality>"]   fusion weights [B, M] and [B] (not for concat)
 //
 // Features go in raw, as the cache holds them: the module normalises them with the
 // training split's statistics it carries. Its attributes say what it is: modalities,
-// input_dims, task, class_names, fusion, daf_version, encoders (per modality: the
+// input_dims, task, class_names (classes, or labels for multilabel), fusion, daf_version, encoders (per modality: the
 // encoder name and SHA-256 recorded in the training cache), config (the resolved YAML).
 // The header stays torch-free.
 #include <map>
@@ -26,8 +27,6 @@ namespace daf {
 // '.' -> '_' ("project_0_weight").
 std::string head_forward_source(const ModelMetadata& metadata);
 
-// Class names of a task's outputs: [] (regression), negative/non-negative, -3..3.
-std::vector<std::string> task_class_names(const std::string& task);
 
 struct ExportSummary {
   std::string path;

@@ -35,7 +35,14 @@ struct Manifest {
 // a bad row (duplicate id, unknown split, non-numeric label or time, end <= start)
 // goes through `problems` (fail: InputError naming file:line; skip: dropped).
 // `label_columns` empty: every column that is not a field.
-Manifest read_manifest(const std::string& path, const std::vector<std::string>& label_columns, SkipReport& problems);
+// A label column whose values are class names (extract.class_label), kept as
+// the class's index in `classes`; a name not in it is a bad row.
+struct ClassColumn {
+  std::string label;                 // empty: none
+  std::vector<std::string> classes;  // index order
+};
+Manifest read_manifest(const std::string& path, const std::vector<std::string>& label_columns, SkipReport& problems,
+                       const ClassColumn& class_column = {});
 
 // Rows of one split, in manifest order.
 std::vector<const Utterance*> split_rows(const Manifest& manifest, const std::string& split);

@@ -21,12 +21,14 @@ struct ModelMetadata {
   // ("text_encoder.pt sha256=HEX", "source=daf-synth"); daf-predict checks its encoders against it.
   std::map<std::string, std::string> encoders;
 
+  // The loss weights the run trained with, resolved from train.class_weights
+  // or train.pos_weight (balanced: from the train split); empty when none.
+  std::vector<float> loss_weights;
+
   const std::vector<std::string>& modalities() const { return config.data.modalities; }
-  // 1 for regression, 2 or 7 class logits otherwise.
+  // 1 for regression, one logit per class or per label otherwise.
   int64_t num_outputs() const;
 };
-
-int64_t task_num_outputs(const std::string& task);
 
 // "NAME sha256=HEX" from a cache's attributes of one modality (encoder, encoder_sha256),
 // "source=S" when only the source is known, "unknown" otherwise.

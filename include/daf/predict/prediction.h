@@ -22,7 +22,8 @@ struct PredictionRecord {
   std::string id;
   double prediction = 0;             // regression
   int64_t predicted_class = -1;      // classification
-  std::vector<double> probabilities;  // classification, per class
+  std::vector<double> probabilities;  // classification: per class; multilabel: per label
+  std::vector<std::string> labels;    // multilabel: the labels predicted present (probability > 0.5)
   std::vector<double> weights;       // per head modality; empty for concat fusion
   std::vector<std::string> masked;   // "audio (no audio file)", "text (skipped: ...)"
 };
@@ -39,7 +40,7 @@ class Predictor {
   std::vector<PredictionRecord> predict(const std::vector<Utterance>& rows);
 
   const std::vector<std::string>& modalities() const;
-  const std::vector<std::string>& class_names() const;  // empty for regression
+  const std::vector<std::string>& class_names() const;  // classes, or labels (multilabel); empty for regression
   bool skip_errors() const;
   double load_seconds() const;  // head and encoders
 

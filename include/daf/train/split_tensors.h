@@ -15,11 +15,17 @@ struct SplitTensors {
   std::vector<std::string> ids;
   std::vector<torch::Tensor> features;  // per modality [N, D_m]
   torch::Tensor present;                // [N, M] float, 1 = available
-  torch::Tensor target;                 // [N] float (regression) or int64 classes
-  std::vector<float> scores;            // the target label as stored (sentiment score)
+  // [N] float (regression), [N] int64 classes, or [N, L] float 0/1 (multilabel: presence)
+  torch::Tensor target;
+  std::vector<float> scores;            // the label columns as stored, row-major [N, L] (L = 1 but multilabel)
+  std::vector<int64_t> classes;         // class tasks: the true class of each row
 
   int64_t size() const { return static_cast<int64_t>(ids.size()); }
 };
+
+// A cache that records class names for data.target (daf-extract, daf-synth)
+// must record data.classes; InputError naming both otherwise.
+void check_class_names(const EmbeddingCache& cache, const Config& config, const std::string& cache_path);
 
 // The columns of `split` that `config` uses (its modalities and target), copied:
 // normalisation then works in place without touching a shared cache.
