@@ -74,4 +74,44 @@ expect_exit 2 "is not the encoder the head's 'audio' features came from" -- "$P"
 grep -q "predicting anyway" log || fail "no warning with --allow-other-encoders"
 expect_exit 2 "give exactly one of --run DIR and --model HEAD.pt" -- "$P" --encoders enc.yaml --text hi
 expect_exit 2 "head.csv: not a TorchScript module" -- bash -c "cp pred.csv head.csv; '$P' --model head.csv --encoders enc.yaml --text hi"
+# Emotion heads: a manifest column of class names (extract.class_label) and two label
+# columns; multiclass and multilabel heads predict what daf-eval reports.
+awk -F, 'BEGIN { OFS = "," } NR == 1 { print $0, "mood", "upbeat", "downbeat"; next }
+         { print $0, ($7 >= 0 ? "good" : "bad"), ($7 > 0 ? 1 : 0), ($7 < 0 ? 1 : 0) }' corpus/manifest.csv >corpus/emo.csv
+"$DAF_BIN/daf-extract" -c enc.yaml --manifest corpus/emo.csv --out emo.h5 extract.class_label=mood "extract.classes=[bad, good]" \
+  2>/dev/null || fail "daf-extract with class names"
+expect_exit 2 "emo.csv:4: label 'mood': class 'good' is not one of extract.classes [bad, fine]" -- \
+  "$DAF_BIN/daf-extract" -c enc.yaml --manifest corpus/emo.csv --out emo2.h5 extract.class_label=mood "extract.classes=[bad, fine]"
+heads=("mc model.task=multiclass data.target=mood data.classes=[bad,good]"
+       "ml model.task=multilabel data.targets=[upbeat,downbeat]")
+for head in "${heads[@]}"; do
+  read -r name overrides <<<"$head"
+  # shellcheck disable=SC2086
+  "$DAF_BIN/daf-train" data.cache=emo.h5 data.modalities=[text,audio] output.dir=$name train.max_epochs=3 model.dim=8 \
+    $overrides 2>/dev/null || fail "daf-train $name"
+  "$DAF_BIN/daf-eval" --run $name >/dev/null 2>&1 || fail "daf-eval $name"
+  "$P" --run $name --encoders enc.yaml corpus/manifest.csv --out $name.csv 2>/dev/null || fail "daf-predict $name"
+  "$P" --run $name --encoders enc.yaml --text "the plot was bad" --format jsonl >$name.json 2>/dev/null || fail "jsonl $name"
+  "$py" - $name.csv $name/eval/test/predictions.csv $name.json $name <<'PY' || fail "daf-predict $name differs from daf-eval"
+import csv, json, sys
+pred = {r["id"]: r for r in csv.DictReader(open(sys.argv[1]))}
+ref = list(csv.DictReader(open(sys.argv[2])))
+one = json.loads(open(sys.argv[3]).readline())
+multilabel = sys.argv[4] == "ml"
+names = ["upbeat", "downbeat"] if multilabel else ["bad", "good"]
+assert set(one["probabilities"]) == set(names), one
+assert ("labels" in one) == multilabel and ("class" in one) != multilabel, one
+for r in ref:
+    p = pred[r["id"]]
+    for c in names:
+        assert abs(float(p["probability_" + c]) - float(r["probability_" + c])) <= 1e-6, (r, p)
+    if multilabel:
+        present = [c for c in names if r["predicted_" + c] == "1"]
+        assert p["labels"] == ";".join(present), (p, present)
+    else:
+        assert p["class"] == names[int(r["predicted_class"])], (p, r)
+print(f"{sys.argv[4]}: {len(ref)} test rows agree")
+PY
+done
+
 echo "e2e predict: ok"

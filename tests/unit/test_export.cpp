@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include <catch2/catch.hpp>
+#include <map>
 #include <sstream>
 
 #include "daf/config/config.h"
@@ -23,7 +24,10 @@ daf::LoadedModel random_model(const std::string& fusion, const std::string& gate
   c.data.modalities = modalities;
   c.model.fusion = fusion;
   c.model.gate = gate;
-  c.model.task = task;
+  c.model.task = task == "multilabel1" ? "multilabel" : task;
+  if (task == "multiclass") c.data.classes = {"neutral", "happy", "sad"};
+  if (task == "multilabel") c.data.targets = {"happiness", "fear"};
+  if (task == "multilabel1") c.data.targets = {"fear"};  // one logit: FusionHead squeezes it, the export does not
   c.model.dim = 8;
   c.model.gate_hidden = 4;
   c.model.head_hidden = 8;
@@ -57,7 +61,10 @@ TEST_CASE("the exported head computes what the FusionHead computes, for every fu
                                               {"static", "additive", "seven_class", three},
                                               {"mean", "additive", "regression", three},
                                               {"concat", "additive", "binary", three},
-                                              {"dynamic", "additive", "regression", {"audio"}}}) {
+                                              {"dynamic", "additive", "regression", {"audio"}},
+                                              {"dynamic", "joint", "multiclass", three},
+                                              {"static", "additive", "multilabel", three},
+                                              {"dynamic", "additive", "multilabel1", three}}) {
     INFO(v.fusion << "/" << v.gate << "/" << v.task << " with " << v.modalities.size() << " modalities");
     std::vector<int64_t> dims = {6, 5, 3};
     dims.resize(v.modalities.size());
@@ -89,6 +96,10 @@ TEST_CASE("the exported head computes what the FusionHead computes, for every fu
     const auto out = exported.forward({features, present_dict}).toGenericDict();
     if (v.task == "regression") {
       CHECK(torch::allclose(out.at("prediction").toTensor(), expected.output, 0, 1e-6));
+    } else if (v.task.rfind("multilabel", 0) == 0) {
+      const auto logits = expected.output.reshape({batch, -1});
+      CHECK(torch::allclose(out.at("probabilities").toTensor(), torch::sigmoid(logits), 0, 1e-6));
+      CHECK(torch::equal(out.at("labels").toTensor(), (logits > 0).to(torch::kLong)));
     } else {
       CHECK(torch::allclose(out.at("probabilities").toTensor(), torch::softmax(expected.output, 1), 0, 1e-6));
       CHECK(torch::equal(out.at("class").toTensor(), expected.output.argmax(1)));
@@ -99,9 +110,11 @@ TEST_CASE("the exported head computes what the FusionHead computes, for every fu
       CHECK(torch::allclose(out.at("weights").toTensor(), expected.weights, 0, 1e-6));
       CHECK(torch::allclose(out.at("weight_" + v.modalities[0]).toTensor(), expected.weights.select(1, 0), 0, 1e-6));
     }
-    CHECK(exported.attr("task").toStringRef() == v.task);
+    CHECK(exported.attr("task").toStringRef() == loaded.metadata.config.model.task);
     CHECK(exported.attr("modalities").toList().size() == v.modalities.size());
-    CHECK(exported.attr("class_names").toList().size() == (v.task == "seven_class" ? 7u : v.task == "binary" ? 2u : 0u));
+    const std::map<std::string, size_t> names = {{"seven_class", 7}, {"binary", 2}, {"multiclass", 3},
+                                                 {"multilabel", 2}, {"multilabel1", 1}, {"regression", 0}};
+    CHECK(exported.attr("class_names").toList().size() == names.at(v.task));
   }
 }
 
