@@ -24,7 +24,9 @@ int main(int argc, char** argv) {
   app.add_option("--device", device, "cpu or cuda");
   app.add_option("overrides", overrides, "eval.key=value settings, e.g. eval.split=valid");
 
-  app.footer("Outputs: predictions.csv (id, label, prediction, weight per modality), metrics.json, report.md.\n" +
+  app.footer("Outputs: predictions.csv (id, label, prediction; class tasks: true_class, predicted_class, probability "
+             "per class; multilabel: true_, predicted_, probability_ per label; weight per modality), metrics.json, "
+             "report.md.\n" +
              daf::cli::options_help(daf::declare_eval_options));
   if (const int code = daf::cli::parse(app, argc, argv); code >= 0) return code;
 
