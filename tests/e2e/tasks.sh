@@ -159,6 +159,16 @@ for r in rows:
 PY
 done
 
+# The shipped emotion configs resolve against such caches.
+for c in ablate-mosei-emotions ablate-emotions-demo; do
+  "$DAF_BIN/daf-ablate" --config "$DAF_SOURCE/configs/$c.yaml" data.cache="$WORK/emo.h5" --print-stages >/dev/null \
+    || fail "configs/$c.yaml"
+done
+"$DAF_BIN/daf-ablate" --config "$DAF_SOURCE/configs/ablate-categorical-demo.yaml" data.cache="$WORK/cat.h5" \
+  --print-stages >/dev/null || fail "configs/ablate-categorical-demo.yaml"
+"$DAF_BIN/daf-train" --config "$DAF_SOURCE/configs/iemocap-4class.yaml" data.cache="$WORK/cat.h5" --print-config \
+  | grep -q "class_weights: balanced" || fail "configs/iemocap-4class.yaml"
+
 # Bad labels: one clear error naming file, split, row and id (exit 2).
 "$py" - "$WORK/cat.h5" "$WORK/bad.h5" <<'PY'
 import shutil, sys, h5py
