@@ -382,19 +382,6 @@ Sweep load_sweep(const std::string& path, const std::vector<std::string>& overri
   return sweep;
 }
 
-std::pair<int64_t, int64_t> parse_shard(const std::string& text) {
-  const auto parts = split(text, '/');
-  try {
-    if (parts.size() == 2) {
-      size_t used_k = 0, used_n = 0;
-      const int64_t k = std::stoll(parts[0], &used_k), n = std::stoll(parts[1], &used_n);
-      if (used_k == parts[0].size() && used_n == parts[1].size() && n >= 1 && k >= 1 && k <= n) return {k, n};
-    }
-  } catch (const std::exception&) {
-  }
-  throw InputError("--shard: expected K/N with 1 <= K <= N (e.g. 2/8), found '" + text + "'");
-}
-
 bool in_shard(size_t run_index, int64_t shard, int64_t shard_count) {
   return static_cast<int64_t>(run_index % static_cast<size_t>(shard_count)) == shard - 1;
 }

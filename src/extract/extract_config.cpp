@@ -7,10 +7,10 @@
 #include <map>
 #include <tuple>
 
-#include "daf/ablate/sweep.h"
 #include "daf/config/config_sources.h"
 #include "daf/config/option_set.h"
 #include "daf/util/error.h"
+#include "daf/util/shard.h"
 #include "daf/util/strings.h"
 
 namespace daf {

@@ -6,13 +6,13 @@
 #include <set>
 #include <unordered_map>
 
-#include "daf/ablate/sweep.h"
 #include "daf/config/task.h"
 #include "daf/data/cache_io.h"
 #include "daf/extract/cache_rows.h"
 #include "daf/extract/manifest.h"
 #include "daf/train/runtime.h"
 #include "daf/util/error.h"
+#include "daf/util/shard.h"
 #include "daf/util/file_lock.h"
 #include "daf/util/sha256.h"
 #include "daf/util/strings.h"

@@ -25,6 +25,7 @@
 
 #include "daf/config/config.h"
 #include "daf/search/space.h"
+#include "daf/util/shard.h"  // parse_shard, for --shard
 
 namespace daf {
 
@@ -104,8 +105,6 @@ std::string best_condition_name(int64_t rank);
 // file and the condition or grid entry.
 Sweep load_sweep(const std::string& path, const std::vector<std::string>& overrides = {});
 
-// "K/N" -> (K, N), 1 <= K <= N.
-std::pair<int64_t, int64_t> parse_shard(const std::string& text);
 // Runs of shard K of N: every N-th run starting at K-1, so shards stay balanced.
 bool in_shard(size_t run_index, int64_t shard, int64_t shard_count);
 
