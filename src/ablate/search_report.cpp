@@ -114,8 +114,13 @@ std::vector<TrialRecord> read_trials(const Sweep& sweep, const std::vector<int64
       record.history.push_back(sum / static_cast<double>(count));
     }
     record.rung = rungs.empty() ? 0 : static_cast<int64_t>(last_rung[t]);
-    const bool halted = !rungs.empty() && last_rung[t] + 1 < rungs.size() &&
-                        record.epochs >= rungs[last_rung[t]];  // stopped by halving, not by patience
+    // Stopped by halving: paused at its last rung (a seed without final metrics), not
+    // finished there by patience.
+    bool paused = false;
+    for (const int64_t seed : sweep.seeds)
+      paused = paused || !std::filesystem::exists(trial_dir(sweep, t, seed) + "/final_metrics.json");
+    const bool halted = paused && !rungs.empty() && last_rung[t] + 1 < rungs.size() &&
+                        record.epochs >= rungs[last_rung[t]];
     record.stopped = halted ? "halving"
                             : (record.epochs < config.train.max_epochs ? "patience" : "max_epochs");
     out.push_back(record);

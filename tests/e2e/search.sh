@@ -157,6 +157,8 @@ for rung, epochs in ((1, 2), (2, 4)):
         assert (int(h[t]["rung"]) > rung) == (t in keep), (rung, t, h[t]["rung"], keep)
         if t not in keep and len(curve(full[t])) > epochs:
             assert h[t]["stopped"] == "halving" and int(h[t]["epochs"]) == epochs, (t, h[t]["stopped"], h[t]["epochs"])
+        if t not in keep and len(curve(full[t])) == epochs < 6:  # patience ran out on the rung itself
+            assert h[t]["stopped"] == "patience", (t, h[t]["stopped"])
     alive = sorted(keep)
 ranked = sorted(h.values(), key=lambda r: int(r["rank"]))
 assert int(ranked[0]["rung"]) == 3, ranked[0]
