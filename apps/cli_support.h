@@ -6,6 +6,8 @@
 
 #include "daf/config/option_set.h"
 #include "daf/util/error.h"
+#include "daf/util/standard_output.h"
+#include "daf/util/tool_main.h"
 
 namespace daf::cli {
 
@@ -23,15 +25,16 @@ std::string options_help(void (*declare)(OptionSet&, Config&)) {
          kExitCodesHelp;
 }
 
-// Parses argv. Returns -1 to go on, or the exit code to stop with (0 after --help).
+// Parses argv. Returns -1 to go on, or the exit code to stop with (0 after --help,
+// 1 when the help could not be written).
 inline int parse(CLI::App& app, int argc, char** argv) {
   try {
     app.parse(argc, argv);
     return -1;
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
+    return run_tool([&] { return app.exit(e); });
   } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
+    return run_tool([&] { return app.exit(e); });
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return kExitBadInput;

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
 
   return daf::run_tool([&] {
     const daf::ExportSummary summary = daf::export_head(run, out);
+    if (!summary.unfinished.empty()) spdlog::warn("{}; the head records finished: false", summary.unfinished);
     std::string encoders;
     for (const auto& [modality, text] : summary.encoders) encoders += (encoders.empty() ? "" : "; ") + modality + ": " + text;
     spdlog::info("wrote {}: {} parameters; encoders: {}", summary.path, summary.parameters, encoders);

@@ -11,6 +11,8 @@
 #include "daf/extract/skip_report.h"
 #include "daf/predict/prediction.h"
 #include "daf/util/atomic_file.h"
+#include "daf/util/paths.h"
+#include "daf/util/standard_output.h"
 #include "daf/util/strings.h"
 #include "daf/util/tool_main.h"
 
@@ -19,9 +21,13 @@ int main(int argc, char** argv) {
   CLI::App app{"daf-predict: run the frozen encoders of an extract config (daf-extract's code: tokenizers, decoding,\n"
                "resampling, chunking) and a trained head on new utterances; write id, prediction (or class and\n"
                "probabilities), each modality's fusion weight and the modalities that were masked.\n"
-               "Inputs: a manifest (CSV or JSON Lines as daf-extract reads them; labels optional), one utterance\n"
+               "Inputs: a manifest (CSV or JSON Lines with id and text and/or audio, start, end; split and label\n"
+               "columns are not needed, other columns are ignored), one utterance\n"
                "(--text/--audio), or JSON Lines on standard input ({\"id\", \"text\", \"audio\", \"start\", \"end\"}\n"
                "per line; one flushed result line per input line).\n"
+               "A row left with no modality (no text and no audio, or both unusable) is a bad row under\n"
+               "extract.on_error: fail stops naming it; skip leaves it out of the output (a pipe answers\n"
+               "{\"line\": N, \"error\": ...}). A masked modality gets fusion weight 0.\n"
                "Example: daf-predict --run runs/demo --encoders enc/extract.yaml --text 'great movie' --audio a.wav"};
   daf::PredictRequest request;
   std::string manifest, text, audio, format = "csv", out;
@@ -47,12 +53,21 @@ int main(int argc, char** argv) {
   if (const int code = daf::cli::parse(app, argc, argv); code >= 0) return code;
 
   return daf::run_tool([&] {
+    if (!out.empty()) {
+      std::vector<std::string> inputs = {manifest, audio, request.encoders, request.model_file};
+      if (!request.run_dir.empty())
+        for (const auto& f : daf::files_under(request.run_dir)) inputs.push_back(f);
+      daf::refuse_output_over_inputs(out, inputs, "--out");
+    }
     daf::Predictor predictor(request);
     spdlog::info("loaded the head and encoders in {:.2f} s", predictor.load_seconds());
     const bool jsonl = format == "jsonl";
+    // Rows skipped under on_error=skip (no modality left) are left out and listed.
     const auto write = [&](const std::vector<daf::PredictionRecord>& records, std::ostream& stream) {
       if (!jsonl) stream << predictor.csv_header() << "\n";
-      for (const auto& r : records) stream << (jsonl ? predictor.json_line(r) : predictor.csv_line(r)) << "\n";
+      for (const auto& r : records)
+        if (r.error.empty()) stream << (jsonl ? predictor.json_line(r) : predictor.csv_line(r)) << "\n";
+        else spdlog::warn("skipped: {}", r.error);
     };
     const auto started = std::chrono::steady_clock::now();
     const auto rate = [&](size_t n) {
@@ -73,7 +88,7 @@ int main(int argc, char** argv) {
       rows.push_back(u);
     } else if (!manifest.empty()) {
       daf::SkipReport problems(predictor.skip_errors());
-      rows = daf::read_manifest(manifest, {}, problems).rows;
+      rows = daf::read_prediction_manifest(manifest, problems).rows;
     } else {
       // A pipe: one utterance per line, answered at once.
       std::string line;
@@ -82,14 +97,18 @@ int main(int argc, char** argv) {
       while (std::getline(std::cin, line)) {
         ++number;
         if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+        std::string error;
         try {
           const auto records = predictor.predict({daf::parse_utterance_json(line, "standard input", number)});
-          std::cout << predictor.json_line(records.front()) << std::endl;
+          error = records.front().error;
+          if (error.empty()) std::cout << predictor.json_line(records.front()) << "\n";
           ++done;
         } catch (const daf::InputError& e) {
           if (!predictor.skip_errors()) throw;
-          std::cout << "{\"line\": " << number << ", \"error\": " << daf::json_escape(e.what()) << "}" << std::endl;
+          error = e.what();
         }
+        if (!error.empty()) std::cout << "{\"line\": " << number << ", \"error\": " << daf::json_escape(error) << "}\n";
+        daf::flush_standard_output();  // each answer reaches the reader now, and a closed pipe ends the loop
       }
       rate(done);
       return 0;

@@ -7,6 +7,7 @@
 #include "cli_support.h"
 #include "daf/extract/extract_config.h"
 #include "daf/text/tokenize_lines.h"
+#include "daf/util/paths.h"
 #include "daf/util/tool_main.h"
 
 int main(int argc, char** argv) {
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
       daf::tokenize_lines(*tokenizer, std::cin, std::cout, "standard input");
       return 0;
     }
+    daf::require_file(input);
     std::ifstream in(input, std::ios::binary);
     if (!in) throw daf::InputError(input + ": cannot open (" + std::strerror(errno) + ")");
     daf::tokenize_lines(*tokenizer, in, std::cout, input);

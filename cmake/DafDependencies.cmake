@@ -6,6 +6,8 @@ find_package(HDF5 REQUIRED COMPONENTS C)
 find_package(yaml-cpp REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(CLI11 REQUIRED)
+# JSON Lines inputs (daf-predict's pipe, manifests): an RFC 8259 parser, header-only.
+find_package(nlohmann_json 3.10 REQUIRED)
 
 message(STATUS "daf: LibTorch ${Torch_VERSION} from ${Torch_DIR}")
 if(TORCH_CUDA_LIBRARIES OR CUDA_FOUND)

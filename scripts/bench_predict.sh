@@ -47,3 +47,37 @@ if [ -s data/speech-demo/encoders/extract.yaml ]; then
   head -51 "$work/prompts.csv" >"$work/m1000.csv"  # the 95 M-parameter wav2vec2_base: 50 utterances
   run demo "wav2vec2_base + TransformerEncoder (random)" data/speech-demo/encoders/extract.yaml
 fi
+
+# The pipe's cost per line beyond encoding one utterance (a loaded-once tokenizer and
+# encoders): a BERT-shaped random text encoder (dim 256, 2 layers) with bert-base-uncased's
+# 30,522-token vocabulary; 200 texts through the pipe, as a manifest encoded one text per
+# batch (the same encoding work without the pipe), and as a manifest batched as usual.
+echo
+node tests/reference/vocabularies.js "$work/voc" >/dev/null
+/usr/bin/python3 scripts/encoders/export_encoders.py --out "$work/bert" --random --no-speech --text-tokenizer wordpiece \
+  --vocab "$work/voc/bert-base-uncased-vocab.txt" --text-dim 256 --text-layers 2 --max-length 50 >/dev/null
+/usr/bin/python3 - "$work/prompts.csv" "$work/t200.csv" "$work/t200.jsonl" <<'PY'
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))[:200]
+with open(sys.argv[2], "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["id", "split", "text"])
+    for r in rows:
+        w.writerow([r["id"], r["split"], r["text"]])
+with open(sys.argv[3], "w") as f:
+    for r in rows:
+        f.write(json.dumps({"id": r["id"], "text": r["text"]}) + "\n")
+PY
+"$bin/daf-extract" -c "$work/bert/extract.yaml" extract.manifest="$work/t200.csv" extract.output="$work/bert.h5" >/dev/null 2>&1
+"$bin/daf-train" data.cache="$work/bert.h5" data.modalities=[text] output.dir="$work/run-bert" train.max_epochs=1 \
+  >/dev/null 2>&1
+predict=("$bin/daf-predict" --run "$work/run-bert" --encoders "$work/bert/extract.yaml")
+pipe=$(seconds bash -c "$(printf '%q ' "${predict[@]}") <'$work/t200.jsonl'")
+single=$(seconds "${predict[@]}" "$work/t200.csv" --set text.batch_size=1 --set extract.bucketing=false)
+batched=$(seconds "${predict[@]}" "$work/t200.csv")
+echo "| 200 texts, BERT-shaped encoder (dim 256, 2 layers, 30,522 ids) | seconds (start-up included) | utterances/s |"
+echo "|---|---|---|"
+for row in "JSON Lines through the pipe:$pipe" "manifest, one text per batch:$single" "manifest, batched:$batched"; do
+  awk -v name="${row%%:*}" -v s="${row##*:}" 'BEGIN { printf "| %s | %.2f | %.0f |\n", name, s, 200 / s }'
+done
+awk -v p="$pipe" -v s="$single" 'BEGIN { printf "\nPipe overhead per line beyond encoding one utterance: %.3f ms\n", (p - s) / 200 * 1000 }'

@@ -16,7 +16,7 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export OMP_WAIT_POLICY=PASSIVE GLOG_minloglevel=2 OMP_NUM_THREADS=1
 status=0
 printf '%-14s %12s %8s %8s %8s  %s\n' harness executions exec/s cov features result
-for harness in fuzz_config fuzz_sweep fuzz_cache fuzz_csd fuzz_manifest fuzz_audio fuzz_tokenizer; do
+for harness in fuzz_config fuzz_sweep fuzz_cache fuzz_csd fuzz_manifest fuzz_audio fuzz_tokenizer fuzz_jsonl fuzz_csv; do
   work=build-sanitize/fuzz/$harness
   rm -rf "$work" && mkdir -p "$work/corpus"
   cp tests/fuzz/corpus/$harness/* "$work/corpus/" 2>/dev/null || true

@@ -11,7 +11,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config lld
   libtorch-dev libopenblas0-openmp
-  libhdf5-dev libyaml-cpp-dev libcli11-dev libspdlog-dev catch2
+  libhdf5-dev libyaml-cpp-dev libcli11-dev libspdlog-dev catch2 nlohmann-json3-dev
   libsndfile1-dev libsamplerate0-dev libsentencepiece-dev sentencepiece libicu-dev
   gnuplot-nox espeak-ng
   asterisk-core-sounds-en-wav asterisk-core-sounds-en alsa-utils   # real recorded speech for e2e.recordings

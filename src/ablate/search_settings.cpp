@@ -151,8 +151,8 @@ SearchSettings parse_search(const YAML::Node& node, const std::string& where, co
     if (final["top"]) search.top = integer(final["top"], where, "final.top", 1);
     if (final["seeds"]) search.final_seeds = seed_list(final["seeds"], where);
   }
-  if (search.top > search.trials)
-    throw InputError(at(node, where) + ": search.final.top: " + std::to_string(search.top) + " is more than the " +
+  if (search.top > search.trials)  // only when final.top is given: its default is 1
+    throw InputError(at(node["final"]["top"], where) + ": search.final.top: " + std::to_string(search.top) + " is more than the " +
                      std::to_string(search.trials) + " trials");
 
   if (const YAML::Node halving = node["halving"]) {

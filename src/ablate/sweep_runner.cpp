@@ -326,6 +326,9 @@ SweepRunReport run_plain_sweep(const Sweep& sweep, const SweepOptions& options) 
 }
 
 SweepRunReport run_sweep(const Sweep& sweep, const SweepOptions& options) {
+  std::error_code error;
+  if (fs::exists(sweep.output, error) && !fs::is_directory(sweep.output, error))
+    throw InputError(sweep.output + ": not a directory (the sweep's output folder); choose another 'output' or --out");
   return sweep.has_search ? run_search(sweep, options) : run_plain_sweep(sweep, options);
 }
 

@@ -93,6 +93,12 @@ std::vector<float> read_audio(const std::string& path, double start, double end,
   std::vector<float> interleaved(static_cast<size_t>(frames * info.channels));
   const sf_count_t got = sf_readf_float(file.get(), interleaved.data(), frames);
   if (got <= 0) throw InputError(path + ": cannot decode audio samples: " + sf_strerror(file.get()));
+  // Float WAVs can hold NaN or Inf; one would make every feature of the utterance NaN.
+  int64_t non_finite = 0;
+  for (size_t i = 0; i < static_cast<size_t>(got * info.channels); ++i) non_finite += !std::isfinite(interleaved[i]);
+  if (non_finite > 0)
+    throw InputError(path + ": " + std::to_string(non_finite) + " non-finite sample" + (non_finite == 1 ? "" : "s") +
+                     " (NaN or Inf)");
 
   std::vector<float> mono(static_cast<size_t>(got));
   for (sf_count_t i = 0; i < got; ++i) {

@@ -9,6 +9,7 @@
 #include "daf/config/task.h"
 #include "daf/data/cache_io.h"
 #include "daf/model/model_io.h"
+#include "daf/model/run_progress.h"
 #include "daf/report/gate_summary.h"
 #include "daf/report/json_writer.h"
 #include "daf/report/markdown_table.h"
@@ -46,10 +47,12 @@ std::string default_out_dir(const EvalRequest& request) {
 }
 
 std::string metrics_json(const EvalRequest& request, const std::string& cache, int64_t rows, const Scores& scores,
-                         const std::vector<std::string>& names, const GateSummary* gate) {
+                         const std::vector<std::string>& names, const GateSummary* gate, const RunProgress& progress) {
   JsonWriter json;
   json.begin_object();
   json.key("model").value(request.model_dir).key("cache").value(cache).key("split").value(request.split);
+  json.key("run_finished").value(progress.finished);
+  if (!progress.finished) json.key("weights_epoch").value(progress.best_epoch);
   json.key("masked").begin_array();
   for (const auto& m : request.masked) json.value(m);
   json.end_array();
@@ -104,8 +107,10 @@ std::string per_output_markdown(const Scores& scores, const std::vector<std::str
 }
 
 std::string report_markdown(const EvalRequest& request, const std::string& cache, int64_t rows, const Scores& scores,
-                            const std::vector<std::string>& names, const GateSummary* gate) {
+                            const std::vector<std::string>& names, const GateSummary* gate,
+                            const RunProgress& progress) {
   std::string md = "# daf-eval: " + request.model_dir + "\n\n";
+  if (!progress.finished) md += "**Unfinished run:** " + unfinished_run_note(request.model_dir, progress) + ".\n\n";
   md += "Split `" + request.split + "` of `" + cache + "` (" + std::to_string(rows) + " utterances)";
   md += request.masked.empty() ? ".\n\n" : ", masked: " + join(request.masked, ", ") + ".\n\n";
   std::vector<std::string> header, values;
@@ -212,6 +217,8 @@ EvalResult evaluate_model(const EvalRequest& original) {
   LoadedModel loaded = load_model(request.model_dir);
   loaded.model->to(device);
   const Config& config = loaded.metadata.config;
+  const RunProgress progress = read_run_progress(request.model_dir, config);
+  if (!progress.finished) spdlog::warn("{}", unfinished_run_note(request.model_dir, progress));
   const auto& modalities = loaded.metadata.modalities();
   const auto masked = masked_indices(request.masked, modalities, request.model_dir);
 
@@ -245,9 +252,10 @@ EvalResult evaluate_model(const EvalRequest& original) {
                     predictions_csv(data, predictions, loaded.metadata));
   const auto names = task_output_names(config);
   write_file_atomic(result.out_dir + "/metrics.json",
-                    metrics_json(request, cache_path, data.size(), result.scores, names, has_gate ? &gate : nullptr));
+                    metrics_json(request, cache_path, data.size(), result.scores, names, has_gate ? &gate : nullptr,
+                                 progress));
   result.markdown =
-      report_markdown(request, cache_path, data.size(), result.scores, names, has_gate ? &gate : nullptr);
+      report_markdown(request, cache_path, data.size(), result.scores, names, has_gate ? &gate : nullptr, progress);
   write_file_atomic(result.out_dir + "/report.md", result.markdown);
   return result;
 }

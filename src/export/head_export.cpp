@@ -10,9 +10,11 @@
 #include "daf/data/cache_io.h"
 #include "daf/export/head_export.h"
 #include "daf/model/model_io.h"
+#include "daf/model/run_progress.h"
 #include "daf/util/atomic_file.h"
 #include "daf/util/error.h"
 #include "daf/util/file_lock.h"
+#include "daf/util/paths.h"
 #include "daf/version.h"
 #include "export/head_module.h"
 
@@ -49,7 +51,7 @@ std::map<std::string, std::string> encoder_provenance(const ModelMetadata& metad
 
 
 torch::jit::Module build_head_module(const LoadedModel& loaded, const std::map<std::string, std::string>& encoders,
-                                     int64_t* parameter_count) {
+                                     const RunProgress& progress, int64_t* parameter_count) {
   const ModelMetadata& metadata = loaded.metadata;
   torch::jit::Module module("DafFusionHead");
   int64_t count = 0;
@@ -84,6 +86,9 @@ torch::jit::Module build_head_module(const LoadedModel& loaded, const std::map<s
   module.register_attribute("encoders", c10::DictType::create(c10::StringType::get(), c10::StringType::get()),
                             encoder_dict);
   module.register_attribute("config", c10::StringType::get(), config_to_yaml(metadata.config));
+  // An unfinished run's head says so: its weights are the best epoch's so far.
+  module.register_attribute("finished", c10::BoolType::get(), progress.finished);
+  module.register_attribute("weights_epoch", c10::IntType::get(), progress.best_epoch);
   module.define(head_forward_source(metadata));
   module.eval();
   return module;
@@ -92,11 +97,14 @@ torch::jit::Module build_head_module(const LoadedModel& loaded, const std::map<s
 ExportSummary export_head(const std::string& run_dir, const std::string& out) {
   if (!std::filesystem::is_directory(run_dir))
     throw InputError(run_dir + ": not a run directory (expected model.yaml and model.pt in it)");
+  refuse_output_over_inputs(out, files_under(run_dir), "--out");
   const LoadedModel loaded = load_model(run_dir);
   ExportSummary summary;
   summary.path = out;
   summary.encoders = encoder_provenance(loaded.metadata);
-  torch::jit::Module module = build_head_module(loaded, summary.encoders, &summary.parameters);
+  const RunProgress progress = read_run_progress(run_dir, loaded.metadata.config);
+  summary.unfinished = unfinished_run_note(run_dir, progress);
+  torch::jit::Module module = build_head_module(loaded, summary.encoders, progress, &summary.parameters);
   std::ostringstream bytes;
   module.save(bytes);
   const auto lock = lock_output_file(out);

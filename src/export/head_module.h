@@ -6,6 +6,7 @@
 #include <string>
 
 #include "daf/model/model_io.h"
+#include "daf/model/run_progress.h"
 
 namespace daf {
 
@@ -14,7 +15,9 @@ namespace daf {
 // "unknown" where the cache or the record is missing.
 std::map<std::string, std::string> encoder_provenance(const ModelMetadata& metadata);
 
+// `progress`: whether the run finished and which epoch's weights it holds (recorded as
+// the attributes finished and weights_epoch).
 torch::jit::Module build_head_module(const LoadedModel& loaded, const std::map<std::string, std::string>& encoders,
-                                     int64_t* parameter_count = nullptr);
+                                     const RunProgress& progress, int64_t* parameter_count = nullptr);
 
 }  // namespace daf

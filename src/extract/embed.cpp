@@ -8,7 +8,37 @@
 
 namespace daf {
 
-Embeddings embed_utterances(const ExtractConfig& config, const std::vector<Utterance>& rows, SkipReport& problems) {
+struct Embedder::Impl {
+  ExtractConfig config;
+  std::unique_ptr<extract::TextModels> text;
+  std::unique_ptr<extract::SpeechModels> speech;
+};
+
+Embedder::Embedder(const ExtractConfig& config) : impl_(std::make_unique<Impl>()) {
+  impl_->config = config;
+  if (!config.text.encoder.empty())
+    impl_->text = std::make_unique<extract::TextModels>(extract::load_text_models(config));
+  if (!config.audio.encoder.empty())
+    impl_->speech = std::make_unique<extract::SpeechModels>(extract::load_speech_models(config));
+}
+
+Embedder::~Embedder() = default;
+
+std::map<std::string, std::map<std::string, std::string>> Embedder::provenance() const {
+  std::map<std::string, std::map<std::string, std::string>> out;
+  if (impl_->text) {
+    out[impl_->config.text.modality] = impl_->text->attributes;
+    out[impl_->config.text.modality]["dims"] = std::to_string(impl_->text->dims);
+  }
+  if (impl_->speech) {
+    out[impl_->config.audio.modality] = impl_->speech->attributes;
+    out[impl_->config.audio.modality]["dims"] = std::to_string(impl_->speech->dims);
+  }
+  return out;
+}
+
+Embeddings Embedder::embed(const std::vector<Utterance>& rows, SkipReport& problems) {
+  const ExtractConfig& config = impl_->config;
   Embeddings out;
   PartialResults partial;
   // Never saved: the interval outlasts any run.
@@ -18,13 +48,13 @@ Embeddings embed_utterances(const ExtractConfig& config, const std::vector<Utter
     if (!trim(row.text).empty()) with_text.push_back(&row);
     if (!row.audio.empty()) with_audio.push_back(&row);
   }
-  if (!config.text.encoder.empty() && !with_text.empty()) {
+  if (impl_->text && !with_text.empty()) {
     extract::PassContext context{config, with_text, partial, problems, checkpoint};
-    out.summaries.push_back(extract::run_text_pass(context).summary(config.bucketing));
+    out.summaries.push_back(extract::run_text_pass(context, *impl_->text).summary(config.bucketing));
   }
-  if (!config.audio.encoder.empty() && !with_audio.empty()) {
+  if (impl_->speech && !with_audio.empty()) {
     extract::PassContext context{config, with_audio, partial, problems, checkpoint};
-    out.summaries.push_back(extract::run_speech_pass(context).summary(config.bucketing));
+    out.summaries.push_back(extract::run_speech_pass(context, *impl_->speech).summary(config.bucketing));
   }
   out.modalities = std::move(partial.modalities);
   return out;

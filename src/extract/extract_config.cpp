@@ -10,6 +10,7 @@
 #include "daf/config/config_sources.h"
 #include "daf/config/option_set.h"
 #include "daf/util/error.h"
+#include "daf/util/paths.h"
 #include "daf/util/shard.h"
 #include "daf/util/strings.h"
 
@@ -147,8 +148,13 @@ ExtractConfig load_extract_config(const std::string& file, const std::vector<std
                                   {"extract.input_cache", config.input_cache},
                                   {"text.encoder", config.text.encoder},
                                   {"audio.encoder", config.audio.encoder}})
-    if (!path.empty() && !std::filesystem::is_regular_file(path))
-      throw InputError(key + ": " + path + ": file not found");
+    if (!path.empty()) require_file(path, key);
+  // extract.output may be extract.input_cache (features are added to it), never another input.
+  const TokenizerConfig& t = config.text.tokenizer;
+  refuse_output_over_inputs(config.output, {config.manifest, config.text.encoder, config.audio.encoder,
+                                            t.sentencepiece_model, t.vocab, t.merges}, "extract.output");
+  if (std::filesystem::is_directory(config.output))
+    throw InputError("extract.output: " + config.output + ": is a directory, expected a file (the cache to write)");
   for (const auto& [key, name] : {std::pair<std::string, std::string>{"text.modality", config.text.modality},
                                   {"audio.modality", config.audio.modality}})
     if (name.empty() || name.find('/') != std::string::npos)
@@ -192,7 +198,7 @@ void check_tokenizer_options(const OptionSet& options, TokenizerConfig& t) {
       throw InputError(key + " applies to text.tokenizer " + join(kinds, " or ") + ", not " + t.kind);
   const auto need = [&](const std::string& key, const std::string& path, const std::string& what) {
     if (path.empty()) throw InputError("text.tokenizer is " + t.kind + " but " + key + " is not set (" + what + ")");
-    if (!std::filesystem::is_regular_file(path)) throw InputError(key + ": " + path + ": file not found");
+    require_file(path, key);
   };
   if (t.kind == "sentencepiece") need("text.sentencepiece_model", t.sentencepiece_model, "the encoder's .model");
   if (t.kind == "wordpiece") need("text.vocab", t.vocab, "the encoder's vocab.txt");

@@ -194,8 +194,14 @@ ExtractionResult run_extraction(const ExtractConfig& config) {
   extract::Checkpointer checkpoint(partial_file, partial, config.checkpoint_seconds);
   extract::PassContext context{config, rows, partial, problems, checkpoint};
   std::vector<extract::PassStats> passes;
-  if (!config.text.encoder.empty()) passes.push_back(extract::run_text_pass(context));
-  if (!config.audio.encoder.empty()) passes.push_back(extract::run_speech_pass(context));
+  if (!config.text.encoder.empty()) {
+    extract::TextModels models = extract::load_text_models(config);
+    passes.push_back(extract::run_text_pass(context, models));
+  }
+  if (!config.audio.encoder.empty()) {
+    extract::SpeechModels models = extract::load_speech_models(config);
+    passes.push_back(extract::run_speech_pass(context, models));
+  }
   checkpoint.maybe_save(true);
 
   for (const auto& stats : passes) {

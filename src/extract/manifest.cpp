@@ -1,7 +1,5 @@
 #include "daf/extract/manifest.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -9,12 +7,12 @@
 #include <sstream>
 #include <unordered_set>
 
-#include "daf/config/yaml_text.h"
 #include "daf/data/embedding_cache.h"
 #include "daf/extract/skip_report.h"
 #include "daf/util/atomic_file.h"
 #include "daf/util/csv.h"
 #include "daf/util/error.h"
+#include "daf/util/json_line.h"
 #include "daf/util/strings.h"
 
 namespace daf {
@@ -39,21 +37,9 @@ std::vector<Record> read_json_lines(const std::string& path, std::vector<std::st
   std::string line;
   for (size_t number = 1; std::getline(in, line); ++number) {
     if (trim(line).empty()) continue;
-    const std::string where = path + ":" + std::to_string(number);
-    YAML::Node node;
-    try {
-      node = YAML::Load(line);
-    } catch (const YAML::Exception& e) {
-      throw InputError(where + ": not a JSON object: " + e.msg);
-    }
-    reject_bad_keys(node, where);
-    if (!node.IsMap()) throw InputError(where + ": expected a JSON object per line");
-    Record record{where, {}};
-    for (const auto& item : node) {
-      const std::string key = item.first.as<std::string>();
-      if (!item.second.IsScalar() && !item.second.IsNull())
-        throw InputError(where + ": field '" + key + "': expected a string or number");
-      record.values[key] = item.second.IsNull() ? "" : item.second.as<std::string>();
+    Record record{path + ":" + std::to_string(number), {}};
+    for (auto& [key, value] : parse_json_object_line(line, record.where)) {
+      record.values[key] = std::move(value.text);
       if (seen_columns.insert(key).second) columns.push_back(key);
     }
     records.push_back(std::move(record));
@@ -93,7 +79,8 @@ std::string field(const Record& record, const std::string& key) {
 
 // One row -> Utterance; returns a reason when the row is bad.
 std::string parse_row(const Record& record, const std::vector<std::string>& label_columns,
-                      const ClassColumn& class_column, const std::filesystem::path& base, Utterance& out) {
+                      const ClassColumn& class_column, const std::filesystem::path& base, bool prediction,
+                      Utterance& out) {
   out.where = record.where;
   out.id = field(record, "id");
   if (out.id.empty()) return "empty id";
@@ -104,6 +91,7 @@ std::string parse_row(const Record& record, const std::vector<std::string>& labe
   }
   out.split = field(record, "split");
   const auto& splits = cache_split_names();
+  if (prediction) out.split = "test";  // a prediction manifest's split, if any, is not used
   if (std::find(splits.begin(), splits.end(), out.split) == splits.end())
     return "split '" + out.split + "': expected one of train, valid, test" + did_you_mean(out.split, splits);
   const auto text_it = record.values.find("text");
@@ -146,20 +134,26 @@ std::string parse_row(const Record& record, const std::vector<std::string>& labe
 
 }  // namespace
 
-Manifest read_manifest(const std::string& path, const std::vector<std::string>& label_columns, SkipReport& problems,
-                       const ClassColumn& class_column) {
+namespace {
+
+Manifest read_any_manifest(const std::string& path, const std::vector<std::string>& label_columns,
+                           SkipReport& problems, const ClassColumn& class_column, bool prediction) {
   std::vector<std::string> columns;
   const std::vector<Record> records =
       is_json_lines(path) ? read_json_lines(path, columns) : read_csv_records(path, columns);
   if (records.empty()) throw InputError(path + ": the manifest has no rows");
-  for (const char* required : {"id", "split"})
-    if (std::find(columns.begin(), columns.end(), required) == columns.end())
-      throw InputError(path + ": no column '" + required + "' (found: " + join(columns, ", ") + ")");
+  const std::vector<std::string> required = prediction ? std::vector<std::string>{"id"}
+                                                      : std::vector<std::string>{"id", "split"};
+  for (const auto& name : required)
+    if (std::find(columns.begin(), columns.end(), name) == columns.end())
+      throw InputError(path + ": no column '" + name + "' (found: " + join(columns, ", ") + ")");
 
   Manifest manifest;
   manifest.path = path;
   manifest.columns = columns;
-  if (label_columns.empty()) {
+  if (prediction) {
+    // No labels: every other column is ignored.
+  } else if (label_columns.empty()) {
     for (const auto& c : columns)
       if (std::find(kFields.begin(), kFields.end(), c) == kFields.end()) manifest.label_columns.push_back(c);
   } else {
@@ -180,7 +174,7 @@ Manifest read_manifest(const std::string& path, const std::vector<std::string>& 
   std::unordered_set<std::string> ids;
   for (const auto& record : records) {
     Utterance row;
-    std::string reason = parse_row(record, manifest.label_columns, class_column, base, row);
+    std::string reason = parse_row(record, manifest.label_columns, class_column, base, prediction, row);
     if (reason.empty() && !ids.insert(row.id).second) reason = "id '" + row.id + "' appears twice";
     if (!reason.empty()) {
       problems.handle(row.id, "", record.where + ": " + reason);
@@ -189,6 +183,17 @@ Manifest read_manifest(const std::string& path, const std::vector<std::string>& 
     manifest.rows.push_back(std::move(row));
   }
   return manifest;
+}
+
+}  // namespace
+
+Manifest read_manifest(const std::string& path, const std::vector<std::string>& label_columns, SkipReport& problems,
+                       const ClassColumn& class_column) {
+  return read_any_manifest(path, label_columns, problems, class_column, false);
+}
+
+Manifest read_prediction_manifest(const std::string& path, SkipReport& problems) {
+  return read_any_manifest(path, {}, problems, {}, true);
 }
 
 bool Manifest::has_column(const std::string& name) const {

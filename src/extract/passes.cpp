@@ -1,5 +1,6 @@
 #include "passes.h"
 
+#include <cmath>
 #include <spdlog/spdlog.h>
 
 #include "daf/util/error.h"
@@ -30,6 +31,12 @@ void ProgressLog::update(int64_t done, double work_done) {
                               : remaining_seconds(elapsed, static_cast<double>(done), static_cast<double>(total_));
   spdlog::info("{}: {}/{} done, {:.0f} s elapsed, about {:.0f} s to go{}", label_, done, total_, elapsed, left,
                by_work ? " (from the " + work_unit_ + " left)" : std::string());
+}
+
+bool all_finite(const float* values, int64_t count) {
+  for (int64_t i = 0; i < count; ++i)
+    if (!std::isfinite(values[i])) return false;
+  return true;
 }
 
 ModalityResults& PassContext::results(const std::string& modality, int64_t dims) {

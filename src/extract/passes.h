@@ -3,14 +3,18 @@
 // the extract module; run_extraction drives the passes.
 #include <chrono>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "daf/encoders/speech_encoder.h"
+#include "daf/encoders/text_encoder.h"
 #include "daf/extract/batching.h"
 #include "daf/extract/extract_config.h"
 #include "daf/extract/manifest.h"
 #include "daf/extract/partial_results.h"
 #include "daf/extract/skip_report.h"
+#include "daf/text/tokenizer.h"
 
 namespace daf::extract {
 
@@ -63,6 +67,9 @@ struct PassStats {
   std::string summary(bool bucketing) const;
 };
 
+// Whether every value of an embedding is finite (an encoder can turn odd input into NaN).
+bool all_finite(const float* values, int64_t count);
+
 struct PassContext {
   const ExtractConfig& config;
   const std::vector<const Utterance*>& rows;
@@ -76,7 +83,24 @@ struct PassContext {
   void skip(const std::string& modality, const Utterance& row, const std::string& reason, PassStats& stats);
 };
 
-PassStats run_text_pass(PassContext& context);
-PassStats run_speech_pass(PassContext& context);
+// A pass's encoders, loaded and checked on a probe batch once: daf-extract runs one
+// pass with them, daf-predict's pipe one per input line.
+struct TextModels {
+  std::unique_ptr<Tokenizer> tokenizer;
+  std::unique_ptr<TextEncoder> encoder;
+  int64_t dims = 0;
+  std::map<std::string, std::string> attributes;  // provenance for the cache (digests, settings)
+};
+struct SpeechModels {
+  std::unique_ptr<SpeechEncoder> encoder;
+  int64_t sample_rate = 0;
+  int64_t dims = 0;
+  std::map<std::string, std::string> attributes;
+};
+TextModels load_text_models(const ExtractConfig& config);
+SpeechModels load_speech_models(const ExtractConfig& config);
+
+PassStats run_text_pass(PassContext& context, TextModels& models);
+PassStats run_speech_pass(PassContext& context, SpeechModels& models);
 
 }  // namespace daf::extract

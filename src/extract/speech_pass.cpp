@@ -65,13 +65,28 @@ int64_t resolve_sample_rate(const SpeechEncoderConfig& config, const SpeechEncod
 
 }  // namespace
 
-PassStats run_speech_pass(PassContext& context) {
+SpeechModels load_speech_models(const ExtractConfig& extract_config) {
+  const SpeechEncoderConfig& config = extract_config.audio;
+  SpeechModels models;
+  models.encoder = std::make_unique<SpeechEncoder>(config.encoder, extract_config.device);
+  models.sample_rate = resolve_sample_rate(config, *models.encoder);
+  models.dims = models.encoder->check_contract(probe_batch(models.sample_rate));
+  models.attributes = {{"encoder", std::filesystem::path(config.encoder).filename().string()},
+                       {"encoder_sha256", sha256_file(config.encoder)},
+                       {"pooling", "mean over valid frames of all chunks"},
+                       {"sample_rate", std::to_string(models.sample_rate)},
+                       {"max_seconds", format_number(config.max_seconds)},
+                       {"source", "daf-extract"}};
+  return models;
+}
+
+PassStats run_speech_pass(PassContext& context, SpeechModels& models) {
   const SpeechEncoderConfig& config = context.config.audio;
   PassStats stats;
   stats.modality = config.modality;
-  SpeechEncoder encoder(config.encoder, context.config.device);
-  const int64_t rate = resolve_sample_rate(config, encoder);
-  const int64_t dims = encoder.check_contract(probe_batch(rate));
+  SpeechEncoder& encoder = *models.encoder;
+  const int64_t rate = models.sample_rate;
+  const int64_t dims = models.dims;
   ModalityResults& results = context.results(config.modality, dims);
 
   // Every header is read before the run, so a missing file or a start past the
@@ -171,6 +186,12 @@ PassStats run_speech_pass(PassContext& context) {
         std::vector<float> mean(static_cast<size_t>(dims));
         for (int64_t d = 0; d < dims; ++d)
           mean[static_cast<size_t>(d)] = static_cast<float>(acc.sums[static_cast<size_t>(d)] / std::max<int64_t>(1, acc.frames));
+        if (!all_finite(mean.data(), dims)) {
+          context.skip(config.modality, *pending[u], pending[u]->where + " (id '" + pending[u]->id +
+                       "'): the speech encoder gave non-finite features (NaN or Inf)", stats);
+          open.erase(u);
+          continue;
+        }
         results.add(pending[u]->id, mean.data(), dims);
         ++stats.utterances;
         stats.audio_seconds += static_cast<double>(acc.waveform.size()) / rate;
@@ -184,12 +205,7 @@ PassStats run_speech_pass(PassContext& context) {
   }
   bar.finish();
   stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  stats.attributes = {{"encoder", std::filesystem::path(config.encoder).filename().string()},
-                      {"encoder_sha256", sha256_file(config.encoder)},
-                      {"pooling", "mean over valid frames of all chunks"},
-                      {"sample_rate", std::to_string(rate)},
-                      {"max_seconds", format_number(config.max_seconds)},
-                      {"source", "daf-extract"}};
+  stats.attributes = models.attributes;
   return stats;
 }
 

@@ -32,22 +32,46 @@ TokenBatch make_token_batch(const std::vector<const std::vector<int64_t>*>& text
 
 }  // namespace
 
-PassStats run_text_pass(PassContext& context) {
-  const TextEncoderConfig& config = context.config.text;
-  PassStats stats;
-  stats.modality = config.modality;
-  const auto tokenizer = load_tokenizer(config.tokenizer);
-  const std::string tokenizer_file = tokenizer->files().front().second;
-  TextEncoder encoder(config.encoder, config.pooling, context.config.device);
+TextModels load_text_models(const ExtractConfig& extract_config) {
+  const TextEncoderConfig& config = extract_config.text;
+  TextModels models;
+  models.tokenizer = load_tokenizer(config.tokenizer);
+  const Tokenizer& tokenizer = *models.tokenizer;
+  const std::string tokenizer_file = tokenizer.files().front().second;
+  models.encoder = std::make_unique<TextEncoder>(config.encoder, config.pooling, extract_config.device);
 
   // Before any real work: the tokenizer's largest id (a vocabulary of another model fails here,
   // not mid-run), then the contract on a probe batch (two texts of different length).
-  encoder.check_vocabulary(tokenizer->vocab_size(), tokenizer_file);
-  const auto probe_a = tokenizer->encode("a probe sentence").ids;
-  const auto probe_b = tokenizer->encode("probe").ids;
-  const int64_t dims = encoder.check_contract(make_token_batch({&probe_a, &probe_b}, tokenizer->pad_id()));
+  models.encoder->check_vocabulary(tokenizer.vocab_size(), tokenizer_file);
+  const auto probe_a = tokenizer.encode("a probe sentence").ids;
+  const auto probe_b = tokenizer.encode("probe").ids;
+  models.dims = models.encoder->check_contract(make_token_batch({&probe_a, &probe_b}, tokenizer.pad_id()));
   spdlog::info("text: {} tokenizer ({}, {} ids), encoder with {} inputs", config.tokenizer.kind, tokenizer_file,
-               tokenizer->vocab_size(), encoder.inputs());
+               tokenizer.vocab_size(), models.encoder->inputs());
+  models.attributes = {{"encoder", std::filesystem::path(config.encoder).filename().string()},
+                       {"encoder_sha256", sha256_file(config.encoder)},
+                       {"tokenizer", std::filesystem::path(tokenizer_file).filename().string()},
+                       {"tokenizer_sha256", sha256_file(tokenizer_file)},
+                       {"tokenizer_fingerprint", tokenizer_fingerprint_digest(config.tokenizer)},
+                       {"tokenizer_kind", config.tokenizer.kind},
+                       {"pooling", config.pooling},
+                       {"max_length", std::to_string(config.tokenizer.max_length)},
+                       {"source", "daf-extract"}};
+  if (config.tokenizer.kind == "bpe") {
+    const std::string merges = tokenizer.files().back().second;
+    models.attributes["tokenizer_merges"] = std::filesystem::path(merges).filename().string();
+    models.attributes["tokenizer_merges_sha256"] = sha256_file(merges);
+  }
+  return models;
+}
+
+PassStats run_text_pass(PassContext& context, TextModels& models) {
+  const TextEncoderConfig& config = context.config.text;
+  PassStats stats;
+  stats.modality = config.modality;
+  const Tokenizer& tokenizer = *models.tokenizer;
+  TextEncoder& encoder = *models.encoder;
+  const int64_t dims = models.dims;
   ModalityResults& results = context.results(config.modality, dims);
 
   const auto finished = context.partial.finished_ids(config.modality);
@@ -68,7 +92,7 @@ PassStats run_text_pass(PassContext& context) {
                    std::to_string(bad_byte) + ")", stats);
       continue;
     }
-    Encoding tokens = tokenizer->encode(row->text);
+    Encoding tokens = tokenizer.encode(row->text);
     if (tokens.text_tokens == 0) {
       context.skip(config.modality, *row, row->where + " (id '" + row->id + "'): the text has no tokens", stats);
       continue;
@@ -90,9 +114,16 @@ PassStats run_text_pass(PassContext& context) {
   for (const auto& batch_rows : batches) {
     std::vector<const std::vector<int64_t>*> texts;
     for (const int64_t i : batch_rows) texts.push_back(&ids[static_cast<size_t>(i)]);
-    const FeatureMatrix pooled = encoder.encode(make_token_batch(texts, tokenizer->pad_id()));
-    for (size_t b = 0; b < batch_rows.size(); ++b)
-      results.add(pending[static_cast<size_t>(batch_rows[b])]->id, pooled.row(static_cast<int64_t>(b)), dims);
+    const FeatureMatrix pooled = encoder.encode(make_token_batch(texts, tokenizer.pad_id()));
+    for (size_t b = 0; b < batch_rows.size(); ++b) {
+      const Utterance& row = *pending[static_cast<size_t>(batch_rows[b])];
+      const float* vector = pooled.row(static_cast<int64_t>(b));
+      if (all_finite(vector, dims))
+        results.add(row.id, vector, dims);
+      else
+        context.skip(config.modality, row, row.where + " (id '" + row.id + "'): the text encoder gave non-finite "
+                     "features (NaN or Inf)", stats);
+    }
     stats.padding.add(batch_rows, lengths);
     stats.utterances += static_cast<int64_t>(batch_rows.size());
     ++stats.batches;
@@ -105,19 +136,7 @@ PassStats run_text_pass(PassContext& context) {
   stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   stats.items = stats.utterances;
   stats.tokens = stats.padding.useful;
-  stats.attributes = {{"encoder", std::filesystem::path(config.encoder).filename().string()},
-                      {"encoder_sha256", sha256_file(config.encoder)},
-                      {"tokenizer", std::filesystem::path(tokenizer_file).filename().string()},
-                      {"tokenizer_sha256", sha256_file(tokenizer_file)},
-                      {"tokenizer_kind", config.tokenizer.kind},
-                      {"pooling", config.pooling},
-                      {"max_length", std::to_string(config.tokenizer.max_length)},
-                      {"source", "daf-extract"}};
-  if (config.tokenizer.kind == "bpe") {
-    const std::string merges = tokenizer->files().back().second;
-    stats.attributes["tokenizer_merges"] = std::filesystem::path(merges).filename().string();
-    stats.attributes["tokenizer_merges_sha256"] = sha256_file(merges);
-  }
+  stats.attributes = models.attributes;
   return stats;
 }
 

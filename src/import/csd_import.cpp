@@ -15,6 +15,7 @@
 #include "daf/import/segment_alignment.h"
 #include "daf/util/atomic_file.h"
 #include "daf/util/error.h"
+#include "daf/util/paths.h"
 #include "daf/util/file_lock.h"
 #include "daf/util/progress.h"
 #include "daf/util/strings.h"
@@ -326,6 +327,9 @@ ImportConfig load_import_config(const std::string& file, const std::vector<std::
   for (const auto& [key, value] : {std::pair<const char*, const std::string*>{"import.labels", &config.labels},
                                    {"import.folds", &config.folds}, {"import.output", &config.output}})
     if (value->empty()) throw InputError(std::string("key '") + key + "' is not set");
+  std::vector<std::string> inputs = {config.labels, config.words, config.folds};
+  for (const auto& feature : config.features) inputs.push_back(feature.substr(feature.find('=') + 1));
+  refuse_output_over_inputs(config.output, inputs, "import.output");
   return config;
 }
 

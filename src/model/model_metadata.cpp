@@ -67,6 +67,8 @@ std::string describe_encoder(const std::map<std::string, std::string>& attribute
   };
   std::string text = get("encoder");
   if (!get("encoder_sha256").empty()) text += (text.empty() ? "" : " ") + std::string("sha256=") + get("encoder_sha256");
+  // The tokenizer's files and settings (daf-extract caches since 0.1 record them).
+  if (!get("tokenizer_fingerprint").empty()) text += " tokenizer=" + get("tokenizer_fingerprint");
   if (text.empty() && !get("source").empty()) text = "source=" + get("source");
   return text.empty() ? "unknown" : text;
 }

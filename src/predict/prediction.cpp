@@ -4,10 +4,10 @@
 #include <torch/script.h>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <set>
 
-#include "daf/config/yaml_text.h"
 #include "daf/extract/embed.h"
 #include "daf/model/model_io.h"
 #include "daf/util/error.h"
@@ -19,9 +19,17 @@
 namespace daf {
 namespace {
 
-std::string recorded_sha256(const std::string& provenance) {
-  const size_t at = provenance.find("sha256=");
-  return at == std::string::npos ? "" : provenance.substr(at + 7, 64);
+// The value of "key=VALUE" in a provenance text ("encoder.pt sha256=HEX tokenizer=HEX"); "" when absent.
+std::string provenance_field(const std::string& provenance, const std::string& key) {
+  for (const auto& word : split(provenance, ' '))
+    if (word.rfind(key + "=", 0) == 0) return word.substr(key.size() + 1);
+  return "";
+}
+
+// JSON has no NaN or Inf: such a value (never expected here) is written as null.
+std::string json_number(double value, int decimals = -1) {
+  if (!std::isfinite(value)) return "null";
+  return decimals < 0 ? format_number(value) : format_fixed(value, decimals);
 }
 
 std::vector<std::string> string_list(const torch::IValue& value) {
@@ -39,13 +47,16 @@ struct Predictor::Impl {
   bool multilabel = false;  // class_names are labels, each present or not
   std::map<std::string, std::string> encoders;  // the head's record, per modality
   ExtractConfig config;
+  std::unique_ptr<Embedder> embedder;
   double load_seconds = 0;
   std::set<std::string> warned;
 
   void load_head(const PredictRequest& request) {
     if (!request.run_dir.empty()) {
       const LoadedModel loaded = load_model(request.run_dir);
-      head = build_head_module(loaded, encoder_provenance(loaded.metadata));
+      const RunProgress progress = read_run_progress(request.run_dir, loaded.metadata.config);
+      if (!progress.finished) spdlog::warn("{}", unfinished_run_note(request.run_dir, progress));
+      head = build_head_module(loaded, encoder_provenance(loaded.metadata), progress);
     } else {
       if (!std::filesystem::is_regular_file(request.model_file))
         throw InputError(request.model_file + ": head file not found (write one with daf-export)");
@@ -58,6 +69,9 @@ struct Predictor::Impl {
       if (!head.hasattr("modalities") || !head.hasattr("encoders") || !head.hasattr("input_dims"))
         throw InputError(request.model_file + ": not a head that daf-export wrote (no modalities/encoders attributes)");
     }
+    if (head.hasattr("finished") && !head.attr("finished").toBool())
+      spdlog::warn("{}: exported from a run that did not finish (the weights of epoch {})", request.model_file,
+                   head.attr("weights_epoch").toInt());
     modalities = string_list(head.attr("modalities"));
     class_names = string_list(head.attr("class_names"));
     multilabel = head.hasattr("task") && head.attr("task").toStringRef() == "multilabel";
@@ -66,37 +80,56 @@ struct Predictor::Impl {
       encoders[item.key().toStringRef()] = item.value().toStringRef();
   }
 
-  // The encoders must be the ones whose features the head was trained on.
+  // The encoders (and the tokenizer) must be the ones whose features the head was trained on,
+  // and give features of the width the head takes: checked before any utterance is encoded.
   void check_encoders(bool allow_other) {
-    const std::vector<std::pair<std::string, std::string>> configured = {{config.text.modality, config.text.encoder},
-                                                                         {config.audio.modality, config.audio.encoder}};
-    for (const auto& [modality, path] : configured) {
-      if (path.empty()) continue;
-      if (std::find(modalities.begin(), modalities.end(), modality) == modalities.end()) {
+    const auto provenance = embedder->provenance();
+    for (const auto& [modality, attributes] : provenance) {
+      const std::string& path = modality == config.text.modality ? config.text.encoder : config.audio.encoder;
+      const auto position = std::find(modalities.begin(), modalities.end(), modality);
+      if (position == modalities.end()) {
         spdlog::warn("{}: the head has no modality '{}' (it takes {}); this encoder is not used", path, modality,
                      join(modalities, ", "));
         continue;
       }
       const std::string recorded = encoders.count(modality) ? encoders.at(modality) : "unknown";
-      const std::string expected = recorded_sha256(recorded);
-      if (expected.empty()) {
-        spdlog::warn("{}: the head does not record which encoder made its '{}' features ({}); not checked", path,
-                     modality, recorded);
-        continue;
-      }
-      const std::string actual = sha256_file(path);
-      if (actual == expected) continue;
-      const std::string message = path + " (sha256=" + actual + ") is not the encoder the head's '" + modality +
-                                  "' features came from (" + recorded + ")";
-      if (!allow_other)
-        throw InputError(message + "; use that encoder, or --allow-other-encoders (the predictions then come from "
-                         "features the head never saw and may mean nothing)");
-      spdlog::warn("{}; --allow-other-encoders: predicting anyway", message);
+      compare(path + " (sha256=" + attributes.at("encoder_sha256") + ") is not the encoder the head's '" + modality +
+                  "' features came from (" + recorded + ")",
+              attributes.at("encoder_sha256"), provenance_field(recorded, "sha256"), allow_other,
+              path + ": the head does not record which encoder made its '" + modality + "' features (" + recorded +
+                  "); not checked");
+      if (modality == config.text.modality)
+        compare("the text tokenizer (fingerprint " + attributes.at("tokenizer_fingerprint") + " of its files and "
+                    "text.* settings) is not the one the head's '" + modality + "' features came from (fingerprint " +
+                    provenance_field(recorded, "tokenizer") + "): another vocabulary, or text.lowercase, "
+                    "text.max_length or special tokens set otherwise",
+                attributes.at("tokenizer_fingerprint"), provenance_field(recorded, "tokenizer"), allow_other,
+                "the head does not record the tokenizer of its '" + modality + "' features (its cache was made "
+                "before daf recorded it); the tokenizer is not checked");
+      const int64_t dims = input_dims[static_cast<size_t>(position - modalities.begin())];
+      if (std::stoll(attributes.at("dims")) != dims)
+        throw InputError(path + " gives " + attributes.at("dims") + "-dim '" + modality +
+                         "' features but the head takes " + std::to_string(dims) + ": not the encoder it was "
+                         "trained with");
     }
     for (const auto& m : modalities)
-      if (m != (config.text.encoder.empty() ? "" : config.text.modality) &&
-          m != (config.audio.encoder.empty() ? "" : config.audio.modality))
+      if (!provenance.count(m))
         spdlog::warn("no encoder gives the head's '{}' features: every utterance is predicted with {} masked", m, m);
+  }
+
+  // Refuses (or, allowed, warns) when `actual` is not the `recorded` digest; warns when none was recorded.
+  static void compare(const std::string& message, const std::string& actual, const std::string& recorded,
+                      bool allow_other, const std::string& unrecorded) {
+    if (recorded.empty()) {
+      spdlog::warn("{}", unrecorded);
+      return;
+    }
+    if (actual == recorded) return;
+    if (!allow_other)
+      throw InputError(message + "; use the encoders and settings the head was trained with, or "
+                       "--allow-other-encoders (the predictions then come from features the head never saw and may "
+                       "mean nothing)");
+    spdlog::warn("{}; --allow-other-encoders: predicting anyway", message);
   }
 };
 
@@ -106,6 +139,7 @@ Predictor::Predictor(const PredictRequest& request) : impl_(std::make_unique<Imp
   const auto start = std::chrono::steady_clock::now();
   impl_->config = load_encoder_config(request.encoders, request.overrides);
   impl_->load_head(request);
+  impl_->embedder = std::make_unique<Embedder>(impl_->config);
   impl_->check_encoders(request.allow_other_encoders);
   impl_->load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -121,7 +155,7 @@ std::vector<PredictionRecord> Predictor::predict(const std::vector<Utterance>& r
   std::vector<PredictionRecord> records(rows.size());
   if (rows.empty()) return records;
   SkipReport problems(impl_->config.skip_errors());
-  const Embeddings embeddings = embed_utterances(impl_->config, rows, problems);
+  const Embeddings embeddings = impl_->embedder->embed(rows, problems);
   if (rows.size() > 1)
     for (const auto& summary : embeddings.summaries) spdlog::info("{}", summary);
   const auto n = static_cast<int64_t>(rows.size());
@@ -130,6 +164,7 @@ std::vector<PredictionRecord> Predictor::predict(const std::vector<Utterance>& r
     records[i].id = rows[i].id;
     row_of[rows[i].id] = i;
   }
+  std::vector<int> present_count(rows.size(), 0);
   c10::Dict<std::string, torch::Tensor> features, present;
   for (size_t m = 0; m < impl_->modalities.size(); ++m) {
     const std::string& name = impl_->modalities[m];
@@ -140,15 +175,13 @@ std::vector<PredictionRecord> Predictor::predict(const std::vector<Utterance>& r
     const auto it = embeddings.modalities.find(name);
     if (it != embeddings.modalities.end()) {
       const ModalityResults& r = it->second;
-      if (r.size() > 0 && r.dims != dims)
-        throw InputError("the encoder gives " + std::to_string(r.dims) + "-dim '" + name +
-                         "' features but the head takes " + std::to_string(dims));
       for (int64_t k = 0; k < r.size(); ++k) {
         const size_t i = row_of.at(r.ids[static_cast<size_t>(k)]);
         values[static_cast<int64_t>(i)] =
             torch::from_blob(const_cast<float*>(r.values.data() + k * dims), {dims}, torch::kFloat).clone();
         mask[static_cast<int64_t>(i)] = 1.0f;
         done[i] = true;
+        ++present_count[i];
       }
       for (const auto& s : r.skipped) {
         records[row_of.at(s.id)].masked.push_back(name + " (skipped: " + s.reason + ")");
@@ -163,6 +196,13 @@ std::vector<PredictionRecord> Predictor::predict(const std::vector<Utterance>& r
     features.insert(name, values);
     present.insert(name, mask);
   }
+  // A row that leaves the head no modality has nothing to predict from: a bad row.
+  for (size_t i = 0; i < rows.size(); ++i)
+    if (present_count[i] == 0) {
+      records[i].error = rows[i].where + " (id '" + rows[i].id + "'): leaves the head no input (" +
+                         join(records[i].masked, "; ") + ")";
+      problems.check(records[i].error);
+    }
   c10::InferenceMode no_autograd;
   const auto out = impl_->head.forward({features, present}).toGenericDict();
   const auto get = [&](const std::string& key) { return out.at(key).toTensor().to(torch::kDouble).contiguous(); };
@@ -175,6 +215,7 @@ std::vector<PredictionRecord> Predictor::predict(const std::vector<Utterance>& r
   const torch::Tensor w = weights ? get("weights") : torch::Tensor();
   for (int64_t i = 0; i < n; ++i) {
     PredictionRecord& r = records[static_cast<size_t>(i)];
+    if (!r.error.empty()) continue;
     if (regression) {
       r.prediction = prediction[i].item<double>();
     } else {
@@ -186,6 +227,13 @@ std::vector<PredictionRecord> Predictor::predict(const std::vector<Utterance>& r
     }
     if (weights)
       for (int64_t m = 0; m < w.size(1); ++m) r.weights.push_back(w[i][m].item<double>());
+    // Finite features in, finite numbers out; anything else is a defect, never an output.
+    bool finite = std::isfinite(r.prediction);
+    for (const double v : r.probabilities) finite = finite && std::isfinite(v);
+    for (const double v : r.weights) finite = finite && std::isfinite(v);
+    if (!finite)
+      throw RuntimeFailure(rows[static_cast<size_t>(i)].where + " (id '" + r.id + "'): the head gave a non-finite "
+                           "output; nothing was written for it");
   }
   return records;
 }
@@ -214,7 +262,7 @@ std::string Predictor::csv_line(const PredictionRecord& r) const {
 std::string Predictor::json_line(const PredictionRecord& r) const {
   std::string line = "{\"id\": " + json_escape(r.id);
   if (impl_->class_names.empty()) {
-    line += ", \"prediction\": " + format_number(r.prediction);
+    line += ", \"prediction\": " + json_number(r.prediction);
   } else {
     if (impl_->multilabel) {
       line += ", \"labels\": [";
@@ -225,47 +273,18 @@ std::string Predictor::json_line(const PredictionRecord& r) const {
     }
     line += ", \"probabilities\": {";
     for (size_t c = 0; c < r.probabilities.size(); ++c)
-      line += (c ? ", " : "") + json_escape(impl_->class_names[c]) + ": " + format_fixed(r.probabilities[c], 6);
+      line += (c ? ", " : "") + json_escape(impl_->class_names[c]) + ": " + json_number(r.probabilities[c], 6);
     line += "}";
   }
   if (!r.weights.empty()) {
     line += ", \"weights\": {";
     for (size_t m = 0; m < r.weights.size(); ++m)
-      line += (m ? ", " : "") + json_escape(impl_->modalities[m]) + ": " + format_fixed(r.weights[m], 6);
+      line += (m ? ", " : "") + json_escape(impl_->modalities[m]) + ": " + json_number(r.weights[m], 6);
     line += "}";
   }
   line += ", \"masked\": [";
   for (size_t k = 0; k < r.masked.size(); ++k) line += (k ? ", " : "") + json_escape(r.masked[k]);
   return line + "]}";
-}
-
-Utterance parse_utterance_json(const std::string& line, const std::string& origin, int64_t line_number) {
-  const std::string where = origin + ":" + std::to_string(line_number);
-  const YAML::Node node = parse_yaml(line, where);
-  if (!node.IsMap()) throw InputError(where + ": expected a JSON object with id, text and/or audio");
-  Utterance u;
-  u.where = where;
-  u.split = "test";
-  for (const auto& entry : node) {
-    const std::string key = entry.first.as<std::string>();
-    if (!entry.second.IsScalar()) throw InputError(where + ": '" + key + "' must be a string or number");
-    const std::string value = entry.second.as<std::string>();
-    if (key == "id") u.id = value;
-    else if (key == "text") u.text = value;
-    else if (key == "audio") u.audio = value;
-    else if (key == "start" || key == "end") {
-      char* rest = nullptr;
-      const double seconds = std::strtod(value.c_str(), &rest);
-      if (rest == value.c_str() || *rest != '\0' || seconds < 0)
-        throw InputError(where + ": '" + key + "' must be seconds >= 0, found '" + value + "'");
-      (key == "start" ? u.start : u.end) = seconds;
-    } else {
-      throw InputError(where + ": unknown key '" + key + "'" + did_you_mean(key, {"id", "text", "audio", "start", "end"}));
-    }
-  }
-  if (u.id.empty()) u.id = "line-" + std::to_string(line_number);
-  if (u.end > 0 && u.end <= u.start) throw InputError(where + ": end must be after start");
-  return u;
 }
 
 }  // namespace daf

@@ -92,6 +92,9 @@ ByteLevelBpeTokenizer::ByteLevelBpeTokenizer(const TokenizerConfig& config) {
   };
   bos_id_ = lookup("bos_token", config.bos_token, "<s>");
   eos_id_ = lookup("eos_token", config.eos_token, "</s>");
+  // "auto" adds RoBERTa's pair or nothing: a vocabulary with only one of <s> and </s> is
+  // not RoBERTa's, and a lone </s> after every text would be a token no model expects.
+  if (config.bos_token == "auto" && config.eos_token == "auto" && (bos_id_ < 0 || eos_id_ < 0)) bos_id_ = eos_id_ = -1;
   const int64_t pad = lookup("pad_token", config.pad_token, "<pad>");
   const int64_t unk = lookup("unk_token", config.unk_token, "<unk>");
   pad_id_ = pad >= 0 ? pad : 0;

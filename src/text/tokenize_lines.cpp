@@ -25,7 +25,8 @@ int64_t tokenize_lines(const Tokenizer& tokenizer, std::istream& in, std::ostrea
     if (!is_valid_utf8(line, &bad))
       throw InputError(origin + ":" + std::to_string(count) + ": the text is not valid UTF-8 (byte " +
                        std::to_string(bad) + " of the line)");
-    out << encoding_json(line, tokenizer.encode(line)) << '\n' << std::flush;
+    // A failed write (a full disk, a closed pipe) ends the loop; the caller reports it.
+    if (!(out << encoding_json(line, tokenizer.encode(line)) << '\n' << std::flush)) return count;
   }
   return count;
 }

@@ -95,4 +95,10 @@ std::string tokenizer_fingerprint(const TokenizerConfig& c) {
   return text;
 }
 
+std::string tokenizer_fingerprint_digest(const TokenizerConfig& config) {
+  Sha256 hash;
+  hash.update(tokenizer_fingerprint(config));
+  return hash.hex_digest();
+}
+
 }  // namespace daf

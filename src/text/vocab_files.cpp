@@ -10,8 +10,9 @@
 namespace daf::text {
 namespace {
 
+// The file's text without a leading byte-order mark (editors on Windows write one).
 std::string read_text(const std::string& path, const std::string& what) {
-  const std::string text = read_file(path);
+  const std::string text = without_bom(read_file(path));
   size_t bad = 0;
   if (!is_valid_utf8(text, &bad))
     throw InputError(path + ": " + what + " is not valid UTF-8 (byte " + std::to_string(bad) + ")");
@@ -188,7 +189,8 @@ std::vector<Merge> read_merges(const std::string& path) {
   if (!lines.empty() && lines.back().empty()) lines.pop_back();
   std::vector<Merge> merges;
   for (size_t i = 0; i < lines.size(); ++i) {
-    const std::string& line = lines[i];
+    std::string line = lines[i];
+    if (!line.empty() && line.back() == '\r') line.pop_back();  // CRLF line endings
     if (line.rfind("#version", 0) == 0) continue;
     const auto parts = split(line, ' ');
     if (parts.size() != 2 || parts[0].empty() || parts[1].empty())

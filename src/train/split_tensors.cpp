@@ -31,7 +31,19 @@ std::vector<int64_t> class_indices(const std::vector<float>& values, const Split
 }  // namespace
 
 void check_class_names(const EmbeddingCache& cache, const Config& config, const std::string& cache_path) {
-  if (config.model.task != "multiclass") return;
+  if (config.model.task != "multiclass") {
+    // Class indices are names, not quantities: regressing on them or thresholding them means nothing.
+    for (const auto& column : task_label_columns(config)) {
+      const auto found = cache.attributes.find(class_names_attribute(column));
+      if (found == cache.attributes.end()) continue;
+      const std::string classes = join(split_class_names(found->second), ", ");
+      throw InputError(cache_path + ": labels/" + column + " holds class indices (attribute " +
+                       class_names_attribute(column) + ": " + classes + "), not values for model.task " +
+                       config.model.task + "; train on it with model.task: multiclass, data.target: " + column +
+                       ", data.classes: [" + classes + "]");
+    }
+    return;
+  }
   const auto found = cache.attributes.find(class_names_attribute(config.data.target));
   if (found == cache.attributes.end()) return;
   const auto recorded = split_class_names(found->second);

@@ -1,18 +1,55 @@
 #include "training_data.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "daf/model/model_io.h"
+#include "daf/config/task.h"
 #include "daf/util/error.h"
+#include "daf/util/strings.h"
 #include "daf/version.h"
 
 namespace daf {
+namespace {
+
+// A label value as stored (float), without the digits of its double widening.
+std::string format_float(float value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.7g", static_cast<double>(value));
+  return text;
+}
+
+// Multi-label presence is value > data.presence_threshold. A label never present in the train
+// split cannot be learnt, and one never present in the valid split leaves its weighted
+// accuracy (and so WA_mean, the early-stopping metric) undefined in every epoch.
+void check_presence(const Config& config, const EmbeddingCache& cache) {
+  if (!is_multilabel_task(config.model.task)) return;
+  for (const char* split : {"train", "valid"}) {
+    std::vector<std::string> absent;
+    for (const auto& label : config.data.targets) {
+      const auto values = cache.splits.at(split).labels.find(label);
+      if (values == cache.splits.at(split).labels.end() || values->second.empty()) continue;
+      const float largest = *std::max_element(values->second.begin(), values->second.end());
+      if (!(largest > config.data.presence_threshold))
+        absent.push_back("'" + label + "' (largest value " + format_float(largest) + ")");
+    }
+    if (!absent.empty())
+      throw InputError(config.data.cache + ": no label value in the " + split + " split is above data.presence_threshold " +
+                       format_number(config.data.presence_threshold) + " for " + join(absent, ", ") +
+                       ": such a label is never present" +
+                       (std::string(split) == "valid" ? " there, so its weighted accuracy is undefined" : "") +
+                       "; lower data.presence_threshold or drop the label from data.targets");
+  }
+}
+
+}  // namespace
 
 TrainingData prepare_training_data(const Config& config, const EmbeddingCache& cache, const torch::Device& device) {
   TrainingData data;
   data.metadata.daf_version = version();
   data.metadata.config = config;
   check_class_names(cache, config, config.data.cache);
+  check_presence(config, cache);
   const auto& train = cache.splits.at("train");
   for (const auto& modality : config.data.modalities) {
     const auto features = train.features.find(modality);

@@ -3,13 +3,16 @@
 #include <c10/util/Exception.h>
 #include <malloc.h>
 #include <spdlog/spdlog.h>
+#include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <exception>
 
 #include "daf/util/error.h"
 #include "daf/util/logging.h"
+#include "daf/util/standard_output.h"
 
 namespace daf {
 
@@ -22,8 +25,27 @@ void keep_freed_memory() {
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
 }
 
+namespace {
+
+// A standard descriptor the caller closed (`>&-`) would be handed to the next file
+// this process opens, and results meant for standard output would land in it. A
+// read-only /dev/null takes its place: reads see the end, writes fail (EBADF).
+void reserve_standard_descriptors() {
+  for (int fd = 0; fd <= 2; ++fd) {
+    if (::fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+    const int opened = ::open("/dev/null", O_RDONLY);
+    if (opened >= 0 && opened != fd) {
+      ::dup2(opened, fd);
+      ::close(opened);
+    }
+  }
+}
+
+}  // namespace
+
 void prepare_process(int argc, char** argv) {
   (void)argc;
+  reserve_standard_descriptors();
   if (std::getenv("OMP_WAIT_POLICY") == nullptr) {
     ::setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
     if (std::getenv("GLOG_minloglevel") == nullptr) ::setenv("GLOG_minloglevel", "2", 1);
@@ -31,12 +53,15 @@ void prepare_process(int argc, char** argv) {
     // If exec fails we simply continue with the inherited environment.
   }
   keep_freed_memory();
+  use_checked_standard_output();
   setup_logging();
 }
 
 int run_tool(const std::function<int()>& body) {
   try {
-    return body();
+    const int code = body();
+    flush_standard_output();
+    return code;
   } catch (const InputError& e) {
     spdlog::error("{}", e.what());
     return kExitBadInput;

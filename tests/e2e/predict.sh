@@ -64,7 +64,12 @@ expect_exit 2 "standard input:2" -- bash -c "'$P' --run run --encoders enc.yaml 
 "$P" --run run --encoders enc.yaml --set extract.on_error=skip <bad.jsonl >skip.jsonl 2>/dev/null \
   || fail "on_error=skip through a pipe"
 [ "$(wc -l <skip.jsonl)" -eq 3 ] && grep -q '"line": 2, "error"' skip.jsonl || fail "skip: $(cat skip.jsonl)"
-grep -q '"id": "x".*"masked": \[.*audio (skipped: ' skip.jsonl || fail "undecodable audio not masked: $(cat skip.jsonl)"
+# x's audio cannot be decoded and it has no text: nothing is left to predict from.
+grep -q '"line": 3, "error": ".*(id .x.): leaves the head no input (text (empty text); audio (skipped: ' skip.jsonl \
+  || fail "x: $(cat skip.jsonl)"
+printf '%s\n' '{"id": "y", "text": "fine", "audio": "missing.wav"}' |
+  "$P" --run run --encoders enc.yaml --set extract.on_error=skip >skip2.jsonl 2>/dev/null || fail "y"
+grep -q '"id": "y".*"audio": 0.000000.*"masked": \[.*audio (skipped: ' skip2.jsonl || fail "undecodable audio not masked: $(cat skip2.jsonl)"
 
 # Encoders other than the head's: refused naming both; allowed with the flag.
 expect_exit 2 "is not the encoder the head's 'audio' features came from" -- "$P" --run run --encoders enc.yaml \

@@ -70,7 +70,7 @@ TEST_CASE("the exported head computes what the FusionHead computes, for every fu
     dims.resize(v.modalities.size());
     auto loaded = random_model(v.fusion, v.gate, v.task, v.modalities, dims);
     std::ostringstream bytes;
-    daf::build_head_module(loaded, {{"text", "bert sha256=ab"}}).save(bytes);
+    daf::build_head_module(loaded, {{"text", "bert sha256=ab"}}, {}).save(bytes);
     std::istringstream in(bytes.str());
     torch::jit::Module exported = torch::jit::load(in);
 
@@ -120,7 +120,7 @@ TEST_CASE("the exported head computes what the FusionHead computes, for every fu
 
 TEST_CASE("the exported head names a missing or misshapen modality") {
   const auto loaded = random_model("dynamic", "additive", "regression", {"text", "audio"}, {4, 3});
-  torch::jit::Module exported = daf::build_head_module(loaded, {});
+  torch::jit::Module exported = daf::build_head_module(loaded, {}, {});
   c10::Dict<std::string, at::Tensor> features;
   features.insert("text", torch::randn({2, 4}));
   CHECK_THROWS_WITH(exported.forward({features, torch::IValue()}),

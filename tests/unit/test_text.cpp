@@ -205,6 +205,55 @@ TEST_CASE("vocab.txt, vocab.json and merges.txt errors name the file and line") 
   CHECK_THROWS_WITH(daf::load_tokenizer(bpe(bytes_vocab + ",\n\"\\ud83d\": 300}", "")), Contains("a lone surrogate escape"));
 }
 
+TEST_CASE("vocabulary and merges files with CRLF line ends or a byte-order mark read as without them") {
+  TempDir dir;
+  // WordPiece: vocab.txt with a BOM and CRLF gives the same ids as the plain file.
+  const std::string plain = "[PAD]\n[UNK]\n[CLS]\n[SEP]\nhello\nworld\n";
+  std::string windows = "\xEF\xBB\xBF";
+  for (const auto& line : daf::split(plain.substr(0, plain.size() - 1), '\n')) windows += line + "\r\n";
+  daf::write_file_atomic(dir.file("plain.txt"), plain);
+  daf::write_file_atomic(dir.file("windows.txt"), windows);
+  const auto ids = [&](const std::string& file) { return daf::load_tokenizer(bert_config(dir.file(file)))->encode("hello world").ids; };
+  CHECK(ids("plain.txt") == std::vector<int64_t>{2, 4, 5, 3});
+  CHECK(ids("windows.txt") == ids("plain.txt"));
+
+  // BPE: vocab.json with a BOM, merges.txt with a BOM and CRLF.
+  std::string vocab = "\xEF\xBB\xBF";
+  for (int b = 0; b < 256; ++b)
+    vocab += (b ? ",\r\n" : "{\r\n") + daf::json_escape(daf::text::byte_symbols()[static_cast<size_t>(b)]) + ": " +
+             std::to_string(b);
+  vocab += ",\r\n\"ab\": 256\r\n}\r\n";
+  daf::write_file_atomic(dir.file("v.json"), vocab);
+  daf::write_file_atomic(dir.file("m.txt"), "\xEF\xBB\xBF#version: 0.2\r\na b\r\n");
+  daf::TokenizerConfig c;
+  c.kind = "bpe";
+  c.vocab = dir.file("v.json");
+  c.merges = dir.file("m.txt");
+  CHECK(daf::load_tokenizer(c)->encode("ab").pieces == std::vector<std::string>{"ab"});
+}
+
+TEST_CASE("byte-level BPE: RoBERTa's <s> ... </s> only when the vocabulary has both tokens") {
+  TempDir dir;
+  std::string bytes;
+  for (int b = 0; b < 256; ++b)
+    bytes += (b ? ",\n" : "{\n") + daf::json_escape(daf::text::byte_symbols()[static_cast<size_t>(b)]) + ": " +
+             std::to_string(b);
+  daf::write_file_atomic(dir.file("m.txt"), "#version: 0.2\n");
+  daf::TokenizerConfig c;
+  c.kind = "bpe";
+  c.vocab = dir.file("v.json");
+  c.merges = dir.file("m.txt");
+  const auto pieces = [&](const std::string& extra) {
+    daf::write_file_atomic(dir.file("v.json"), bytes + extra + "}");
+    return daf::load_tokenizer(c)->encode("a").pieces;
+  };
+  CHECK(pieces(",\n\"</s>\": 256") == std::vector<std::string>{"a"});  // a lone </s>: nothing added
+  CHECK(pieces(",\n\"<s>\": 256") == std::vector<std::string>{"a"});
+  CHECK(pieces(",\n\"<s>\": 256, \"</s>\": 257") == std::vector<std::string>{"<s>", "a", "</s>"});
+  c.eos_token = "</s>";  // asked for alone, it is added alone
+  CHECK(pieces(",\n\"</s>\": 256") == std::vector<std::string>{"a", "</s>"});
+}
+
 TEST_CASE("byte-level BPE: GPT-2's byte table, pre-tokenization and merge ranks") {
   const auto& symbols = daf::text::byte_symbols();
   CHECK(symbols['A'] == "A");

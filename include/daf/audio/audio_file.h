@@ -21,7 +21,8 @@ AudioInfo probe_audio(const std::string& path);
 
 // Mono samples of the segment [start, end) in seconds (end <= 0: to the end of
 // the file; an end past the file is clamped to it) at `target_rate` Hz.
-// InputError when start is at or beyond the end of the file.
+// InputError when start is at or beyond the end of the file, or when the segment
+// holds non-finite samples ("x.wav: 12 non-finite samples (NaN or Inf)").
 std::vector<float> read_audio(const std::string& path, double start, double end, int target_rate);
 
 // Band-limited sample-rate conversion (libsamplerate, sinc, medium quality).

@@ -12,7 +12,8 @@
 // Features go in raw, as the cache holds them: the module normalises them with the
 // training split's statistics it carries. Its attributes say what it is: modalities,
 // input_dims, task, class_names (classes, or labels for multilabel), fusion, daf_version, encoders (per modality: the
-// encoder name and SHA-256 recorded in the training cache), config (the resolved YAML).
+// encoder name and SHA-256 recorded in the training cache), config (the resolved YAML),
+// finished (false for a run that was stopped before final_metrics.json) and weights_epoch.
 // The header stays torch-free.
 #include <map>
 #include <string>
@@ -32,11 +33,12 @@ struct ExportSummary {
   std::string path;
   int64_t parameters = 0;
   std::map<std::string, std::string> encoders;  // "<modality>" -> "name (sha256 ...)" or "unknown"
+  std::string unfinished;  // the run did not finish: which epoch's weights were exported ("" when it did)
 };
 
 // Loads the run (model.yaml + model.pt, digests checked), builds the module and
 // writes it to `out` atomically, under a lock. InputError for a bad run
-// directory; RuntimeFailure with the OS reason when the file cannot be written.
+// directory or an `out` that is one of the run's files; RuntimeFailure with the OS reason when the file cannot be written.
 ExportSummary export_head(const std::string& run_dir, const std::string& out);
 
 }  // namespace daf

@@ -44,6 +44,10 @@ struct ClassColumn {
 Manifest read_manifest(const std::string& path, const std::vector<std::string>& label_columns, SkipReport& problems,
                        const ClassColumn& class_column = {});
 
+// A manifest of utterances to predict (daf-predict): only id is required; split and
+// label columns are optional and not read, and other columns are ignored.
+Manifest read_prediction_manifest(const std::string& path, SkipReport& problems);
+
 // Rows of one split, in manifest order.
 std::vector<const Utterance*> split_rows(const Manifest& manifest, const std::string& split);
 

@@ -30,8 +30,9 @@ struct ModelMetadata {
   int64_t num_outputs() const;
 };
 
-// "NAME sha256=HEX" from a cache's attributes of one modality (encoder, encoder_sha256),
-// "source=S" when only the source is known, "unknown" otherwise.
+// "NAME sha256=HEX [tokenizer=HEX]" from a cache's attributes of one modality (encoder,
+// encoder_sha256, tokenizer_fingerprint), "source=S" when only the source is known,
+// "unknown" otherwise.
 std::string describe_encoder(const std::map<std::string, std::string>& modality_attributes);
 
 void save_model_metadata(const std::string& path, const ModelMetadata& metadata);

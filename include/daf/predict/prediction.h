@@ -26,6 +26,7 @@ struct PredictionRecord {
   std::vector<std::string> labels;    // multilabel: the labels predicted present (probability > 0.5)
   std::vector<double> weights;       // per head modality; empty for concat fusion
   std::vector<std::string> masked;   // "audio (no audio file)", "text (skipped: ...)"
+  std::string error;                 // a bad row skipped under on_error=skip (no modality left): no prediction
 };
 
 class Predictor {
@@ -36,7 +37,8 @@ class Predictor {
   ~Predictor();
 
   // One record per row, in order. Bad rows follow the config's extract.on_error (fail:
-  // InputError; skip: the modality is masked and the record says why).
+  // InputError; skip: the modality is masked and the record says why). A row left with no
+  // modality (no text, no audio, or both skipped) is a bad row: fail throws, skip sets `error`.
   std::vector<PredictionRecord> predict(const std::vector<Utterance>& rows);
 
   const std::vector<std::string>& modalities() const;

@@ -69,5 +69,7 @@ std::unique_ptr<Tokenizer> load_tokenizer(const TokenizerConfig& config);
 
 // Everything that changes the ids: the kind, the files' SHA-256 and the options.
 std::string tokenizer_fingerprint(const TokenizerConfig& config);
+// Its SHA-256: what a cache records (tokenizer_fingerprint) and daf-predict compares.
+std::string tokenizer_fingerprint_digest(const TokenizerConfig& config);
 
 }  // namespace daf
