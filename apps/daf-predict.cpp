@@ -40,8 +40,9 @@ int main(int argc, char** argv) {
                  "standard input");
   app.add_option("--text", text, "one utterance: its text");
   app.add_option("--audio", audio, "one utterance: its audio file");
-  app.add_option("--start", start, "one utterance: start in the audio file, seconds");
-  app.add_option("--end", end, "one utterance: end in the audio file, seconds (0: the end)");
+  app.add_option("--start", start, "one utterance: start in the audio file, seconds")->check(CLI::NonNegativeNumber);
+  app.add_option("--end", end, "one utterance: end in the audio file, seconds (0: the end)")
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--format", format, "csv or jsonl (standard input always answers in JSON Lines)")
       ->check(CLI::IsMember({"csv", "jsonl"}));
   app.add_option("--out", out, "file to write (atomically); default: standard output");
@@ -58,6 +59,7 @@ int main(int argc, char** argv) {
       if (!request.run_dir.empty())
         for (const auto& f : daf::files_under(request.run_dir)) inputs.push_back(f);
       daf::refuse_output_over_inputs(out, inputs, "--out");
+      daf::check_output_path(out);
     }
     daf::Predictor predictor(request);
     spdlog::info("loaded the head and encoders in {:.2f} s", predictor.load_seconds());
@@ -75,7 +77,7 @@ int main(int argc, char** argv) {
       spdlog::info("{} utterances in {:.2f} s ({:.1f} utterances/s)", n, s, s > 0 ? n / s : 0.0);
     };
     std::vector<daf::Utterance> rows;
-    if (!text.empty() || !audio.empty()) {
+    if (app.count("--text") > 0 || app.count("--audio") > 0) {
       if (!manifest.empty()) throw daf::InputError("give a manifest or --text/--audio, not both");
       daf::Utterance u;
       u.id = "utterance";

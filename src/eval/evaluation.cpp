@@ -209,8 +209,14 @@ GateSummary task_gate_summary(const SplitTensors& data, const Predictions& predi
 EvalResult evaluate_model(const EvalRequest& original) {
   EvalRequest request = original;
   // A model file (model.yaml or model.pt) stands for the folder that holds both.
-  if (std::filesystem::is_regular_file(request.model_dir))
-    request.model_dir = std::filesystem::path(request.model_dir).parent_path().string();
+  if (std::filesystem::is_regular_file(request.model_dir)) {
+    const std::filesystem::path file(request.model_dir);
+    if (!std::filesystem::exists(file.parent_path() / "model.yaml"))
+      throw InputError(request.model_dir + ": no model.yaml beside it: daf-eval evaluates a run directory (model.yaml "
+                       "and model.pt, as daf-train writes them); a head that daf-export wrote runs with daf-predict "
+                       "--model (new utterances) or torch.jit.load (features)");
+    request.model_dir = file.parent_path().string();
+  }
   if (request.model_dir.empty()) request.model_dir = ".";
   configure_threads(request.threads);
   const torch::Device device = select_device(request.device);

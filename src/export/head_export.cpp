@@ -98,6 +98,7 @@ ExportSummary export_head(const std::string& run_dir, const std::string& out) {
   if (!std::filesystem::is_directory(run_dir))
     throw InputError(run_dir + ": not a run directory (expected model.yaml and model.pt in it)");
   refuse_output_over_inputs(out, files_under(run_dir), "--out");
+  check_output_path(out);
   const LoadedModel loaded = load_model(run_dir);
   ExportSummary summary;
   summary.path = out;

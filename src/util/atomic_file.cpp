@@ -15,8 +15,20 @@
 
 namespace daf {
 
+void check_output_path(const std::string& path) {
+  // The rename would replace whatever is there: as root even /dev/full or /dev/null.
+  std::error_code error;
+  const auto status = std::filesystem::status(path, error);
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status))
+    throw InputError(path + ": " +
+                     (std::filesystem::is_directory(status) ? "is a directory" : "is not a regular file (a device, pipe or socket)") +
+                     "; outputs are written beside their path and renamed into place, so give the path of a file");
+}
+
 AtomicOutput::AtomicOutput(std::string path)
-    : path_(std::move(path)), temp_path_(path_ + ".tmp." + std::to_string(::getpid())) {}
+    : path_(std::move(path)), temp_path_(path_ + ".tmp." + std::to_string(::getpid())) {
+  check_output_path(path_);
+}
 
 AtomicOutput::~AtomicOutput() {
   if (!committed_) std::remove(temp_path_.c_str());

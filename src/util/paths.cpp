@@ -10,10 +10,9 @@ namespace fs = std::filesystem;
 
 std::string file_problem(const std::string& path) {
   std::error_code error;
-  if (fs::is_regular_file(path, error)) return "";
   if (fs::is_directory(path, error)) return "is a directory, expected a file";
-  if (fs::exists(path, error)) return "is not a regular file";
-  return "file not found";
+  if (!fs::exists(path, error)) return "file not found";
+  return "";  // a file, or something read like one (/dev/stdin, a pipe from <(...))
 }
 
 void require_file(const std::string& path, const std::string& label) {

@@ -4,6 +4,7 @@
 // test (tests/e2e/tokenizer_parity.sh) compares with Hugging Face itself on real vocabularies.
 #include <catch2/catch.hpp>
 
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
@@ -230,6 +231,27 @@ TEST_CASE("vocabulary and merges files with CRLF line ends or a byte-order mark 
   c.vocab = dir.file("v.json");
   c.merges = dir.file("m.txt");
   CHECK(daf::load_tokenizer(c)->encode("ab").pieces == std::vector<std::string>{"ab"});
+}
+
+TEST_CASE("the tokenizer fingerprint changes with the vocabulary's order and every setting that changes ids") {
+  TempDir dir;
+  daf::write_file_atomic(dir.file("a.txt"), "[PAD]\n[UNK]\n[CLS]\n[SEP]\nhello\nworld\n");
+  daf::write_file_atomic(dir.file("b.txt"), "[PAD]\n[UNK]\n[CLS]\n[SEP]\nworld\nhello\n");  // same size, reordered
+  daf::write_file_atomic(dir.file("copy.txt"), "[PAD]\n[UNK]\n[CLS]\n[SEP]\nhello\nworld\n");
+  const auto digest = [&](const std::string& file, const std::function<void(daf::TokenizerConfig&)>& change) {
+    daf::TokenizerConfig c = bert_config(dir.file(file));
+    change(c);
+    return daf::tokenizer_fingerprint_digest(c);
+  };
+  const auto same = [](daf::TokenizerConfig&) {};
+  const std::string base = digest("a.txt", same);
+  CHECK(base.size() == 64);
+  CHECK(digest("copy.txt", same) == base);  // the files' contents count, not their paths
+  CHECK(digest("b.txt", same) != base);
+  CHECK(digest("a.txt", [](daf::TokenizerConfig& c) { c.lowercase = false; }) != base);
+  CHECK(digest("a.txt", [](daf::TokenizerConfig& c) { c.max_length = 3; }) != base);
+  CHECK(digest("a.txt", [](daf::TokenizerConfig& c) { c.eos_token = ""; }) != base);
+  CHECK(digest("a.txt", [](daf::TokenizerConfig& c) { c.strip_accents = "false"; }) != base);
 }
 
 TEST_CASE("byte-level BPE: RoBERTa's <s> ... </s> only when the vocabulary has both tokens") {

@@ -5,8 +5,13 @@
 
 namespace daf {
 
+// InputError when `path` exists and is not a regular file (a directory, /dev/null,
+// a pipe): renaming an output into place would replace it.
+void check_output_path(const std::string& path);
+
 // Reserves a temporary path beside `path`; commit() renames it into place.
-// If commit() is never called the temporary file is removed.
+// If commit() is never called the temporary file is removed. Checks `path`
+// with check_output_path first.
 class AtomicOutput {
  public:
   explicit AtomicOutput(std::string path);

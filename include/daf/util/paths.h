@@ -6,11 +6,11 @@
 
 namespace daf {
 
-// "is a directory, expected a file" or "file not found" for a path that is not
-// a regular file; "" when it is one.
+// "is a directory, expected a file" or "file not found"; "" for anything that
+// reads like a file (a regular file, /dev/stdin, a pipe from <(...)).
 std::string file_problem(const std::string& path);
 
-// InputError "<label>: <path>: <file_problem>" unless `path` is a regular file
+// InputError "<label>: <path>: <file_problem>" unless `path` reads like a file
 // (`label` empty: "<path>: ...").
 void require_file(const std::string& path, const std::string& label = "");
 
