@@ -29,3 +29,18 @@ require_numpy_h5py() {
     exit 77
   fi
 }
+
+# predict_fixture N: in the current folder, the tests' tiny encoders (enc/), a spoken-like
+# corpus of N utterances (corpus/), their extract config (enc.yaml), the cache daf-extract
+# makes of it (out.h5) and a head trained on its text and audio (run/, 3 epochs).
+predict_fixture() {
+  "$DAF_BIN/daf-test-fixtures" encoders enc
+  "$DAF_BIN/daf-test-fixtures" corpus corpus "$1" 2>/dev/null
+  cat >enc.yaml <<'YAML'
+text: {encoder: enc/text_encoder.pt, tokenizer: sentencepiece, sentencepiece_model: corpus/spm.model, bos_id: 1, eos_id: 2}
+audio: {encoder: enc/speech_encoder.pt, max_seconds: 1.5}
+YAML
+  "$DAF_BIN/daf-extract" -c enc.yaml --manifest corpus/manifest.csv --out out.h5 2>/dev/null || fail "daf-extract"
+  "$DAF_BIN/daf-train" data.cache=out.h5 data.modalities=[text,audio] output.dir=run train.max_epochs=3 model.dim=8 \
+    2>/dev/null || fail "daf-train"
+}

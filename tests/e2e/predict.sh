@@ -5,17 +5,8 @@
 # bad lines under on_error), and encoders other than the head's (refused, or allowed).
 source "$(dirname "$0")/common.sh"
 cd "$WORK"
-FX="$DAF_BIN/daf-test-fixtures"
 P="$DAF_BIN/daf-predict"
-"$FX" encoders enc
-"$FX" corpus corpus 60 2>/dev/null
-cat >enc.yaml <<'YAML'
-text: {encoder: enc/text_encoder.pt, tokenizer: sentencepiece, sentencepiece_model: corpus/spm.model, bos_id: 1, eos_id: 2}
-audio: {encoder: enc/speech_encoder.pt, max_seconds: 1.5}
-YAML
-"$DAF_BIN/daf-extract" -c enc.yaml --manifest corpus/manifest.csv --out out.h5 2>/dev/null || fail "daf-extract"
-"$DAF_BIN/daf-train" data.cache=out.h5 data.modalities=[text,audio] output.dir=run train.max_epochs=3 model.dim=8 \
-  2>/dev/null || fail "daf-train"
+predict_fixture 60
 "$DAF_BIN/daf-eval" --run run >/dev/null 2>&1 || fail "daf-eval"
 
 grep -q "^encoders:" run/model.yaml && grep -q "text: text_encoder.pt sha256=" run/model.yaml \

@@ -4,17 +4,8 @@
 source "$(dirname "$0")/common.sh"
 require_numpy_h5py
 cd "$WORK"
-FX="$DAF_BIN/daf-test-fixtures"
 P="$DAF_BIN/daf-predict"
-"$FX" encoders enc
-"$FX" corpus corpus 30 2>/dev/null
-cat >enc.yaml <<'YAML'
-text: {encoder: enc/text_encoder.pt, tokenizer: sentencepiece, sentencepiece_model: corpus/spm.model, bos_id: 1, eos_id: 2}
-audio: {encoder: enc/speech_encoder.pt, max_seconds: 1.5}
-YAML
-"$DAF_BIN/daf-extract" -c enc.yaml --manifest corpus/manifest.csv --out out.h5 2>/dev/null || fail "daf-extract"
-"$DAF_BIN/daf-train" data.cache=out.h5 data.modalities=[text,audio] output.dir=run train.max_epochs=3 model.dim=8 \
-  2>/dev/null || fail "daf-train"
+predict_fixture 30
 "$DAF_BIN/daf-train" data.cache=out.h5 data.modalities=[text] output.dir=textrun train.max_epochs=2 model.dim=8 \
   2>/dev/null || fail "daf-train text only"
 sums() { sha256sum run/* corpus/manifest.csv | sha256sum; }

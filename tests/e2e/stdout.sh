@@ -4,16 +4,7 @@
 # "error: standard output: <OS reason>", never exit 0 with the output cut short.
 source "$(dirname "$0")/common.sh"
 cd "$WORK"
-FX="$DAF_BIN/daf-test-fixtures"
-"$FX" encoders enc
-"$FX" corpus corpus 24 2>/dev/null
-cat >enc.yaml <<'YAML'
-text: {encoder: enc/text_encoder.pt, tokenizer: sentencepiece, sentencepiece_model: corpus/spm.model, bos_id: 1, eos_id: 2}
-audio: {encoder: enc/speech_encoder.pt, max_seconds: 1.5}
-YAML
-"$DAF_BIN/daf-extract" -c enc.yaml --manifest corpus/manifest.csv --out out.h5 2>/dev/null || fail "daf-extract"
-"$DAF_BIN/daf-train" data.cache=out.h5 data.modalities=[text,audio] output.dir=run train.max_epochs=2 model.dim=8 \
-  2>/dev/null || fail "daf-train"
+predict_fixture 24
 "$DAF_BIN/daf-synth" --preset tiny --out tiny.h5 2>/dev/null
 printf 'conditions:\n  - {name: dynamic}\nseeds: [1]\noutput: sweep\nbase_config: {data: {cache: tiny.h5}}\n' >sweep.yaml
 for i in $(seq 2000); do echo "line $i of a text long enough to pass the buffer"; done >lines.txt
