@@ -36,8 +36,10 @@ int main(int argc, char** argv) {
   app.add_option("--model", request.model_file, "or a head that daf-export wrote");
   app.add_option("--encoders", request.encoders, "extract config with the text/audio encoder sections (as the "
                  "cache the head was trained on was made with)")->required();
-  app.add_option("manifest", manifest, "CSV or JSON Lines manifest; absent (and no --text/--audio): JSON Lines on "
-                 "standard input");
+  std::vector<std::string> arguments;
+  app.add_option("arguments", arguments, "[MANIFEST] [section.key=value ...]: a CSV or JSON Lines manifest (absent, "
+                 "and no --text/--audio: JSON Lines on standard input) and encoder config overrides, as --set takes "
+                 "them (e.g. extract.on_error=skip)");
   app.add_option("--text", text, "one utterance: its text");
   app.add_option("--audio", audio, "one utterance: its audio file");
   app.add_option("--start", start, "one utterance: start in the audio file, seconds")->check(CLI::NonNegativeNumber);
@@ -54,6 +56,16 @@ int main(int argc, char** argv) {
   if (const int code = daf::cli::parse(app, argc, argv); code >= 0) return code;
 
   return daf::run_tool([&] {
+    // As every tool: section.key=value arguments are overrides; the one other argument is the manifest.
+    for (const auto& argument : arguments) {
+      if (argument.find('=') != std::string::npos) {
+        request.overrides.push_back(argument);
+      } else if (manifest.empty()) {
+        manifest = argument;
+      } else {
+        throw daf::InputError("two manifests given ('" + manifest + "' and '" + argument + "'); give one");
+      }
+    }
     if (!out.empty()) {
       std::vector<std::string> inputs = {manifest, audio, request.encoders, request.model_file};
       if (!request.run_dir.empty())

@@ -8,5 +8,5 @@ CC=clang-14 CXX=clang++-14 cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_T
   -DCMAKE_CXX_FLAGS="-gline-tables-only" -DDAF_SANITIZE=address,undefined -DDAF_BUILD_FUZZERS=ON \
   -DDAF_BUILD_TESTS=ON >/dev/null
 cmake --build build-sanitize --parallel "$(nproc)" --target test_core test_model \
-  fuzz_config fuzz_sweep fuzz_cache fuzz_csd fuzz_manifest fuzz_audio fuzz_tokenizer
+  fuzz_config fuzz_sweep fuzz_cache fuzz_csd fuzz_manifest fuzz_audio fuzz_tokenizer fuzz_jsonl fuzz_csv
 echo "build-sanitize: $(( $(date +%s) - start )) s"

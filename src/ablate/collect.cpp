@@ -154,7 +154,8 @@ Collected read_runs(const std::string& dir, const Plan& plan) {
   return c;
 }
 
-// Clean-evaluation table: mean ± std over seeds, the best mean per column in bold.
+// Clean-evaluation table: mean ± std over seeds, the best mean per column in bold (every
+// condition that ties it at the 4 printed decimals).
 std::string summary_tables(const Plan& plan, const Collected& c, const std::string& dir) {
   std::string csv = "condition,seeds";
   for (const auto& m : c.metrics) csv += "," + m + "_mean," + m + "_std";
@@ -177,7 +178,9 @@ std::string summary_tables(const Plan& plan, const Collected& c, const std::stri
     for (const auto& m : c.metrics) {
       const MeanStd s = stats_of(c, condition.name, "clean", m);
       csv += "," + format_number(s.mean) + "," + format_number(s.std);
-      row.push_back(best.count(m) && s.mean == best[m] ? "**" + cell(s) + "**" : cell(s));
+      // Equal at the printed precision is equal: ties are all bold.
+      const bool bold = best.count(m) && format_fixed(s.mean, 4) == format_fixed(best[m], 4);
+      row.push_back(bold ? "**" + cell(s) + "**" : cell(s));
     }
     csv += "\n";
     table.add_row(row);

@@ -185,7 +185,10 @@ std::string best_yaml(const Sweep& sweep, const std::vector<TrialRecord>& trials
   const size_t index = order.front();
   const int64_t seed = sweep.search.final_seeds.front();
   // output.dir does not name the search's folder: the file is the same wherever the search ran.
-  const Config config = sweep.condition_config(sweep.search.trial_conditions[index], seed, "runs/best");
+  Config config = sweep.condition_config(sweep.search.trial_conditions[index], seed, "runs/best");
+  // Sweeps often run their runs quietly (output.log_level: warn); one run from best.yaml says
+  // where it goes and how it does. The log level changes no number.
+  if (config.output.log_level != "debug") config.output.log_level = "info";
   std::string header = "# The best configuration of the search " + sweep.source + ": " + best.name + ", rank 1 of " +
                        std::to_string(trials.size()) + " on validation " + sweep.search.metric + " " +
                        format_fixed(best.value, 4) + " (mean over trial seeds " + join_numbers(sweep.seeds) + ").\n";

@@ -296,9 +296,52 @@ std::vector<SweepRun> Sweep::runs() const {
   return out;
 }
 
-Sweep load_sweep(const std::string& path, const std::vector<std::string>& overrides) {
-  const YAML::Node root = parse_yaml(read_file(path), path);
+namespace {
+
+// The sweep keys a command line may set (search.trials=8, seeds=[1,2], compare.bootstrap=0,
+// output=DIR); the structure (base, conditions, grid, set) stays the file's.
+const std::vector<std::string> kSweepOverrideKeys = {"seeds", "evaluate", "compare", "output", "search"};
+
+// Applies the overrides of sweep keys to `root` and returns the others (config keys for
+// every run). A value is read as YAML, as in the file; search.space.<config key> takes the
+// rest of the key whole ("search.space.train.lr={log_uniform: [1e-4, 1e-2]}").
+std::vector<std::string> apply_sweep_overrides(YAML::Node& root, const std::vector<std::string>& overrides) {
+  std::vector<std::string> config_overrides;
+  for (const auto& o : overrides) {
+    const size_t eq = o.find('=');
+    const std::string key = o.substr(0, eq), top = key.substr(0, key.find('.'));
+    if (eq == std::string::npos ||
+        std::find(kSweepOverrideKeys.begin(), kSweepOverrideKeys.end(), top) == kSweepOverrideKeys.end()) {
+      config_overrides.push_back(o);
+      continue;
+    }
+    std::vector<std::string> path = split(key, '.');
+    if (path.size() > 3 && path[0] == "search" && path[1] == "space")
+      path = {"search", "space", key.substr(std::string("search.space.").size())};
+    YAML::Node value;
+    try {
+      value = YAML::Load(o.substr(eq + 1));
+    } catch (const YAML::Exception& e) {
+      throw InputError("command line: " + key + ": not a valid YAML value: " + e.msg);
+    }
+    YAML::Node node(root);
+    for (size_t i = 0; i + 1 < path.size(); ++i) {
+      if (node[path[i]] && !node[path[i]].IsMap())
+        throw InputError("command line: " + key + ": '" + path[i] + "' is not a mapping in the sweep");
+      YAML::Node child = node[path[i]];
+      node.reset(child);
+    }
+    node[path.back()] = value;
+  }
+  return config_overrides;
+}
+
+}  // namespace
+
+Sweep load_sweep(const std::string& path, const std::vector<std::string>& command_line) {
+  YAML::Node root = parse_yaml(read_file(path), path);
   if (!root.IsMap()) throw InputError(path + ": expected a sweep mapping (base, grid/conditions, seeds, ...)");
+  const std::vector<std::string> overrides = apply_sweep_overrides(root, command_line);
   for (const auto& entry : root) {
     const std::string key = entry.first.as<std::string>();
     if (std::find(kSweepKeys.begin(), kSweepKeys.end(), key) == kSweepKeys.end())

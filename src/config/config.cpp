@@ -48,7 +48,7 @@ void validate_task(const Config& config, const std::string& origin) {
   if (task == "multilabel") {
     if (data.targets.empty())
       throw InputError(origin + ": key 'data.targets': model.task=multilabel needs the label columns, e.g. "
-                       "[happy, sad, anger, surprise, disgust, fear]");
+                       "[happiness, sadness, anger, surprise, disgust, fear]");
     check_names(data.targets, "data.targets", origin);
   } else if (!data.targets.empty()) {
     throw InputError(origin + ": key 'data.targets' is only used by model.task=multilabel; model.task=" + task +

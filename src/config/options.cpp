@@ -13,7 +13,7 @@ void declare_data(OptionSet& o, DataConfig& c) {
   o.add("data.target", c.target, "sentiment",
         "label column (labels/<name>) to predict; for multiclass it holds class indices 0..C-1");
   o.add("data.targets", c.targets, {},
-        "multilabel: the label columns, one per label (MOSEI: [happy, sad, anger, surprise, disgust, fear])");
+        "multilabel: the label columns, one per label (MOSEI: [happiness, sadness, anger, surprise, disgust, fear])");
   o.add("data.classes", c.classes, {},
         "multiclass: the class names in index order ([neutral, happy, sad, angry]); must match the names a "
         "cache records for data.target");

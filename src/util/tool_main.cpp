@@ -46,12 +46,16 @@ void reserve_standard_descriptors() {
 void prepare_process(int argc, char** argv) {
   (void)argc;
   reserve_standard_descriptors();
-  if (std::getenv("OMP_WAIT_POLICY") == nullptr) {
-    ::setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
-    if (std::getenv("GLOG_minloglevel") == nullptr) ::setenv("GLOG_minloglevel", "2", 1);
-    ::execv("/proc/self/exe", argv);
-    // If exec fails we simply continue with the inherited environment.
-  }
+  // Each is read when its library loads, before main(): setting either means running again.
+  // They are independent: a user who sets OMP_WAIT_POLICY still gets a quiet LibTorch.
+  bool again = false;
+  for (const auto& [name, value] : {std::pair<const char*, const char*>{"OMP_WAIT_POLICY", "PASSIVE"},
+                                    {"GLOG_minloglevel", "2"}})
+    if (std::getenv(name) == nullptr) {
+      ::setenv(name, value, 1);
+      again = true;
+    }
+  if (again) ::execv("/proc/self/exe", argv);  // if exec fails, go on with the inherited environment
   keep_freed_memory();
   use_checked_standard_output();
   setup_logging();

@@ -110,4 +110,25 @@ print(f"{sys.argv[4]}: {len(ref)} test rows agree")
 PY
 done
 
+# Overrides as positional section.key=value arguments, as every tool takes them (the hint says so).
+printf 'id,text,audio\nok,fine,\nx,,missing.wav\n' >pos.csv
+expect_exit 2 "set extract.on_error=skip" -- "$P" --run run --encoders enc.yaml pos.csv
+"$P" --run run --encoders enc.yaml pos.csv extract.on_error=skip --out pos.out.csv 2>/dev/null || fail "positional override"
+[ "$(wc -l <pos.out.csv)" -eq 2 ] && grep -q "^ok," pos.out.csv || fail "positional override: $(cat pos.out.csv)"
+expect_exit 2 "two manifests given ('pos.csv' and 'in.jsonl')" -- "$P" --run run --encoders enc.yaml pos.csv in.jsonl
+
+# GLOG_minloglevel is set (LibTorch quiet) even when the user set OMP_WAIT_POLICY alone.
+mkfifo lines
+env -u GLOG_minloglevel OMP_WAIT_POLICY=PASSIVE "$P" --run run --encoders enc.yaml <lines >/dev/null 2>&1 &
+pid=$!
+exec 3>lines  # the pipe stays open, so daf-predict waits for its first line
+found=0
+for _ in $(seq 300); do
+  if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "GLOG_minloglevel=2"; then found=1; break; fi
+  sleep 0.1
+done
+exec 3>&-
+wait "$pid" || true
+[ "$found" -eq 1 ] || fail "GLOG_minloglevel was not set when OMP_WAIT_POLICY was"
+
 echo "e2e predict: ok"

@@ -88,7 +88,10 @@ assert ranked[0]["trial"] in best_yaml and re.search(r"\n  lr: " + re.escape(ran
 PY
 
 # best.yaml is a config daf-train accepts: it trains to the final best-1 run of its seed, exactly.
-"$DAF_BIN/daf-train" --config "$WORK/j2/best.yaml" output.dir="$WORK/best-train" >/dev/null 2>&1 || fail "daf-train best.yaml"
+# The sweep ran quietly (log_level warn); best.yaml's run logs at info, so it says where it went.
+"$DAF_BIN/daf-train" --config "$WORK/j2/best.yaml" output.dir="$WORK/best-train" >/dev/null 2>"$WORK/best.log" \
+  || fail "daf-train best.yaml"
+grep -q "info: .*$WORK/best-train" "$WORK/best.log" || fail "daf-train --config best.yaml logged nothing: $(cat "$WORK/best.log")"
 "$py" - "$WORK/best-train/final_metrics.csv" "$WORK/j2/best-1/seed-1/final_metrics.csv" <<'PY' || fail "best.yaml trains differently from best-1"
 import sys
 a, b = (open(p).read() for p in sys.argv[1:])

@@ -8,10 +8,10 @@ namespace daf {
 
 // Must run first in main(). OpenMP reads OMP_WAIT_POLICY when the library is
 // loaded, before main(); with the default (spinning) policy two busy threads
-// on a shared machine slow epochs 10-30x. If the variable is unset, this sets
-// OMP_WAIT_POLICY=PASSIVE (and quiets LibTorch's glog) and re-executes the
-// program once so the setting takes effect. Set OMP_WAIT_POLICY yourself to
-// choose otherwise.
+// on a shared machine slow epochs 10-30x. Where unset, this sets
+// OMP_WAIT_POLICY=PASSIVE and GLOG_minloglevel=2 (LibTorch's glog warnings), each
+// on its own, and re-executes the program once so the settings take effect. Set
+// either yourself to choose otherwise.
 // It then keeps freed memory in the heap (keep_freed_memory) and sets up logging.
 void prepare_process(int argc, char** argv);
 

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# What a new user meets first (issue 29): tools that behave alike and output that says
+# what is true. Each case here was a report of someone following the docs literally.
+source "$(dirname "$0")/common.sh"
+cd "$WORK"
+"$DAF_BIN/daf-synth" --preset tiny --out tiny.h5 2>/dev/null
+
+# Two conditions that train the same model tie on every metric: both are bold, not the first.
+cat >twins.yaml <<'YAML'
+base_config: {data: {cache: tiny.h5}, train: {max_epochs: 2}, output: {log_level: warn}}
+conditions:
+  - {name: first}
+  - {name: second}
+seeds: [1]
+output: twins
+YAML
+"$DAF_BIN/daf-ablate" -c twins.yaml --no-plots >/dev/null 2>&1 || fail "twin sweep"
+"$py" - twins/summary.md <<'PY' || fail "ties are not bold alike: $(cat twins/summary.md)"
+import sys
+rows = [l for l in open(sys.argv[1]) if l.startswith("| first") or l.startswith("| second")][:2]
+assert len(rows) == 2, rows
+cells = [r.strip().strip("|").split("|")[2:] for r in rows]
+assert cells[0] == cells[1], cells
+assert all(c.strip().startswith("**") for c in cells[0]), cells
+PY
+
+# daf-eval takes a run directory; given an exported head it says what to use instead.
+"$DAF_BIN/daf-train" data.cache=tiny.h5 output.dir=run train.max_epochs=1 2>/dev/null || fail "daf-train"
+"$DAF_BIN/daf-export" --run run --out head.pt 2>/dev/null || fail "daf-export"
+expect_exit 2 "head.pt: no model.yaml beside it: daf-eval evaluates a run directory" -- "$DAF_BIN/daf-eval" --model head.pt
+"$DAF_BIN/daf-eval" --model run/model.pt >/dev/null 2>&1 || fail "daf-eval --model run/model.pt"
+# Sweep keys are overridden on the command line like config keys (search.trials=8 was "unknown key").
+cat >search.yaml <<'YAML'
+base_config: {data: {cache: tiny.h5}, train: {max_epochs: 2}, output: {log_level: warn}}
+conditions:
+  - {name: defaults}
+search:
+  space:
+    train.lr: {log_uniform: [1.0e-4, 1.0e-2]}
+  trials: 6
+  final: {top: 1, seeds: [1]}
+seeds: [1]
+output: search
+YAML
+[ "$("$DAF_BIN/daf-ablate" -c search.yaml output=elsewhere --print-output 2>/dev/null)" = elsewhere ] || fail "output="
+"$DAF_BIN/daf-ablate" -c search.yaml search.trials=2 "seeds=[3]" "search.final.seeds=[4]" compare.bootstrap=0 \
+  "search.space.train.weight_decay={choice: [0, 0.01]}" --no-plots >/dev/null 2>&1 || fail "search with overrides"
+"$py" - <<'PY' || fail "the overrides did not apply"
+import csv, os
+trials = list(csv.DictReader(open("search/trials.csv")))
+assert len(trials) == 2, len(trials)
+assert "train.weight_decay" in trials[0], trials[0].keys()
+assert sorted(os.listdir("search/trials/trial-001")) == ["seed-3"], os.listdir("search/trials/trial-001")
+runs = list(csv.DictReader(open("search/runs.csv")))
+assert {r["seed"] for r in runs} == {"4"}, runs
+PY
+expect_exit 2 "search: unknown key 'trails', did you mean 'trials'?" -- "$DAF_BIN/daf-ablate" -c search.yaml search.trails=2
+expect_exit 2 "search.trials: expected an integer >= 1, found 0" -- "$DAF_BIN/daf-ablate" -c search.yaml search.trials=0
+
+echo "e2e first_hour: ok"
