@@ -26,6 +26,14 @@ std::string provenance_field(const std::string& provenance, const std::string& k
   return "";
 }
 
+// Features another program made (daf-import's .csd streams such as COVAREP, FACET or GloVe;
+// MMSA pickles) record their source but no encoder digest: daf cannot compute them.
+const char* const kExternal = "features that daf-extract does not compute (imported with daf-import or from a pickle)";
+
+bool is_external(const std::string& provenance) {
+  return provenance != "unknown" && provenance.find("sha256=") == std::string::npos;
+}
+
 // JSON has no NaN or Inf: such a value (never expected here) is written as null.
 std::string json_number(double value, int decimals = -1) {
   if (!std::isfinite(value)) return "null";
@@ -93,6 +101,14 @@ struct Predictor::Impl {
         continue;
       }
       const std::string recorded = encoders.count(modality) ? encoders.at(modality) : "unknown";
+      if (is_external(recorded)) {
+        const std::string message = "the head's '" + modality + "' features came from " + recorded + ": " +
+                                    kExternal + "; " + path + " cannot give the same features";
+        if (!allow_other) throw InputError(message + " (--allow-other-encoders predicts anyway, from features the "
+                                           "head never saw)");
+        spdlog::warn("{}; --allow-other-encoders: predicting anyway", message);
+        continue;
+      }
       compare(path + " (sha256=" + attributes.at("encoder_sha256") + ") is not the encoder the head's '" + modality +
                   "' features came from (" + recorded + ")",
               attributes.at("encoder_sha256"), provenance_field(recorded, "sha256"), allow_other,
@@ -112,9 +128,12 @@ struct Predictor::Impl {
                          "' features but the head takes " + std::to_string(dims) + ": not the encoder it was "
                          "trained with");
     }
-    for (const auto& m : modalities)
-      if (!provenance.count(m))
-        spdlog::warn("no encoder gives the head's '{}' features: every utterance is predicted with {} masked", m, m);
+    for (const auto& m : modalities) {
+      if (provenance.count(m)) continue;
+      const std::string recorded = encoders.count(m) ? encoders.at(m) : "unknown";
+      spdlog::warn("no encoder gives the head's '{}' features{}: every utterance is predicted with {} masked", m,
+                   is_external(recorded) ? " (they came from " + recorded + ": " + kExternal + ")" : "", m);
+    }
   }
 
   // Refuses (or, allowed, warns) when `actual` is not the `recorded` digest; warns when none was recorded.

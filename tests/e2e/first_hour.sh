@@ -57,4 +57,17 @@ PY
 expect_exit 2 "search: unknown key 'trails', did you mean 'trials'?" -- "$DAF_BIN/daf-ablate" -c search.yaml search.trails=2
 expect_exit 2 "search.trials: expected an integer >= 1, found 0" -- "$DAF_BIN/daf-ablate" -c search.yaml search.trials=0
 
+# A head trained on features daf cannot compute (an SDK stream through daf-import) is refused
+# with its source named, before anything is encoded.
+"$DAF_BIN/daf-import" --write-synthetic csd csd.videos=8 2>/dev/null
+printf 'train: [vid0, vid1, vid2, vid3]\nvalid: [vid4, vid5]\ntest: [vid6, vid7]\n' >folds.yaml
+"$DAF_BIN/daf-import" --labels csd/labels.csd --feature audio=csd/COVAREP.csd --folds folds.yaml --out sdk.h5 \
+  2>/dev/null || fail "daf-import"
+"$DAF_BIN/daf-train" data.cache=sdk.h5 data.modalities=[audio] output.dir=sdkrun train.max_epochs=1 2>/dev/null \
+  || fail "daf-train on imported features"
+"$DAF_BIN/daf-test-fixtures" encoders enc
+printf 'audio: {encoder: enc/speech_encoder.pt}\n' >audio.yaml
+expect_exit 2 "the head's 'audio' features came from COVAREP: features that daf-extract does not compute" \
+  -- "$DAF_BIN/daf-predict" --run sdkrun --encoders audio.yaml --audio nothing-read.wav
+
 echo "e2e first_hour: ok"
