@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
     collect_options.plots = !no_plots;
     if (!collect_dir.empty()) {
       const auto result = daf::collect_sweep(collect_dir, collect_options);
-      std::cout << result.summary_markdown;
+      std::cout << result.terminal_summary;
       spdlog::info("collected {} runs into {}/summary.md", result.runs, collect_dir);
       return 0;
     }
@@ -83,7 +83,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     const auto result = daf::collect_sweep(sweep.output, collect_options);
-    std::cout << result.summary_markdown;
+    std::cout << result.terminal_summary;
     spdlog::info("wrote {}/summary.md", sweep.output);
     return 0;
   });

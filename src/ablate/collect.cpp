@@ -189,6 +189,30 @@ std::string summary_tables(const Plan& plan, const Collected& c, const std::stri
   return "## Test metrics (mean ± sample std over seeds; best in bold)\n\n" + table.str();
 }
 
+// What daf-ablate prints on the terminal: the task's primary metric and two others per
+// condition, narrow enough for a terminal (summary.md has every metric and section).
+std::string headline_table(const Plan& plan, const Collected& c) {
+  const std::map<std::string, std::vector<std::string>> preferred = {
+      {"regression", {"MAE", "Corr", "Has0_F1_score"}},
+      {"binary", {"F1_weighted", "accuracy", "F1_macro"}},
+      {"seven_class", {"F1_weighted", "accuracy", "F1_macro"}},
+      {"multiclass", {"UAR", "accuracy", "F1_weighted"}},
+      {"multilabel", {"WA_mean", "F1_micro", "F1_macro"}}};
+  std::vector<std::string> metrics;
+  const auto it = preferred.find(plan.task);
+  for (const auto& m : it == preferred.end() ? std::vector<std::string>{primary_metric(plan.task)} : it->second)
+    if (std::find(c.metrics.begin(), c.metrics.end(), m) != c.metrics.end()) metrics.push_back(m);
+  std::vector<std::string> header = {"condition"};
+  header.insert(header.end(), metrics.begin(), metrics.end());
+  MarkdownTable table(header);
+  for (const auto& condition : plan.conditions) {
+    std::vector<std::string> row = {condition.name};
+    for (const auto& m : metrics) row.push_back(cell(stats_of(c, condition.name, "clean", m)));
+    table.add_row(row);
+  }
+  return table.str();
+}
+
 std::string robustness_tables(const Plan& plan, const Collected& c, const std::string& dir) {
   std::vector<std::string> evaluations;  // the missing-rate protocol has a section of its own
   for (const auto& eval : plan.evaluations)
@@ -216,7 +240,8 @@ std::string robustness_tables(const Plan& plan, const Collected& c, const std::s
          "m's normalised features. n/a: the condition does not use that modality.\n\n" + table.str();
 }
 
-std::string comparison_section(const Plan& plan, const std::string& dir) {
+// `headline` gets the primary metric's comparison in one line.
+std::string comparison_section(const Plan& plan, const std::string& dir, std::string& headline) {
   if (plan.reference.empty()) return "";
   std::map<int64_t, RunPredictions> reference, baseline;
   for (const auto& run : plan.runs) {
@@ -240,6 +265,11 @@ std::string comparison_section(const Plan& plan, const std::string& dir) {
     table.add_row({c.metric, format_fixed(c.t_test.mean_difference, 4), join(per_seed, ", "),
                    format_fixed(c.t_test.p, 4),
                    "[" + format_fixed(c.bootstrap.low, 4) + ", " + format_fixed(c.bootstrap.high, 4) + "]"});
+    if (c.metric == primary_metric(plan.task))
+      headline = plan.reference + " - " + plan.baseline + ", paired by seed: " + c.metric + " " +
+                 format_fixed(c.t_test.mean_difference, 4) + " (t-test p " + format_fixed(c.t_test.p, 4) +
+                 ", bootstrap 95% CI [" + format_fixed(c.bootstrap.low, 4) + ", " + format_fixed(c.bootstrap.high, 4) +
+                 "])\n";
   }
   write_file_atomic(dir + "/comparison.csv", csv);
   return "\n## " + plan.reference + " vs " + plan.baseline + " (paired by seed; difference = " + plan.reference +
@@ -376,13 +406,17 @@ CollectResult collect_sweep(const std::string& dir, const CollectOptions& option
   md += summary_tables(plan, collected, dir);
   // A search's section (search/search_report): the trials and how the final conditions were chosen.
   if (fs::exists(dir + "/search.md")) md += read_file(dir + "/search.md");
-  md += comparison_section(plan, dir);
+  std::string comparison_line;
+  md += comparison_section(plan, dir, comparison_line);
   md += robustness_tables(plan, collected, dir);
   md += missing_rate_section(plan, collected, dir, options.plots);
   md += gate_section(plan, collected, dir);
   if (options.plots) md += plots_section(plan, collected, dir);
   write_file_atomic(dir + "/summary.md", md);
   result.summary_markdown = md;
+  result.terminal_summary = "Test split, mean ± sample std over seeds:\n\n" + headline_table(plan, collected) +
+                            (comparison_line.empty() ? "" : "\n" + comparison_line) +
+                            "\nEvery metric, the comparison, robustness and gate tables: " + dir + "/summary.md\n";
   return result;
 }
 

@@ -5,7 +5,7 @@ source "$(dirname "$0")/common.sh"
 cd "$WORK"
 "$DAF_BIN/daf-synth" --preset tiny --out tiny.h5 2>/dev/null
 
-# Two conditions that train the same model tie on every metric: both are bold, not the first.
+# Two conditions that train the same model tie on every metric: both are bold in summary.md, not the first.
 cat >twins.yaml <<'YAML'
 base_config: {data: {cache: tiny.h5}, train: {max_epochs: 2}, output: {log_level: warn}}
 conditions:
@@ -14,7 +14,10 @@ conditions:
 seeds: [1]
 output: twins
 YAML
-"$DAF_BIN/daf-ablate" -c twins.yaml --no-plots >/dev/null 2>&1 || fail "twin sweep"
+"$DAF_BIN/daf-ablate" -c twins.yaml --no-plots >twins.out 2>/dev/null || fail "twin sweep"
+# The terminal gets the headline table and where the full report is, not summary.md's wide tables.
+grep -q "twins/summary.md" twins.out && grep -q "^| first " twins.out || fail "terminal summary: $(cat twins.out)"
+[ "$(awk '{ print length($0) }' twins.out | sort -n | tail -1)" -le 100 ] || fail "lines over 100 characters: $(cat twins.out)"
 "$py" - twins/summary.md <<'PY' || fail "ties are not bold alike: $(cat twins/summary.md)"
 import sys
 rows = [l for l in open(sys.argv[1]) if l.startswith("| first") or l.startswith("| second")][:2]

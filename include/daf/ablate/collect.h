@@ -12,7 +12,8 @@ struct CollectOptions {
 };
 
 struct CollectResult {
-  std::string summary_markdown;
+  std::string summary_markdown;   // summary.md
+  std::string terminal_summary;   // the headline metrics per condition, the primary comparison, where summary.md is
   int64_t runs = 0;
   std::vector<std::string> missing;  // "condition seed S (shard K/N)"
 };
