@@ -63,8 +63,11 @@ int main(int argc, char** argv) {
       return 0;
     }
     for (const auto& line : result.pass_summaries) spdlog::info("{}", line);
-    spdlog::info("wrote {} ({} utterances); {} skipped, listed in {}", result.output, result.utterances,
-                 result.skipped, result.report);
+    if (result.skipped > 0)
+      spdlog::info("wrote {} ({} utterances); {} skipped, listed in {}", result.output, result.utterances,
+                   result.skipped, result.report);
+    else
+      spdlog::info("wrote {} ({} utterances); nothing skipped", result.output, result.utterances);
     return 0;
   });
 }

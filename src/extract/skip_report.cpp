@@ -1,5 +1,7 @@
 #include "daf/extract/skip_report.h"
 
+#include <filesystem>
+
 #include "daf/util/atomic_file.h"
 #include "daf/util/csv.h"
 #include "daf/util/error.h"
@@ -16,6 +18,10 @@ void SkipReport::handle(const std::string& id, const std::string& modality, cons
 }
 
 void SkipReport::write(const std::string& path) const {
+  if (entries_.empty()) {
+    std::filesystem::remove(path);  // an earlier run's list would describe another run
+    return;
+  }
   std::string text = "id,modality,reason\n";
   for (const auto& e : entries_) text += csv_field(e.id) + "," + csv_field(e.modality) + "," + csv_field(e.reason) + "\n";
   write_file_atomic(path, text);

@@ -73,4 +73,11 @@ printf 'audio: {encoder: enc/speech_encoder.pt}\n' >audio.yaml
 expect_exit 2 "the head's 'audio' features came from COVAREP: features that daf-extract does not compute" \
   -- "$DAF_BIN/daf-predict" --run sdkrun --encoders audio.yaml --audio nothing-read.wav
 
+# A clean extraction leaves no empty skipped list (and removes an earlier run's).
+"$DAF_BIN/daf-test-fixtures" corpus corpus 10 2>/dev/null
+printf 'text: {encoder: enc/text_encoder.pt, tokenizer: sentencepiece, sentencepiece_model: corpus/spm.model}\n' >text.yaml
+echo "id,modality,reason" >clean.h5.skipped.csv
+"$DAF_BIN/daf-extract" -c text.yaml --manifest corpus/manifest.csv --out clean.h5 2>log || fail "daf-extract"
+[ ! -e clean.h5.skipped.csv ] && grep -q "nothing skipped" log || fail "a skipped list after a clean run: $(cat log)"
+
 echo "e2e first_hour: ok"

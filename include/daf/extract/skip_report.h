@@ -22,7 +22,8 @@ class SkipReport {
   void add(SkippedUtterance entry) { entries_.push_back(std::move(entry)); }
   bool skipping() const { return skip_; }
   const std::vector<SkippedUtterance>& entries() const { return entries_; }
-  // CSV id,modality,reason (atomically); also written when empty, so a clean run says so.
+  // CSV id,modality,reason (atomically) when something was skipped; with nothing skipped no
+  // file is written (and an earlier run's list at `path` is removed).
   void write(const std::string& path) const;
 
  private:
