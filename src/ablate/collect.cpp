@@ -13,6 +13,7 @@
 #include "daf/ablate/plan.h"
 #include "daf/config/config.h"
 #include "daf/metrics/statistics.h"
+#include "daf/report/gate_summary.h"
 #include "daf/report/markdown_table.h"
 #include "daf/report/plots.h"
 #include "daf/util/atomic_file.h"
@@ -293,13 +294,14 @@ std::string gate_section(const Plan& plan, const Collected& c, const std::string
       std::string affected = "";
       for (const auto& m : condition.modalities) {
         const MeanStd s = stats_of(c, condition.name, eval, "weight_" + m);
-        const double clean = stats_of(c, condition.name, "clean", "weight_" + m).mean;
+        const MeanStd clean_stats = stats_of(c, condition.name, "clean", "weight_" + m);
+        const double clean = clean_stats.mean;
         row.push_back(format_fixed(s.mean, 3));
         csv += csv_field(condition.name) + "," + eval + "," + m + "," + format_number(s.mean) + "," +
                format_number(s.std) + "," + format_number(s.mean - clean) + "\n";
         if (eval.find("-" + m) != std::string::npos && eval != "clean")
           affected = m + ": " + format_fixed(clean, 3) + " -> " + format_fixed(s.mean, 3) + " (" +
-                     (s.mean < clean ? "drops" : "does not drop") + ")";
+                     weight_shift_verdict(clean_stats, s) + ")";
       }
       row.push_back(affected);
       table.add_row(row);

@@ -9,6 +9,14 @@
 #include "daf/util/strings.h"
 
 namespace daf {
+
+std::string weight_shift_verdict(const MeanStd& clean, const MeanStd& shifted) {
+  const double spread = std::max(clean.std, shifted.std);
+  if (clean.n < 2 || shifted.n < 2 || std::isnan(spread)) return "one seed: no verdict";
+  if (clean.mean - shifted.mean > spread) return "drops";
+  if (shifted.mean - clean.mean > spread) return "rises";
+  return "within the seed-to-seed spread " + format_fixed(spread, 3);
+}
 namespace {
 
 struct Accumulator {

@@ -155,3 +155,12 @@ TEST_CASE("gate summary per class or per present label", "[report]") {
   daf::write_gate_json(json, summary);
   CHECK_THAT(json.str(), Contains("\"by_label\": [") && Contains("\"label\": \"a\",") && Contains("\"count\": 2,"));
 }
+
+TEST_CASE("a gate weight drops or rises only beyond the seed-to-seed spread", "[report]") {
+  const daf::MeanStd clean{0.358, 0.010, 3};
+  CHECK(daf::weight_shift_verdict(clean, {0.356, 0.012, 3}) == "within the seed-to-seed spread 0.012");
+  CHECK(daf::weight_shift_verdict(clean, {0.340, 0.004, 3}) == "drops");    // 0.018 > 0.010
+  CHECK(daf::weight_shift_verdict(clean, {0.0, 0.0, 3}) == "drops");        // a masked modality
+  CHECK(daf::weight_shift_verdict(clean, {0.380, 0.005, 3}) == "rises");
+  CHECK(daf::weight_shift_verdict({0.358, 0.0, 1}, {0.2, 0.0, 1}) == "one seed: no verdict");
+}

@@ -7,9 +7,17 @@
 #include <string>
 #include <vector>
 
+#include "daf/metrics/statistics.h"
+
 namespace daf {
 
 class JsonWriter;
+
+// How a modality's mean weight moved from the clean evaluation to a perturbed one, both
+// over seeds: "drops" or "rises" only when the shift is larger than the seed-to-seed
+// spread (the larger std of the two); otherwise "within the seed-to-seed spread S";
+// "one seed: no verdict" when there is no spread to compare with.
+std::string weight_shift_verdict(const MeanStd& clean, const MeanStd& shifted);
 
 struct WeightStats {
   int64_t count = 0;
