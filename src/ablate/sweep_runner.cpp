@@ -276,8 +276,18 @@ SweepRunReport run_stage(const Sweep& sweep, const std::vector<SweepRun>& all_ru
           for (const SweepRun* run : group) locks.push_back(lock_run_directory(run->dir));
           const auto group_start = Clock::now();
           train_group(group, prepared, options.jobs, !trials, rung_epochs);
-          const double train_seconds =
-              std::chrono::duration<double>(Clock::now() - group_start).count() / static_cast<double>(group.size());
+          // A stacked group trains as one model: its time is the group's, logged once.
+          const double train_seconds = std::chrono::duration<double>(Clock::now() - group_start).count();
+          if (group.size() > 1) {
+            std::lock_guard<std::mutex> lock(mutex);
+            progress.finish_line();
+            std::vector<std::string> conditions;
+            for (const SweepRun* run : group)
+              if (std::find(conditions.begin(), conditions.end(), run->condition) == conditions.end())
+                conditions.push_back(run->condition);
+            spdlog::info("{} runs ({}) trained together as one stacked model in {:.1f}s", group.size(),
+                         join(conditions, ", "), train_seconds);
+          }
           for (const SweepRun* run : group) {
             const auto eval_start = Clock::now();
             // A trial is ranked on its validation scores alone: its test split is never scored.
@@ -286,12 +296,15 @@ SweepRunReport run_stage(const Sweep& sweep, const std::vector<SweepRun>& all_ru
                         : (fs::exists(run->dir + "/final_metrics.json") ? trial_metric(*run, sweep.search.metric)
                                                                          : "paused after epoch " +
                                                                                std::to_string(recorded_epochs(run->dir)));
-            const double seconds = train_seconds + std::chrono::duration<double>(Clock::now() - eval_start).count();
+            const double eval_seconds = std::chrono::duration<double>(Clock::now() - eval_start).count();
+            const std::string timing = group.size() > 1 ? fmt::format("evaluated in {:.1f}s", eval_seconds)
+                                                        : fmt::format("trained in {:.1f}s, evaluated in {:.1f}s",
+                                                                      train_seconds, eval_seconds);
             std::lock_guard<std::mutex> lock(mutex);
             ++report.completed;
             progress.finish_line();
-            spdlog::info("[{}/{}] {} seed {}: {} ({:.1f}s)", report.completed, pending.size(), run->condition,
-                         run->seed, scores, seconds);
+            spdlog::info("[{}/{}] {} seed {}: {} ({})", report.completed, pending.size(), run->condition, run->seed,
+                         scores, timing);
             progress.update(report.completed);
           }
         } catch (...) {

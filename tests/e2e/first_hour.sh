@@ -14,7 +14,11 @@ conditions:
 seeds: [1]
 output: twins
 YAML
-"$DAF_BIN/daf-ablate" -c twins.yaml --no-plots >twins.out 2>/dev/null || fail "twin sweep"
+"$DAF_BIN/daf-ablate" -c twins.yaml --no-plots >twins.out 2>twins.log || fail "twin sweep"
+# Stacked runs train as one model: the group's time is logged once, each run's evaluation on its own.
+grep -q "2 runs (first, second) trained together as one stacked model in [0-9.]*s" twins.log \
+  || fail "no group time: $(cat twins.log)"
+[ "$(grep -c '\] first seed 1: .* (evaluated in [0-9.]*s)$' twins.log)" -eq 1 ] || fail "per-run time: $(cat twins.log)"
 # The terminal gets the headline table and where the full report is, not summary.md's wide tables.
 grep -q "twins/summary.md" twins.out && grep -q "^| first " twins.out || fail "terminal summary: $(cat twins.out)"
 [ "$(awk '{ print length($0) }' twins.out | sort -n | tail -1)" -le 100 ] || fail "lines over 100 characters: $(cat twins.out)"
