@@ -61,9 +61,9 @@ import csv, json, sys
 rows = list(csv.DictReader(open(sys.argv[1], newline="")))[:200]
 with open(sys.argv[2], "w", newline="") as f:
     w = csv.writer(f)
-    w.writerow(["id", "split", "text"])
+    w.writerow(["id", "split", "text", "sentiment"])
     for r in rows:
-        w.writerow([r["id"], r["split"], r["text"]])
+        w.writerow([r["id"], r["split"], r["text"], r["sentiment"]])
 with open(sys.argv[3], "w") as f:
     for r in rows:
         f.write(json.dumps({"id": r["id"], "text": r["text"]}) + "\n")

@@ -20,6 +20,13 @@ expect_exit 2 "--out corpus/manifest.csv is one of its inputs" -- \
 expect_exit 2 "--out run/model.pt is one of its inputs" -- "$P" --run run --encoders enc.yaml --text hi --out run/model.pt
 expect_exit 2 "extract.output corpus/manifest.csv is one of its inputs" -- \
   "$DAF_BIN/daf-extract" -c enc.yaml --manifest corpus/manifest.csv --out corpus/manifest.csv
+# An output path that is a device, pipe or directory is never renamed over (as root, an
+# export to /dev/full once replaced the device with a file).
+mkfifo apipe
+expect_exit 2 "apipe: is not a regular file (a device, pipe or socket)" -- "$DAF_BIN/daf-export" --run run --out apipe
+[ -p apipe ] || fail "the pipe was replaced"
+expect_exit 2 "run: is a directory; outputs are written beside their path" -- \
+  "$P" --run run --encoders enc.yaml --text hi --out run
 [ "$(sums)" = "$before" ] || fail "a refused write changed an input"
 "$DAF_BIN/daf-eval" --run run >/dev/null 2>&1 || fail "the run is unusable after the refusals"
 echo "1: outputs over inputs refused"
