@@ -21,7 +21,7 @@ out=${1:?usage: gpu-bundle.sh OUT_DIR}
 limit_mib=${DAF_BUNDLE_LIMIT_MIB:-48}
 
 dev_packages=(libhdf5-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev libsndfile1-dev libsamplerate0-dev
-  libicu-dev libsentencepiece-dev catch2 pkgconf pkgconf-bin libpkgconf3)
+  libicu-dev libsentencepiece-dev nlohmann-json3-dev catch2 pkgconf pkgconf-bin libpkgconf3)
 # The libraries daf links (its sentencepiece shim: libsentencepiece).
 lib_dir=/usr/lib/x86_64-linux-gnu
 link_libraries=("$lib_dir/hdf5/serial/libhdf5.so" "$lib_dir/libyaml-cpp.so" "$lib_dir/libspdlog.so" "$lib_dir/libfmt.so"
