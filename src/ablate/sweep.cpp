@@ -299,8 +299,13 @@ std::vector<SweepRun> Sweep::runs() const {
 namespace {
 
 // The sweep keys a command line may set (search.trials=8, seeds=[1,2], compare.bootstrap=0,
-// output=DIR); the structure (base, conditions, grid, set) stays the file's.
-const std::vector<std::string> kSweepOverrideKeys = {"seeds", "evaluate", "compare", "output", "search"};
+// evaluate=[...], output=DIR); the structure (base, conditions, grid, set) stays the file's.
+// "output" and "seeds" alone: output.dir, output.log_level, ... are config keys of every run.
+bool is_sweep_override(const std::string& key) {
+  const std::string top = key.substr(0, key.find('.'));
+  if (key == "seeds" || key == "output") return true;
+  return top == "search" || top == "compare" || top == "evaluate";
+}
 
 // Applies the overrides of sweep keys to `root` and returns the others (config keys for
 // every run). A value is read as YAML, as in the file; search.space.<config key> takes the
@@ -309,9 +314,8 @@ std::vector<std::string> apply_sweep_overrides(YAML::Node& root, const std::vect
   std::vector<std::string> config_overrides;
   for (const auto& o : overrides) {
     const size_t eq = o.find('=');
-    const std::string key = o.substr(0, eq), top = key.substr(0, key.find('.'));
-    if (eq == std::string::npos ||
-        std::find(kSweepOverrideKeys.begin(), kSweepOverrideKeys.end(), top) == kSweepOverrideKeys.end()) {
+    const std::string key = o.substr(0, eq);
+    if (eq == std::string::npos || !is_sweep_override(key)) {
       config_overrides.push_back(o);
       continue;
     }

@@ -50,6 +50,9 @@ seeds: [1]
 output: search
 YAML
 [ "$("$DAF_BIN/daf-ablate" -c search.yaml output=elsewhere --print-output 2>/dev/null)" = elsewhere ] || fail "output="
+# output.<key> stays a config key of every run (output.log_level), not the sweep's output folder.
+[ "$("$DAF_BIN/daf-ablate" -c search.yaml output.log_level=error --print-output 2>/dev/null)" = search ] \
+  || fail "output.log_level= was taken as a sweep key"
 "$DAF_BIN/daf-ablate" -c search.yaml search.trials=2 "seeds=[3]" "search.final.seeds=[4]" compare.bootstrap=0 \
   "search.space.train.weight_decay={choice: [0, 0.01]}" --no-plots >/dev/null 2>&1 || fail "search with overrides"
 "$py" - <<'PY' || fail "the overrides did not apply"

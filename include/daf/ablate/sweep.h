@@ -103,8 +103,8 @@ std::string best_condition_name(int64_t rank);
 // Parses and validates a sweep: every condition's config must resolve, every
 // modality must be in the cache, before anything runs. Errors name the sweep
 // file and the condition or grid entry. `overrides` (section.key=value) set config keys
-// of every run, or, for the sweep's own keys (search.*, seeds, compare.*, evaluate,
-// output), the sweep file's value.
+// of every run, or, for the sweep's own keys (search.*, compare.*, evaluate, seeds and
+// output alone; output.log_level is a config key), the sweep file's value.
 Sweep load_sweep(const std::string& path, const std::vector<std::string>& overrides = {});
 
 // Runs of shard K of N: every N-th run starting at K-1, so shards stay balanced.
