@@ -77,7 +77,7 @@ TEST_CASE("text contract violations are reported with shapes") {
   CHECK_THROWS_WITH(out_of_range.encode(batch({{50}})), Contains("the encoder failed on input (int64 [1, 1]"));
 }
 
-TEST_CASE("three-input (BERT) encoders get token type ids of 0; a too small embedding table is named") {
+TEST_CASE("three-input (BERT) encoders get token type ids of 0, a too small embedding table is named") {
   TempDir dir;
   torch::jit::Module m("m");
   m.register_buffer("table", torch::arange(20, torch::kFloat).reshape({10, 2}));

@@ -249,7 +249,7 @@ TEST_CASE("extract config checks keys that depend on each other") {
   CHECK(config.report_path() == "data/c.shard-2-of-4.h5.skipped.csv");
 }
 
-TEST_CASE("a label column of class names is stored as class indices; an unknown name fails naming the row") {
+TEST_CASE("a label column of class names is stored as class indices, an unknown name fails naming the row") {
   TempDir dir;
   daf::write_file_atomic(dir.file("m.csv"),
                          "id,split,text,emotion,sentiment\n"

@@ -52,7 +52,7 @@ TEST_CASE("CSV: quoted fields span lines, doubled quotes, CRLF, as Python's csv.
   CHECK(bom.lines[0] == 3);
 }
 
-TEST_CASE("CSV: an unclosed quote names the line it opened on; a short row names its line", "[util][csv]") {
+TEST_CASE("CSV: an unclosed quote names the line it opened on, a short row names its line", "[util][csv]") {
   CHECK_THAT(message_of([] { daf::parse_csv("id,text\nu1,ok\nu2,\"never closed\nu3,x\n", "m.csv"); }),
              Contains("m.csv:3: a quoted field opened on this line is never closed"));
   CHECK_THAT(message_of([] { daf::parse_csv("id,text,split\nu1,\"a\nb\",train\nu2,x\n", "m.csv"); }),
@@ -105,7 +105,7 @@ TEST_CASE("JSON Lines: errors say JSON, with the line and the column", "[util][j
              Contains("in:6:13: not valid JSON"));
 }
 
-TEST_CASE("paths: a directory is named as one; an output that is an input is refused, links resolved", "[util]") {
+TEST_CASE("paths: a directory is named as one, and an output that is an input is refused, links resolved", "[util]") {
   TempDir dir;
   CHECK(daf::file_problem(dir.path()) == "is a directory, expected a file");
   CHECK(daf::file_problem(dir.file("absent")) == "file not found");

@@ -84,7 +84,7 @@ TEST_CASE("multiclass trains on class indices and reports UAR, per-class scores 
   CHECK_THAT(daf::read_file(eval.out_dir + "/metrics.json"), Contains("\"by_class\"") && Contains("\"precision_sad\""));
 }
 
-TEST_CASE("multiclass labels must be class indices; the cache's class names must match", "[tasks]") {
+TEST_CASE("multiclass labels must be class indices, the cache's class names must match", "[tasks]") {
   TempDir dir;
   auto cache = emotion_cache("categorical");
   cache.splits.at("valid").labels.at("emotion")[3] = 1.5f;

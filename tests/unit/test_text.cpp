@@ -330,7 +330,7 @@ TEST_CASE("byte-level BPE: GPT-2's byte table, pre-tokenization and merge ranks"
   }
 }
 
-TEST_CASE("byte-level BPE special tokens: RoBERTa's <mask> takes the space before it; add_prefix_space") {
+TEST_CASE("byte-level BPE special tokens: RoBERTa's <mask> takes the space before it, add_prefix_space") {
   TempDir dir;
   std::string vocab;
   for (int b = 0; b < 256; ++b)
@@ -358,7 +358,7 @@ TEST_CASE("byte-level BPE special tokens: RoBERTa's <mask> takes the space befor
   CHECK_THROWS_WITH(daf::load_tokenizer(c), Contains("v.json: vocab.json has no '<x>' (text.bos_token)"));
 }
 
-TEST_CASE("daf-tokenize's lines: JSON per line, \\r kept, invalid UTF-8 named by line") {
+TEST_CASE("daf-tokenize's lines: JSON per line, carriage returns kept, invalid UTF-8 named by line") {
   TempDir dir;
   daf::write_file_atomic(dir.file("vocab.txt"), lines(kBertVocab));
   const auto t = daf::load_tokenizer(bert_config(dir.file("vocab.txt")));

@@ -64,7 +64,7 @@ TEST_CASE("stale temporaries of dead processes are removed, live ones kept", "[u
   CHECK(std::filesystem::exists(dir.file("notes.tmp.txt")));
 }
 
-TEST_CASE("an output locked by another process is refused, naming its PID; the kernel frees it", "[util]") {
+TEST_CASE("an output locked by another process is refused, naming its PID, the kernel frees it", "[util]") {
   TempDir dir;
   int ready[2], release[2];
   REQUIRE(::pipe(ready) == 0);
