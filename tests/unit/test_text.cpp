@@ -52,6 +52,16 @@ std::vector<int64_t> ids_of(const std::vector<std::string>& vocab, const std::ve
 
 std::string u8(const std::u32string& s) { return daf::text::encode_utf8(s); }
 
+// The start of a byte-level vocab.json: "{" and GPT-2's 256 byte symbols as ids 0..255, one per
+// line ending in `line_end`, without the closing brace (callers add tokens, then "}").
+std::string byte_vocab_json(const std::string& line_end = "\n") {
+  std::string vocab;
+  for (int b = 0; b < 256; ++b)
+    vocab += (b ? "," + line_end : "{" + line_end) +
+             daf::json_escape(daf::text::byte_symbols()[static_cast<size_t>(b)]) + ": " + std::to_string(b);
+  return vocab;
+}
+
 }  // namespace
 
 TEST_CASE("BertNormalizer: control characters, whitespace, CJK, accents and lower case") {
@@ -167,10 +177,7 @@ TEST_CASE("vocab.txt, vocab.json and merges.txt errors name the file and line") 
                     Contains("v.txt:4: vocab.txt: token 'a' appears a second time (first on line 2)"));
   CHECK_THROWS_WITH(daf::load_tokenizer(bad_txt("a\n\xFF\n")), Contains("not valid UTF-8"));
 
-  std::string bytes_vocab;  // the 256 byte symbols, ids 0..255
-  for (int b = 0; b < 256; ++b)
-    bytes_vocab += (b ? ",\n" : "{\n") + daf::json_escape(daf::text::byte_symbols()[static_cast<size_t>(b)]) + ": " +
-                   std::to_string(b);
+  const std::string bytes_vocab = byte_vocab_json();  // the 256 byte symbols, ids 0..255
   daf::write_file_atomic(dir.file("m.txt"), "#version: 0.2\n");
   const auto bpe = [&](const std::string& vocab, const std::string& merges) {
     daf::write_file_atomic(dir.file("v.json"), vocab);
@@ -219,11 +226,7 @@ TEST_CASE("vocabulary and merges files with CRLF line ends or a byte-order mark 
   CHECK(ids("windows.txt") == ids("plain.txt"));
 
   // BPE: vocab.json with a BOM, merges.txt with a BOM and CRLF.
-  std::string vocab = "\xEF\xBB\xBF";
-  for (int b = 0; b < 256; ++b)
-    vocab += (b ? ",\r\n" : "{\r\n") + daf::json_escape(daf::text::byte_symbols()[static_cast<size_t>(b)]) + ": " +
-             std::to_string(b);
-  vocab += ",\r\n\"ab\": 256\r\n}\r\n";
+  const std::string vocab = "\xEF\xBB\xBF" + byte_vocab_json("\r\n") + ",\r\n\"ab\": 256\r\n}\r\n";
   daf::write_file_atomic(dir.file("v.json"), vocab);
   daf::write_file_atomic(dir.file("m.txt"), "\xEF\xBB\xBF#version: 0.2\r\na b\r\n");
   daf::TokenizerConfig c;
@@ -256,10 +259,7 @@ TEST_CASE("the tokenizer fingerprint changes with the vocabulary's order and eve
 
 TEST_CASE("byte-level BPE: RoBERTa's <s> ... </s> only when the vocabulary has both tokens") {
   TempDir dir;
-  std::string bytes;
-  for (int b = 0; b < 256; ++b)
-    bytes += (b ? ",\n" : "{\n") + daf::json_escape(daf::text::byte_symbols()[static_cast<size_t>(b)]) + ": " +
-             std::to_string(b);
+  const std::string bytes = byte_vocab_json();
   daf::write_file_atomic(dir.file("m.txt"), "#version: 0.2\n");
   daf::TokenizerConfig c;
   c.kind = "bpe";
@@ -286,9 +286,7 @@ TEST_CASE("byte-level BPE: GPT-2's byte table, pre-tokenization and merge ranks"
 
   TempDir dir;
   // Bytes, then merges whose ranks decide: "a b" before "b c", so "abc" -> "ab" + "c".
-  std::string vocab;
-  for (int b = 0; b < 256; ++b)
-    vocab += (b ? ",\n" : "{\n") + daf::json_escape(symbols[static_cast<size_t>(b)]) + ": " + std::to_string(b);
+  std::string vocab = byte_vocab_json();
   vocab += ",\n\"ab\": 256, \"bc\": 257, \"abc\": 258, \"\\u0120a\": 259, \"<s>\": 260, \"</s>\": 261, \"<pad>\": 262, "
            "\"<mask>\": 263}";
   daf::write_file_atomic(dir.file("v.json"), vocab);
@@ -332,10 +330,7 @@ TEST_CASE("byte-level BPE: GPT-2's byte table, pre-tokenization and merge ranks"
 
 TEST_CASE("byte-level BPE special tokens: RoBERTa's <mask> takes the space before it, add_prefix_space") {
   TempDir dir;
-  std::string vocab;
-  for (int b = 0; b < 256; ++b)
-    vocab += (b ? ",\n" : "{\n") + daf::json_escape(daf::text::byte_symbols()[static_cast<size_t>(b)]) + ": " +
-             std::to_string(b);
+  std::string vocab = byte_vocab_json();
   daf::write_file_atomic(dir.file("m.txt"), "");
   daf::TokenizerConfig c;
   c.kind = "bpe";
