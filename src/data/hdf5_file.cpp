@@ -118,9 +118,10 @@ bool File::has(const std::string& object) const {
 
 bool File::is_group(const std::string& object) const {
   if (!has(object)) return false;
-  H5O_info_t info;
-  if (H5Oget_info_by_name(id(), object.c_str(), &info, H5P_DEFAULT) < 0) return false;
-  return info.type == H5O_TYPE_GROUP;
+  // H5Iget_type on an opened object, not H5Oget_info: that call's signature
+  // changed in HDF5 1.12 (Debian 13 has 1.14, Debian 12 1.10).
+  Handle obj(H5Oopen(id(), object.c_str(), H5P_DEFAULT), H5Oclose);
+  return obj.valid() && H5Iget_type(obj.id()) == H5I_GROUP;
 }
 
 std::vector<std::string> File::children(const std::string& group) const {
@@ -153,13 +154,20 @@ std::vector<std::pair<std::string, std::string>> File::read_string_attributes(co
   std::vector<std::pair<std::string, std::string>> out;
   Handle obj(H5Oopen(id(), object.c_str(), H5P_DEFAULT), H5Oclose);
   if (!obj.valid()) fail(object, "cannot open object");
-  H5O_info_t info;
-  H5Oget_info(obj.id(), &info);
-  for (hsize_t i = 0; i < info.num_attrs; ++i) {
-    Handle attr(H5Aopen_by_idx(obj.id(), ".", H5_INDEX_NAME, H5_ITER_INC, i, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
-    const ssize_t name_size = H5Aget_name(attr.id(), 0, nullptr);
-    std::string name(static_cast<size_t>(name_size), '\0');
-    H5Aget_name(attr.id(), name.size() + 1, name.data());
+  // Names by H5Aiterate2, not a count from H5Oget_info: that call's signature
+  // changed in HDF5 1.12 (Debian 12 has 1.10, Debian 13 1.14); H5Aiterate2
+  // is the same from 1.8 to 1.14.
+  std::vector<std::string> names;
+  hsize_t position = 0;
+  const auto collect = [](hid_t, const char* name, const H5A_info_t*, void* data) -> herr_t {
+    static_cast<std::vector<std::string>*>(data)->emplace_back(name);
+    return 0;
+  };
+  if (H5Aiterate2(obj.id(), H5_INDEX_NAME, H5_ITER_INC, &position, collect, &names) < 0)
+    fail(object, "cannot list attributes");
+  for (const std::string& name : names) {
+    Handle attr(H5Aopen(obj.id(), name.c_str(), H5P_DEFAULT), H5Aclose);
+    if (!attr.valid()) fail(object, "cannot open attribute '" + name + "'");
     Handle type(H5Aget_type(attr.id()), H5Tclose);
     if (H5Tget_class(type.id()) != H5T_STRING) continue;
     std::string value;

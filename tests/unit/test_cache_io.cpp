@@ -1,4 +1,4 @@
-#include <catch2/catch.hpp>
+#include "catch.h"
 #include <cmath>
 #include <fstream>
 
@@ -9,7 +9,7 @@
 #include "hdf5_file.h"
 #include "test_helpers.h"
 
-using Catch::Matchers::Contains;
+using Catch::Matchers::ContainsSubstring;
 using daf::test::TempDir;
 
 TEST_CASE("a cache round-trips through HDF5", "[cache]") {
@@ -48,7 +48,7 @@ TEST_CASE("reading selects modalities and labels", "[cache]") {
   CHECK(cache.splits.at("valid").labels.size() == 1);
   options.modalities = {"vidoe"};
   CHECK_THROWS_WITH(daf::read_cache(dir.file("c.h5"), options),
-                    Contains("/valid/features has no modality 'vidoe'") && Contains("did you mean 'video'?"));
+                    ContainsSubstring("/valid/features has no modality 'vidoe'") && ContainsSubstring("did you mean 'video'?"));
 }
 
 namespace {
@@ -78,46 +78,46 @@ std::string write_raw(const TempDir& dir, const daf::EmbeddingCache& cache,
 TEST_CASE("reading rejects defects with file, split, dataset and row", "[cache]") {
   TempDir dir;
   SECTION("not a file / not HDF5 / not a daf cache") {
-    CHECK_THROWS_WITH(daf::read_cache(dir.file("none.h5")), Contains("none.h5: cannot open file"));
+    CHECK_THROWS_WITH(daf::read_cache(dir.file("none.h5")), ContainsSubstring("none.h5: cannot open file"));
     std::ofstream(dir.file("text.h5")) << "hello";
-    CHECK_THROWS_WITH(daf::read_cache(dir.file("text.h5")), Contains("text.h5: not an HDF5 file"));
+    CHECK_THROWS_WITH(daf::read_cache(dir.file("text.h5")), ContainsSubstring("text.h5: not an HDF5 file"));
     auto f = daf::hdf5::File::create(dir.file("empty.h5"), dir.file("empty.h5"));
     f.close();
-    CHECK_THROWS_WITH(daf::read_cache(dir.file("empty.h5")), Contains("root attribute 'daf_format' is missing"));
+    CHECK_THROWS_WITH(daf::read_cache(dir.file("empty.h5")), ContainsSubstring("root attribute 'daf_format' is missing"));
   }
   SECTION("missing group") {
     auto f = daf::hdf5::File::create(dir.file("g.h5"), dir.file("g.h5"));
     f.write_int_attribute("/", "daf_format", 1);
     f.create_group("/train");
     f.close();
-    CHECK_THROWS_WITH(daf::read_cache(dir.file("g.h5")), Contains("g.h5: missing group /train/features"));
+    CHECK_THROWS_WITH(daf::read_cache(dir.file("g.h5")), ContainsSubstring("g.h5: missing group /train/features"));
   }
   SECTION("unsupported version") {
     auto f = daf::hdf5::File::create(dir.file("v.h5"), dir.file("v.h5"));
     f.write_int_attribute("/", "daf_format", 9);
     f.close();
-    CHECK_THROWS_WITH(daf::read_cache(dir.file("v.h5")), Contains("format version 9 is not supported"));
+    CHECK_THROWS_WITH(daf::read_cache(dir.file("v.h5")), ContainsSubstring("format version 9 is not supported"));
   }
   SECTION("row-count mismatch") {
     const auto path = write_raw(dir, daf::test::small_cache(), [](daf::hdf5::File& f) {
       std::vector<float> short_labels(5, 0.0f);
       f.write_floats("/valid/labels/extra", {5}, short_labels.data());
     });
-    CHECK_THROWS_WITH(daf::read_cache(path), Contains("/valid/labels/extra has 5 rows but /valid/ids has 80"));
+    CHECK_THROWS_WITH(daf::read_cache(path), ContainsSubstring("/valid/labels/extra has 5 rows but /valid/ids has 80"));
   }
   SECTION("wrong rank") {
     const auto path = write_raw(dir, daf::test::small_cache(), [](daf::hdf5::File& f) {
       std::vector<float> values(80, 0.0f);
       f.write_floats("/test/labels/flat2d", {80, 1}, values.data());
     });
-    CHECK_THROWS_WITH(daf::read_cache(path), Contains("/test/labels/flat2d: expected a 1-D dataset, found rank 2"));
+    CHECK_THROWS_WITH(daf::read_cache(path), ContainsSubstring("/test/labels/flat2d: expected a 1-D dataset, found rank 2"));
   }
   SECTION("modality missing in one split") {
     const auto path = write_raw(dir, daf::test::small_cache(), [](daf::hdf5::File& f) {
       std::vector<float> values(80 * 3, 0.0f);
       f.write_floats("/test/features/extra", {80, 3}, values.data());
     });
-    CHECK_THROWS_WITH(daf::read_cache(path), Contains("/train/features/extra is missing but /test/features/extra exists"));
+    CHECK_THROWS_WITH(daf::read_cache(path), ContainsSubstring("/train/features/extra is missing but /test/features/extra exists"));
   }
 }
 
@@ -127,7 +127,7 @@ TEST_CASE("duplicate ids and non-finite values are rejected in memory and on dis
   SECTION("duplicate id") {
     cache.splits["train"].ids[7] = cache.splits["train"].ids[2];
     CHECK_THROWS_WITH(daf::write_cache(dir.file("d.h5"), cache),
-                      Contains("/train/ids: duplicate id 'synth_train_000002' at rows 2 and 7"));
+                      ContainsSubstring("/train/ids: duplicate id 'synth_train_000002' at rows 2 and 7"));
   }
   SECTION("NaN feature: error, or replaced and counted") {
     auto& audio = cache.splits["valid"].features["audio"];
@@ -136,8 +136,8 @@ TEST_CASE("duplicate ids and non-finite values are rejected in memory and on dis
     write_raw(dir, cache);
     std::filesystem::rename(dir.file("raw.h5"), dir.file("nan.h5"));
     CHECK_THROWS_WITH(daf::read_cache(dir.file("nan.h5")),
-                      Contains("/valid/features/audio row 4 (id 'synth_valid_000004') column 2: non-finite value nan") &&
-                          Contains("data.nonfinite"));
+                      ContainsSubstring("/valid/features/audio row 4 (id 'synth_valid_000004') column 2: non-finite value nan") &&
+                          ContainsSubstring("data.nonfinite"));
     daf::CacheReadOptions options;
     options.replace_nonfinite = true;
     daf::CacheReadReport report;
@@ -148,12 +148,12 @@ TEST_CASE("duplicate ids and non-finite values are rejected in memory and on dis
   SECTION("NaN label") {
     cache.splits["test"].labels["sentiment"][1] = std::nanf("");
     CHECK_THROWS_WITH(daf::write_cache(dir.file("l.h5"), cache),
-                      Contains("/test/labels/sentiment row 1 (id 'synth_test_000001'): expected a finite label"));
+                      ContainsSubstring("/test/labels/sentiment row 1 (id 'synth_test_000001'): expected a finite label"));
   }
   SECTION("mismatched widths across splits") {
     cache.splits["test"].features["video"] = daf::FeatureMatrix(80, 3);
     CHECK_THROWS_WITH(daf::write_cache(dir.file("w.h5"), cache),
-                      Contains("/test/features/video has 3 columns but /train/features/video has 4"));
+                      ContainsSubstring("/test/features/video has 3 columns but /train/features/video has 4"));
   }
 }
 
@@ -170,23 +170,23 @@ TEST_CASE("empty or non-UTF-8 ids, mask values other than 0/1 and empty splits a
   auto cache = daf::test::small_cache();
   auto bad = cache;
   bad.splits["train"].ids[4] = "";
-  CHECK_THROWS_WITH(daf::write_cache(dir.file("a.h5"), bad), Contains("/train/ids row 4: empty id"));
+  CHECK_THROWS_WITH(daf::write_cache(dir.file("a.h5"), bad), ContainsSubstring("/train/ids row 4: empty id"));
   bad = cache;
   bad.splits["valid"].ids[2] = "vid\xff";
   CHECK_THROWS_WITH(daf::write_cache(dir.file("a.h5"), bad),
-                    Contains("/valid/ids row 2: id is not valid UTF-8 (bad byte at offset 3)"));
+                    ContainsSubstring("/valid/ids row 2: id is not valid UTF-8 (bad byte at offset 3)"));
   bad = cache;
   bad.splits["test"].present["audio"] = std::vector<uint8_t>(80, 1);
   bad.splits["test"].present["audio"][7] = 2;
   CHECK_THROWS_WITH(daf::write_cache(dir.file("a.h5"), bad),
-                    Contains("/test/present/audio row 7") && Contains("expected 0 (missing) or 1 (present), found 2"));
+                    ContainsSubstring("/test/present/audio row 7") && ContainsSubstring("expected 0 (missing) or 1 (present), found 2"));
   auto empty = cache;
   empty.splits["test"] = daf::SplitData{};
   for (auto& [name, values] : cache.splits["test"].labels) empty.splits["test"].labels[name];
   for (auto& [name, matrix] : cache.splits["test"].features)
     empty.splits["test"].features[name] = daf::FeatureMatrix(0, matrix.cols);
   CHECK_NOTHROW(daf::require_rows(cache, "x.h5"));
-  CHECK_THROWS_WITH(daf::require_rows(empty, "x.h5"), Contains("x.h5: split 'test' has no rows"));
+  CHECK_THROWS_WITH(daf::require_rows(empty, "x.h5"), ContainsSubstring("x.h5: split 'test' has no rows"));
   CHECK_NOTHROW(daf::require_rows(empty, "x.h5", {"train"}));
 }
 
@@ -194,7 +194,7 @@ TEST_CASE("a cache cannot be created where the OS refuses, and says why", "[cach
   TempDir dir;
   std::ofstream(dir.file("plain")) << "a file, not a folder";
   CHECK_THROWS_WITH(daf::hdf5::File::create(dir.file("plain/y.h5"), "y.h5"),
-                    Contains("y.h5: cannot create HDF5 file: Not a directory"));
+                    ContainsSubstring("y.h5: cannot create HDF5 file: Not a directory"));
   CHECK_THROWS_WITH(daf::write_cache(dir.file("plain/y.h5"), daf::test::small_cache()),
-                    Contains("plain: cannot create folder"));
+                    ContainsSubstring("plain: cannot create folder"));
 }

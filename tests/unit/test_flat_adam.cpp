@@ -1,6 +1,6 @@
 #include <torch/torch.h>
 
-#include <catch2/catch.hpp>
+#include "catch.h"
 #include <sstream>
 
 #include "daf/train/flat_adam.h"

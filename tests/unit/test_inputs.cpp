@@ -1,7 +1,7 @@
 // The readers every tool shares: RFC 4180 CSV, JSON Lines objects, and path checks.
 // Expected values are worked by hand and agree with Python's csv and json modules
 // (the comments give what they return for the same text).
-#include <catch2/catch.hpp>
+#include "catch.h"
 
 #include <filesystem>
 #include <functional>
@@ -13,7 +13,7 @@
 #include "daf/util/paths.h"
 #include "test_helpers.h"
 
-using Catch::Matchers::Contains;
+using Catch::Matchers::ContainsSubstring;
 using daf::test::TempDir;
 
 namespace {
@@ -54,10 +54,10 @@ TEST_CASE("CSV: quoted fields span lines, doubled quotes, CRLF, as Python's csv.
 
 TEST_CASE("CSV: an unclosed quote names the line it opened on, a short row names its line", "[util][csv]") {
   CHECK_THAT(message_of([] { daf::parse_csv("id,text\nu1,ok\nu2,\"never closed\nu3,x\n", "m.csv"); }),
-             Contains("m.csv:3: a quoted field opened on this line is never closed"));
+             ContainsSubstring("m.csv:3: a quoted field opened on this line is never closed"));
   CHECK_THAT(message_of([] { daf::parse_csv("id,text,split\nu1,\"a\nb\",train\nu2,x\n", "m.csv"); }),
-             Contains("m.csv:4: the row has 2 fields, the header has 3"));
-  CHECK_THAT(message_of([] { daf::parse_csv("", "e.csv"); }), Contains("e.csv: empty CSV file"));
+             ContainsSubstring("m.csv:4: the row has 2 fields, the header has 3"));
+  CHECK_THAT(message_of([] { daf::parse_csv("", "e.csv"); }), ContainsSubstring("e.csv: empty CSV file"));
 }
 
 TEST_CASE("CSV: what csv_field writes reads back unchanged", "[util][csv]") {
@@ -91,18 +91,18 @@ TEST_CASE("JSON Lines: what Python's json.dumps writes by default, surrogate pai
 TEST_CASE("JSON Lines: errors say JSON, with the line and the column", "[util][json]") {
   // A lone high surrogate.
   CHECK_THAT(message_of([] { daf::parse_json_object_line(R"({"id": "e", "text": "\ud83d"})", "standard input:4"); }),
-             Contains("standard input:4:") && Contains("not valid JSON") && Contains("surrogate"));
+             ContainsSubstring("standard input:4:") && ContainsSubstring("not valid JSON") && ContainsSubstring("surrogate"));
   const std::string bad = message_of([] { daf::parse_json_object_line(R"({"id": "a", "text": x})", "in:2"); });
-  CHECK_THAT(bad, Contains("in:2:21: not valid JSON"));  // the column where the parser stopped, after the 'x' at 20
-  CHECK_THAT(bad, !Contains("YAML"));
+  CHECK_THAT(bad, ContainsSubstring("in:2:21: not valid JSON"));  // the column where the parser stopped, after the 'x' at 20
+  CHECK_THAT(bad, !ContainsSubstring("YAML"));
   CHECK_THAT(message_of([] { daf::parse_json_object_line(R"({"id": "a", "id": "b"})", "in:3"); }),
-             Contains("in:3: key 'id' appears twice"));
+             ContainsSubstring("in:3: key 'id' appears twice"));
   CHECK_THAT(message_of([] { daf::parse_json_object_line(R"({"id": ["a"]})", "in:4"); }),
-             Contains("in:4: 'id': expected a string or number, found an array"));
+             ContainsSubstring("in:4: 'id': expected a string or number, found an array"));
   CHECK_THAT(message_of([] { daf::parse_json_object_line(R"(["a"])", "in:5"); }),
-             Contains("in:5: expected a JSON object, found an array"));
+             ContainsSubstring("in:5: expected a JSON object, found an array"));
   CHECK_THAT(message_of([] { daf::parse_json_object_line(R"({"id": "a"} {"id": "b"})", "in:6"); }),
-             Contains("in:6:13: not valid JSON"));
+             ContainsSubstring("in:6:13: not valid JSON"));
 }
 
 TEST_CASE("paths: a directory is named as one, and an output that is an input is refused, links resolved", "[util]") {
@@ -110,7 +110,7 @@ TEST_CASE("paths: a directory is named as one, and an output that is an input is
   CHECK(daf::file_problem(dir.path()) == "is a directory, expected a file");
   CHECK(daf::file_problem(dir.file("absent")) == "file not found");
   CHECK_THAT(message_of([&] { daf::require_file(dir.path(), "text.vocab"); }),
-             Contains("text.vocab: " + dir.path() + ": is a directory"));
+             ContainsSubstring("text.vocab: " + dir.path() + ": is a directory"));
   std::ofstream(dir.file("model.pt")) << "weights";
   std::filesystem::create_directories(dir.file("sub"));
   std::filesystem::create_symlink(dir.file("model.pt"), dir.file("link.pt"));
@@ -119,6 +119,6 @@ TEST_CASE("paths: a directory is named as one, and an output that is an input is
   CHECK_FALSE(daf::same_file(dir.file("new.pt"), dir.file("model.pt")));
   const auto run_files = daf::files_under(dir.path());
   CHECK_THAT(message_of([&] { daf::refuse_output_over_inputs(dir.file("link.pt"), run_files, "--out"); }),
-             Contains("--out " + dir.file("link.pt") + " is " + dir.file("model.pt") + ", one of its inputs"));
+             ContainsSubstring("--out " + dir.file("link.pt") + " is " + dir.file("model.pt") + ", one of its inputs"));
   CHECK_NOTHROW(daf::refuse_output_over_inputs(dir.file("head.pt"), run_files, "--out"));
 }

@@ -1,5 +1,5 @@
 // Expected values are worked out by hand from MMSA's and scikit-learn's definitions.
-#include <catch2/catch.hpp>
+#include "catch.h"
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -11,7 +11,7 @@
 #include "daf/metrics/regression_metrics.h"
 #include "daf/metrics/robustness.h"
 
-using Approx = Catch::Detail::Approx;
+using Approx = Catch::Approx;
 using daf::metric_value;
 
 TEST_CASE("regression metrics follow MMSA, including ties at .5", "[metrics]") {

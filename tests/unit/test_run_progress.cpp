@@ -1,5 +1,5 @@
 // How far a run got, from its files alone (daf-export and daf-eval name unfinished runs).
-#include <catch2/catch.hpp>
+#include "catch.h"
 
 #include "daf/config/config.h"
 #include "daf/model/run_progress.h"

@@ -3,7 +3,7 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 
-#include <catch2/catch.hpp>
+#include "catch.h"
 #include <cmath>
 #include <filesystem>
 #include <set>

@@ -1,10 +1,10 @@
 // Reference values: Student's t tables and numpy/scipy conventions, worked by hand.
-#include <catch2/catch.hpp>
+#include "catch.h"
 #include <cmath>
 
 #include "daf/metrics/statistics.h"
 
-using Approx = Catch::Detail::Approx;
+using Approx = Catch::Approx;
 
 TEST_CASE("mean and sample standard deviation", "[stats]") {
   const auto s = daf::mean_std({1, 2, 3, 4});

@@ -1,4 +1,4 @@
-#include <catch2/catch.hpp>
+#include "catch.h"
 #include <cmath>
 
 #include "daf/data/synthetic.h"
@@ -9,8 +9,8 @@
 #include "daf/util/strings.h"
 #include "test_helpers.h"
 
-using Catch::Matchers::Contains;
-using Approx = Catch::Detail::Approx;
+using Catch::Matchers::ContainsSubstring;
+using Approx = Catch::Approx;
 
 TEST_CASE("synthetic caches are MOSEI-shaped and deterministic", "[synth]") {
   const auto config = daf::load_synth_config("tiny", "", {});
@@ -41,9 +41,9 @@ TEST_CASE("synthetic caches are MOSEI-shaped and deterministic", "[synth]") {
 
 TEST_CASE("synth presets and options are checked", "[synth]") {
   CHECK(daf::load_synth_config("mosei", "", {}).train_size == 16326);
-  CHECK_THROWS_WITH(daf::load_synth_config("mosie", "", {}), Contains("did you mean 'mosei'?"));
+  CHECK_THROWS_WITH(daf::load_synth_config("mosie", "", {}), ContainsSubstring("did you mean 'mosei'?"));
   CHECK_THROWS_WITH(daf::load_synth_config("demo", "", {"synth.noisy_text_rate=0.8", "synth.noisy_audio_rate=0.5"}),
-                    Contains("expected at most 1"));
+                    ContainsSubstring("expected at most 1"));
 }
 
 TEST_CASE("feature statistics z-score, ignore missing rows and keep constant columns finite", "[model]") {
@@ -83,7 +83,7 @@ TEST_CASE("gate summary by sentiment bucket", "[report]") {
   CHECK(summary.per_bucket[1][0].mean == Approx(0.7));
   CHECK(summary.per_bucket[1][0].std == Approx(0.1));
   CHECK(summary.per_bucket[0][1].count == 1);
-  CHECK_THAT(daf::gate_markdown(summary), Contains("| all ") && Contains("0.500 ± 0.294"));
+  CHECK_THAT(daf::gate_markdown(summary), ContainsSubstring("| all ") && ContainsSubstring("0.500 ± 0.294"));
 }
 
 TEST_CASE("string helpers", "[util]") {
@@ -150,10 +150,10 @@ TEST_CASE("gate summary per class or per present label", "[report]") {
   CHECK(summary.overall[0].count == 3);
   CHECK(summary.per_bucket[0][0].mean == Approx(0.7));
   CHECK(summary.per_bucket[1][1].mean == Approx(0.2));
-  CHECK_THAT(daf::gate_markdown(summary), Contains("| label present | n ") && Contains("| c "));
+  CHECK_THAT(daf::gate_markdown(summary), ContainsSubstring("| label present | n ") && ContainsSubstring("| c "));
   daf::JsonWriter json;
   daf::write_gate_json(json, summary);
-  CHECK_THAT(json.str(), Contains("\"by_label\": [") && Contains("\"label\": \"a\",") && Contains("\"count\": 2,"));
+  CHECK_THAT(json.str(), ContainsSubstring("\"by_label\": [") && ContainsSubstring("\"label\": \"a\",") && ContainsSubstring("\"count\": 2,"));
 }
 
 TEST_CASE("a gate weight drops or rises only beyond the seed-to-seed spread", "[report]") {

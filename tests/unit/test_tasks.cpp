@@ -1,7 +1,7 @@
 // The multiclass and multilabel tasks end to end through the library: targets
 // read from label columns, label errors, loss weights, training, scores,
 // stacked rows equal to runs alone.
-#include <catch2/catch.hpp>
+#include "catch.h"
 
 #include <cmath>
 #include <filesystem>
@@ -19,7 +19,7 @@
 #include "daf/util/strings.h"
 #include "test_helpers.h"
 
-using Catch::Matchers::Contains;
+using Catch::Matchers::ContainsSubstring;
 using daf::test::TempDir;
 
 namespace {
@@ -60,7 +60,7 @@ TEST_CASE("multiclass trains on class indices and reports UAR, per-class scores 
   CHECK(names == std::vector<std::string>{"accuracy", "F1_weighted", "F1_macro", "UAR", "loss"});
   // Well above chance (0.25), from 240 training utterances of 16/8/4 features.
   CHECK(daf::metric_value(result.test, "UAR") > 0.4);
-  CHECK_THAT(daf::read_file(dir.file("run") + "/metrics.csv"), Contains("valid_UAR"));
+  CHECK_THAT(daf::read_file(dir.file("run") + "/metrics.csv"), ContainsSubstring("valid_UAR"));
 
   // Balanced weights are n / (C * n_c) over the train split, recorded in model.yaml.
   const auto cache = emotion_cache("categorical");
@@ -68,7 +68,7 @@ TEST_CASE("multiclass trains on class indices and reports UAR, per-class scores 
   for (float v : cache.splits.at("train").labels.at("emotion")) counts[static_cast<size_t>(v)] += 1;
   const std::string yaml = daf::read_file(dir.file("run") + "/model.yaml");
   const double n = static_cast<double>(cache.splits.at("train").size());
-  CHECK_THAT(yaml, Contains("loss_weights: [" + daf::format_number(static_cast<float>(n / (4 * counts[0])))));
+  CHECK_THAT(yaml, ContainsSubstring("loss_weights: [" + daf::format_number(static_cast<float>(n / (4 * counts[0])))));
 
   daf::EvalRequest request;
   request.model_dir = dir.file("run");
@@ -77,11 +77,11 @@ TEST_CASE("multiclass trains on class indices and reports UAR, per-class scores 
   CHECK(eval.scores.confusion.size() == 4);
   CHECK(eval.scores.per_output.size() == 12);  // precision, recall, F1 per class
   const std::string predictions = daf::read_file(eval.out_dir + "/predictions.csv");
-  CHECK_THAT(predictions, Contains("id,label,true_class,predicted_class,probability_neutral,probability_happy,"
+  CHECK_THAT(predictions, ContainsSubstring("id,label,true_class,predicted_class,probability_neutral,probability_happy,"
                                    "probability_sad,probability_angry,weight_text"));
-  CHECK_THAT(eval.markdown, Contains("| truth \\ predicted | neutral | happy | sad | angry |"));
-  CHECK_THAT(eval.markdown, Contains("## Per class") && Contains("| class ") && Contains(" text weight "));
-  CHECK_THAT(daf::read_file(eval.out_dir + "/metrics.json"), Contains("\"by_class\"") && Contains("\"precision_sad\""));
+  CHECK_THAT(eval.markdown, ContainsSubstring("| truth \\ predicted | neutral | happy | sad | angry |"));
+  CHECK_THAT(eval.markdown, ContainsSubstring("## Per class") && ContainsSubstring("| class ") && ContainsSubstring(" text weight "));
+  CHECK_THAT(daf::read_file(eval.out_dir + "/metrics.json"), ContainsSubstring("\"by_class\"") && ContainsSubstring("\"precision_sad\""));
 }
 
 TEST_CASE("multiclass labels must be class indices, the cache's class names must match", "[tasks]") {
@@ -91,18 +91,18 @@ TEST_CASE("multiclass labels must be class indices, the cache's class names must
   daf::write_cache(dir.file("bad.h5"), cache);
   auto config = task_config(dir, "multiclass", "bad", {"data.cache=" + dir.file("bad.h5")});
   CHECK_THROWS_WITH(daf::train_model(config),
-                    Contains("bad.h5: /valid/labels/emotion row 3 (id synth_valid_000003): expected a class index 0..3 "
+                    ContainsSubstring("bad.h5: /valid/labels/emotion row 3 (id synth_valid_000003): expected a class index 0..3 "
                              "(data.classes: neutral, happy, sad, angry), found 1.5"));
   cache = emotion_cache("categorical");
   cache.splits.at("test").labels.at("emotion")[0] = 4;
   daf::write_cache(dir.file("range.h5"), cache);
   CHECK_THROWS_WITH(daf::train_model(task_config(dir, "multiclass", "range", {"data.cache=" + dir.file("range.h5")})),
-                    Contains("/test/labels/emotion row 0") && Contains("found 4"));
+                    ContainsSubstring("/test/labels/emotion row 0") && ContainsSubstring("found 4"));
 
   // synth records classes.emotion; other names in data.classes are refused.
   CHECK_THROWS_WITH(daf::train_model(task_config(dir, "multiclass", "names",
                                                  {"data.classes=[neutral, happy, angry, sad]"})),
-                    Contains("holds the classes [neutral, happy, sad, angry] (attribute classes.emotion), but "
+                    ContainsSubstring("holds the classes [neutral, happy, sad, angry] (attribute classes.emotion), but "
                              "data.classes is [neutral, happy, angry, sad]"));
 }
 
@@ -118,8 +118,8 @@ TEST_CASE("multilabel trains one logit per label with presence = value > thresho
   request.model_dir = dir.file("run");
   const auto eval = daf::evaluate_model(request);
   const std::string csv = daf::read_file(eval.out_dir + "/predictions.csv");
-  CHECK_THAT(csv, Contains("id,happiness,true_happiness,predicted_happiness,probability_happiness,sadness,"));
-  CHECK_THAT(eval.markdown, Contains("## Per label") && Contains("| label present |") && Contains("| happiness "));
+  CHECK_THAT(csv, ContainsSubstring("id,happiness,true_happiness,predicted_happiness,probability_happiness,sadness,"));
+  CHECK_THAT(eval.markdown, ContainsSubstring("## Per label") && ContainsSubstring("| label present |") && ContainsSubstring("| happiness "));
 
   // The true presence column is the stored intensity > 0 (MOSEI's convention).
   const auto table = daf::read_csv(eval.out_dir + "/predictions.csv");
@@ -134,7 +134,7 @@ TEST_CASE("balanced loss weights follow scikit-learn and PyTorch's pos_weight co
   const auto weights = daf::resolve_loss_weights(config, torch::tensor({0, 0, 0, 1, 1, 2}, torch::kLong));
   CHECK(weights == std::vector<float>{6.0f / 9, 1.0f, 2.0f});
   CHECK_THROWS_WITH(daf::resolve_loss_weights(config, torch::tensor({0, 0, 1}, torch::kLong)),
-                    Contains("class 'c' has no utterance in the train split"));
+                    ContainsSubstring("class 'c' has no utterance in the train split"));
 
   config = daf::load_config(
       "", {"data.cache=x", "model.task=multilabel", "data.targets=[p, q]", "train.pos_weight=balanced"});

@@ -1,6 +1,6 @@
 #include <torch/torch.h>
 
-#include <catch2/catch.hpp>
+#include "catch.h"
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -16,7 +16,7 @@
 #include "daf/util/strings.h"
 #include "test_helpers.h"
 
-using Catch::Matchers::Contains;
+using Catch::Matchers::ContainsSubstring;
 using daf::test::TempDir;
 
 namespace {
@@ -60,9 +60,9 @@ TEST_CASE("training writes a complete run directory", "[train]") {
   CHECK(result.best_epoch >= 1);
   CHECK(daf::metric_value(result.test, "MAE") < 1.5);
   const std::string csv = daf::read_file(dir.file("run") + "/metrics.csv");
-  CHECK_THAT(csv, Contains("epoch,train_loss,valid_Has0_acc_2"));
+  CHECK_THAT(csv, ContainsSubstring("epoch,train_loss,valid_Has0_acc_2"));
   CHECK(std::count(csv.begin(), csv.end(), '\n') == 7);
-  CHECK_THAT(daf::read_file(dir.file("run") + "/model.yaml"), Contains("normalization:") && Contains("input_dims: [16, 8, 4]"));
+  CHECK_THAT(daf::read_file(dir.file("run") + "/model.yaml"), ContainsSubstring("normalization:") && ContainsSubstring("input_dims: [16, 8, 4]"));
 }
 
 TEST_CASE("same config and seed give identical numbers but another seed does not", "[train]") {
@@ -90,7 +90,7 @@ TEST_CASE("an interrupted run resumes to the same result as an uninterrupted one
 
   // A different config must not continue that run.
   CHECK_THROWS_WITH(daf::train_model(small_config(dir, "resumed", {"train.lr=0.01"})),
-                    Contains("interrupted run with a different config") && Contains("train.lr"));
+                    ContainsSubstring("interrupted run with a different config") && ContainsSubstring("train.lr"));
 
   const auto resumed = daf::train_model(config);
   CHECK(resumed.epochs == straight.epochs);
@@ -102,7 +102,7 @@ TEST_CASE("a finished run is not overwritten unless asked", "[train]") {
   TempDir dir;
   daf::train_model(small_config(dir, "run", {"train.max_epochs=1"}));
   CHECK_THROWS_WITH(daf::train_model(small_config(dir, "run", {"train.max_epochs=1"})),
-                    Contains("holds a finished run") && Contains("output.overwrite=true"));
+                    ContainsSubstring("holds a finished run") && ContainsSubstring("output.overwrite=true"));
   CHECK_NOTHROW(daf::train_model(small_config(dir, "run", {"train.max_epochs=1", "output.overwrite=true"})));
 }
 
@@ -116,13 +116,13 @@ TEST_CASE("early stopping respects patience", "[train]") {
 TEST_CASE("bad training input fails with the file and key named", "[train]") {
   TempDir dir;
   CHECK_THROWS_WITH(daf::train_model(small_config(dir, "run", {"data.modalities=[text, vision]"})),
-                    Contains("cache.h5: /train/features has no modality 'vision'"));
+                    ContainsSubstring("cache.h5: /train/features has no modality 'vision'"));
   CHECK_THROWS_WITH(daf::train_model(small_config(dir, "run2", {"data.target=valence"})),
-                    Contains("/train/labels has no label 'valence'"));
+                    ContainsSubstring("/train/labels has no label 'valence'"));
   CHECK_THROWS_WITH(daf::train_model(small_config(dir, "run3", {"data.cache=" + dir.file("nope.h5")})),
-                    Contains("nope.h5: cannot open file"));
+                    ContainsSubstring("nope.h5: cannot open file"));
   if (!torch::cuda::is_available())
-    CHECK_THROWS_WITH(daf::train_model(small_config(dir, "run4", {"train.device=cuda"})), Contains("train.device=cuda"));
+    CHECK_THROWS_WITH(daf::train_model(small_config(dir, "run4", {"train.device=cuda"})), ContainsSubstring("train.device=cuda"));
 }
 
 TEST_CASE("evaluation writes predictions and metrics and gate reports, and masking zeroes a modality", "[eval]") {
@@ -134,9 +134,9 @@ TEST_CASE("evaluation writes predictions and metrics and gate reports, and maski
   const auto full = daf::evaluate_model(request);
   CHECK(full.out_dir == dir.file("run") + "/eval/test");
   const std::string csv = daf::read_file(full.out_dir + "/predictions.csv");
-  CHECK_THAT(csv, Contains("id,label,prediction,weight_text,weight_audio,weight_video\nsynth_test_000000,"));
-  CHECK_THAT(daf::read_file(full.out_dir + "/metrics.json"), Contains("\"Has0_F1_score\"") && Contains("\"by_sentiment\""));
-  CHECK_THAT(full.markdown, Contains("## Fusion weights"));
+  CHECK_THAT(csv, ContainsSubstring("id,label,prediction,weight_text,weight_audio,weight_video\nsynth_test_000000,"));
+  CHECK_THAT(daf::read_file(full.out_dir + "/metrics.json"), ContainsSubstring("\"Has0_F1_score\"") && ContainsSubstring("\"by_sentiment\""));
+  CHECK_THAT(full.markdown, ContainsSubstring("## Fusion weights"));
 
   request.masked = {"audio"};
   const auto masked = daf::evaluate_model(request);
@@ -152,9 +152,9 @@ TEST_CASE("evaluation writes predictions and metrics and gate reports, and maski
   CHECK(checked == 80);
 
   request.masked = {"audoi"};
-  CHECK_THROWS_WITH(daf::evaluate_model(request), Contains("--mask audoi") && Contains("did you mean 'audio'?"));
+  CHECK_THROWS_WITH(daf::evaluate_model(request), ContainsSubstring("--mask audoi") && ContainsSubstring("did you mean 'audio'?"));
   request.masked = {"text", "audio", "video"};
-  CHECK_THROWS_WITH(daf::evaluate_model(request), Contains("leaves no input"));
+  CHECK_THROWS_WITH(daf::evaluate_model(request), ContainsSubstring("leaves no input"));
 }
 
 TEST_CASE("classification runs report accuracy, F1 and a confusion matrix", "[eval]") {
@@ -165,8 +165,8 @@ TEST_CASE("classification runs report accuracy, F1 and a confusion matrix", "[ev
   request.model_dir = dir.file("run");
   request.split = "valid";
   const auto eval = daf::evaluate_model(request);
-  CHECK_THAT(eval.markdown, Contains("## Confusion matrix") && Contains("F1_macro"));
-  CHECK_THAT(daf::read_file(eval.out_dir + "/predictions.csv"), Contains("id,label,true_class,predicted_class,probability_-3,probability_-2,"));
+  CHECK_THAT(eval.markdown, ContainsSubstring("## Confusion matrix") && ContainsSubstring("F1_macro"));
+  CHECK_THAT(daf::read_file(eval.out_dir + "/predictions.csv"), ContainsSubstring("id,label,true_class,predicted_class,probability_-3,probability_-2,"));
 }
 
 TEST_CASE("the dynamic gate down-weights the view that the data corrupted", "[train][daf]") {
@@ -219,17 +219,17 @@ TEST_CASE("model.pt's SHA-256 is recorded in model.yaml and checked on load", "[
   CHECK_NOTHROW(daf::load_model(run));
   const std::string good = daf::read_file(run + "/model.pt");
   zero_bytes(run + "/model.pt", 3000, 2000);
-  CHECK_THROWS_WITH(daf::load_model(run), Contains(run + "/model.pt: SHA-256 ") &&
-                                              Contains("differs from " + metadata.weights_sha256) &&
-                                              Contains("recorded in model.yaml"));
+  CHECK_THROWS_WITH(daf::load_model(run), ContainsSubstring(run + "/model.pt: SHA-256 ") &&
+                                              ContainsSubstring("differs from " + metadata.weights_sha256) &&
+                                              ContainsSubstring("recorded in model.yaml"));
   // Weights that do not belong to the model model.yaml describes: shapes named.
   std::ofstream(run + "/model.pt", std::ios::binary | std::ios::trunc) << good;
   auto other = metadata;
   other.config.model.dim = 24;
   other.weights_sha256.clear();
   daf::save_model_metadata(run + "/model.yaml", other);
-  CHECK_THROWS_WITH(daf::load_model(run), Contains("model.pt: parameter '") && Contains("has shape [16") &&
-                                              Contains("model.yaml describes a model whose"));
+  CHECK_THROWS_WITH(daf::load_model(run), ContainsSubstring("model.pt: parameter '") && ContainsSubstring("has shape [16") &&
+                                              ContainsSubstring("model.yaml describes a model whose"));
 }
 
 TEST_CASE("a damaged checkpoint is refused with both digests instead of resumed", "[train][integrity]") {
@@ -243,7 +243,7 @@ TEST_CASE("a damaged checkpoint is refused with both digests instead of resumed"
   const std::string checkpoint = dir.file("run") + "/checkpoint.pt";
   CHECK(daf::read_file(checkpoint).rfind("daf-checkpoint sha256=", 0) == 0);
   zero_bytes(checkpoint, 4000, 2000);
-  CHECK_THROWS_WITH(daf::train_model(config), Contains(checkpoint + ": SHA-256 ") && Contains("its own record"));
+  CHECK_THROWS_WITH(daf::train_model(config), ContainsSubstring(checkpoint + ": SHA-256 ") && ContainsSubstring("its own record"));
 }
 
 
@@ -257,5 +257,5 @@ TEST_CASE("modality dropout per modality", "[train]") {
   CHECK(metrics_without_timing(dir.file("a")) == metrics_without_timing(dir.file("b")));
   const auto c = daf::train_model(small_config(dir, "c", {"train.modality_dropout={text: 0.3, audio: 0.6}"}));
   CHECK(a.test != c.test);
-  CHECK_THAT(daf::read_file(dir.file("c") + "/config.yaml"), Contains("modality_dropout: {audio: 0.6, text: 0.3}"));
+  CHECK_THAT(daf::read_file(dir.file("c") + "/config.yaml"), ContainsSubstring("modality_dropout: {audio: 0.6, text: 0.3}"));
 }
