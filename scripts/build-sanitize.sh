@@ -4,7 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
-CC=clang-14 CXX=clang++-14 cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=Release \
+# The clang that scripts/install-deps.sh installs: 19 on Debian 13, 14 on 12.
+clang=
+for version in 19 14; do
+  if command -v "clang++-$version" >/dev/null; then clang=$version; break; fi
+done
+[ -n "$clang" ] || { echo "build-sanitize: needs clang++-19 or clang++-14 (bash scripts/install-deps.sh)" >&2; exit 2; }
+CC=clang-$clang CXX=clang++-$clang cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_CXX_FLAGS="-gline-tables-only" -DDAF_SANITIZE=address,undefined -DDAF_BUILD_FUZZERS=ON \
   -DDAF_BUILD_TESTS=ON >/dev/null
 cmake --build build-sanitize --parallel "$(nproc)" --target test_core test_model \

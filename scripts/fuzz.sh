@@ -5,7 +5,7 @@
 # or an exception other than daf's InputError/RuntimeFailure fails the run;
 # the input that caused it is kept in build-sanitize/fuzz/<harness>/ (turn it
 # into a unit test).
-#   bash scripts/fuzz.sh            # 60 s each, as CI runs it
+#   bash scripts/fuzz.sh            # 60 s each, as CI runs it (one per core at a time)
 #   bash scripts/fuzz.sh 1800       # the long run
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,15 +14,31 @@ bash scripts/build-sanitize.sh
 export ASAN_OPTIONS="abort_on_error=1:detect_leaks=0:alloc_dealloc_mismatch=0:detect_odr_violation=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export OMP_WAIT_POLICY=PASSIVE GLOG_minloglevel=2 OMP_NUM_THREADS=1
-status=0
-printf '%-14s %12s %8s %8s %8s  %s\n' harness executions exec/s cov features result
-for harness in fuzz_config fuzz_sweep fuzz_cache fuzz_csd fuzz_manifest fuzz_audio fuzz_tokenizer fuzz_jsonl fuzz_csv; do
-  work=build-sanitize/fuzz/$harness
+harnesses=(fuzz_config fuzz_sweep fuzz_cache fuzz_csd fuzz_manifest fuzz_audio fuzz_tokenizer fuzz_jsonl fuzz_csv)
+
+# One harness: a fresh copy of its corpus, then libFuzzer; its exit status goes
+# to $work/rc. Harnesses are single-threaded, so one runs per core at a time.
+fuzz_one() {
+  local harness=$1 work=build-sanitize/fuzz/$1 rc=0
   rm -rf "$work" && mkdir -p "$work/corpus"
-  cp tests/fuzz/corpus/$harness/* "$work/corpus/" 2>/dev/null || true
-  rc=0
+  cp tests/fuzz/corpus/"$harness"/* "$work/corpus/" 2>/dev/null || true
   (cd "$work" && "../../tests/fuzz/$harness" corpus -max_total_time="$seconds" -max_len=4096 -timeout=30 \
      -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix=./ >log 2>&1) || rc=$?
+  echo "$rc" >"$work/rc"
+}
+running=0
+for harness in "${harnesses[@]}"; do
+  if [ "$running" -ge "$(nproc)" ]; then wait -n || true; running=$((running - 1)); fi
+  fuzz_one "$harness" &
+  running=$((running + 1))
+done
+wait
+
+status=0
+printf '%-14s %12s %8s %8s %8s  %s\n' harness executions exec/s cov features result
+for harness in "${harnesses[@]}"; do
+  work=build-sanitize/fuzz/$harness
+  rc=$(cat "$work/rc" 2>/dev/null || echo 1)
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$work/log" | grep -o '[0-9]*$' || echo 0)
   speed=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$work/log" | grep -o '[0-9]*$' || echo 0)
   cov=$(grep -o 'cov: [0-9]*' "$work/log" | tail -1 | grep -o '[0-9]*' || echo 0)

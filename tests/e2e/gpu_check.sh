@@ -13,14 +13,16 @@ expect_exit 2 "not a bundle" -- bash "$repo/scripts/gpu-check.sh" --bundle "$WOR
 
 bash "$repo/scripts/gpu-bundle.sh" "$WORK/bundle" >"$WORK/bundle.log" 2>&1 || { cat "$WORK/bundle.log"; fail "gpu-bundle.sh"; }
 grep -E "^gpu-bundle: [0-9]+ packages" "$WORK/bundle.log"
-for p in libhdf5-dev libyaml-cpp0.7 libicu72 libsentencepiece0 pkgconf catch2; do
-  grep -q "^$p	" "$WORK/bundle/bundle.tsv" || fail "the bundle lacks $p"
+# Runtime package names carry the library's version (libyaml-cpp0.7 and libicu72
+# on Debian 12, libyaml-cpp0.8 and libicu76 on 13).
+for p in 'libhdf5-dev' 'libyaml-cpp0\.[0-9]+' 'libicu[0-9]+' 'libsentencepiece0' 'pkgconf' 'catch2'; do
+  grep -qE "^$p	" "$WORK/bundle/bundle.tsv" || fail "the bundle lacks $p"
 done
 ! grep -q "^libc6	" "$WORK/bundle/bundle.tsv" || fail "the bundle should not carry libc6"
 
 # A damaged .deb is refused by name.
 cp -r "$WORK/bundle" "$WORK/damaged"
-deb=$(ls "$WORK/damaged"/debs/libyaml-cpp0.7_*.deb)
+deb=$(ls "$WORK/damaged"/debs/libyaml-cpp0.[0-9]*_*.deb)
 printf 'x' >>"$deb"
 expect_exit 1 "$(basename "$deb"): SHA-256 differs" -- bash "$repo/scripts/gpu-check.sh" --bundle "$WORK/damaged" --cpu \
   --work "$WORK/damaged-work"
