@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
   app.add_option("-c,--config", sweep_file,
                  "sweep YAML (base config, conditions/grid, seeds, evaluate, compare; or a search: section)");
   app.add_option("--jobs,-j", jobs, "runs trained at the same time in this process, 1 to 256 (default 1)")
-      ->check(CLI::Range(int64_t{1}, int64_t{256}));
+      ->check(daf::cli::integer_range(1, 256));
   app.add_flag("--separate", separate,
                "train every run on its own; by default runs that differ only in their seed, learning rate, weight "
                "decay, clipping, dropout, modality dropout, loss or gate temperature train together as one stacked "

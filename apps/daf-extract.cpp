@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
                                    "is there exactly once");
   app.add_option("--collect", collect, "N: merge the N shard caches of this config (<output stem>.shard-K-of-N.h5) "
                                        "into extract.output, naming any shard that is missing (1 to 100000)")
-      ->check(CLI::Range(int64_t{1}, int64_t{100000}));
+      ->check(daf::cli::integer_range(1, 100000));
   app.add_flag("--print-config", print_config, "print the resolved config and exit");
   app.add_option("overrides", overrides, "section.key=value settings, e.g. text.batch_size=64");
   app.footer(daf::cli::options_help(daf::declare_extract_options));

@@ -112,6 +112,18 @@ copy_trust() {
   return 0
 }
 
+# This checkout into the root's /root/daf, as a clean clone would have it;
+# what the root built there (build/, the installer's npm packages) stays, so a
+# second 'test' rebuilds only what changed.
+copy_checkout() {
+  local copy=$root/root/daf
+  mkdir -p "$copy"
+  find "$copy" -mindepth 1 -maxdepth 1 ! -name build ! -name tests -exec rm -rf {} +
+  [ ! -d "$copy/tests" ] || find "$copy/tests" -mindepth 1 -maxdepth 1 ! -name reference -exec rm -rf {} +
+  [ ! -d "$copy/tests/reference" ] || find "$copy/tests/reference" -mindepth 1 -maxdepth 1 ! -name node_modules -exec rm -rf {} +
+  (cd "$repo" && git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf -) | tar -xf - -C "$copy"
+}
+
 prepare() {
   local start
   start=$(date +%s)
@@ -119,8 +131,7 @@ prepare() {
   rm -rf "$root"
   cp -a "$base" "$root"
   copy_trust "$root"
-  mkdir -p "$root/root/daf"
-  (cd "$repo" && git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf -) | tar -xf - -C "$root/root/daf"
+  copy_checkout
   say "root ready in $(seconds_since "$start") s; running the installer in it"
   start=$(date +%s)
   in_root "$root" bash -c 'cd /root/daf && bash scripts/install-deps.sh'
@@ -130,6 +141,7 @@ prepare() {
 run_tests() {
   [ -f "$root/etc/daf-debian13" ] || { say "no prepared root in $root: run 'debian13.sh prepare' first" >&2; exit 2; }
   local start
+  copy_checkout
   start=$(date +%s)
   in_root "$root" bash -c 'cd /root/daf && bash scripts/build.sh -DDAF_BUILD_TESTS=ON'
   say "build: $(seconds_since "$start") s"
@@ -153,7 +165,8 @@ compare_demo() {
   rm -rf "$dir/compare" && mkdir -p "$here/data" "$there/runs"
   (cd "$here" && export OMP_WAIT_POLICY=PASSIVE GLOG_minloglevel=2 &&
     "$bin/daf-synth" --preset demo --out data/demo.h5 >/dev/null 2>&1 &&
-    "$bin/daf-ablate" --config "$repo/configs/ablate-demo.yaml" --jobs "$(nproc)" >/dev/null 2>&1) \
+    "$bin/daf-ablate" --config "$repo/configs/ablate-demo.yaml" --jobs "$(nproc)" >/dev/null 2>&1 &&
+    "$bin/daf-eval" --run runs/ablate-demo/dynamic/seed-1111 --mask text >/dev/null 2>&1) \
     || { say "the demo failed on this machine"; return 1; }
   cp -a "$root/root/daf/data" "$there/data"
   cp -a "$root/root/daf/runs/ablate-demo" "$there/runs/ablate-demo"

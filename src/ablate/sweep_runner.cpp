@@ -19,6 +19,7 @@
 #include "daf/train/runtime.h"
 #include "daf/train/split_tensors.h"
 #include "daf/train/trainer.h"
+#include "daf/util/tool_main.h"
 #include "daf/util/atomic_file.h"
 #include "daf/util/error.h"
 #include "daf/util/file_lock.h"
@@ -317,7 +318,11 @@ SweepRunReport run_stage(const Sweep& sweep, const std::vector<SweepRun>& all_ru
       }
     };
     std::vector<std::thread> threads;
-    for (int64_t j = 0; j < std::max<int64_t>(1, options.jobs); ++j) threads.emplace_back(worker);
+    for (int64_t j = 0; j < std::max<int64_t>(1, options.jobs); ++j)
+      threads.emplace_back([&worker] {
+        log_torch_warnings_in_this_thread();
+        worker();
+      });
     for (auto& t : threads) t.join();
     progress.finish();
     if (failure) std::rethrow_exception(failure);

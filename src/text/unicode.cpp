@@ -74,6 +74,8 @@ int8_t category_in_unicode_8(char32_t c) {
       return U_OTHER_PUNCTUATION;  // CANADIAN SYLLABICS CHI SIGN: Po until 12.0
     case 0x1734:
       return U_NON_SPACING_MARK;  // HANUNOO SIGN PAMUDPOD: Mn until 14.0
+    case 0x1171E:
+      return U_NON_SPACING_MARK;  // AHOM CONSONANT SIGN MEDIAL RA: Mn until 16.0 (ICU 76, Debian 13)
     default:
       break;
   }

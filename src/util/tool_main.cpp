@@ -1,6 +1,7 @@
 #include "daf/util/tool_main.h"
 
 #include <c10/util/Exception.h>
+#include <torch/version.h>
 #include <malloc.h>
 #include <spdlog/spdlog.h>
 #include <fcntl.h>
@@ -41,7 +42,41 @@ void reserve_standard_descriptors() {
   }
 }
 
+// LibTorch's own warnings (TORCH_WARN) through spdlog like every other line
+// daf logs: LibTorch 2.x prints them to stderr in its own format, whatever
+// GLOG_minloglevel says. One goes to the debug level: the "gradient layout
+// contract" hint that LibTorch 2.6 gives once for stacked training. FlatAdam
+// (train/flat_adam.cpp) makes every parameter and its gradient views of one
+// [runs, P] buffer on purpose, so that backward accumulates straight into it;
+// the hint's premise (a gradient should be laid out like a dense parameter)
+// does not hold for such views, and nothing is slower for it.
+class LoggedTorchWarnings : public c10::WarningHandler {
+ public:
+#if TORCH_VERSION_MAJOR >= 2
+  void process(const c10::Warning& warning) override { log(warning.msg()); }
+#else
+  void process(const c10::SourceLocation&, const std::string& message, const bool) override { log(message); }
+#endif
+
+ private:
+  static void log(const std::string& message) {
+    if (message.find("gradient layout contract") != std::string::npos)
+      spdlog::debug("LibTorch: {}", message);
+    else
+      spdlog::warn("LibTorch: {}", message);
+  }
+};
+
 }  // namespace
+
+void log_torch_warnings_in_this_thread() {
+  static LoggedTorchWarnings handler;  // stateless, shared by every thread
+#if TORCH_VERSION_MAJOR >= 2
+  c10::WarningUtils::set_warning_handler(&handler);
+#else
+  c10::Warning::set_warning_handler(&handler);
+#endif
+}
 
 void prepare_process(int argc, char** argv) {
   (void)argc;
@@ -59,6 +94,7 @@ void prepare_process(int argc, char** argv) {
   keep_freed_memory();
   use_checked_standard_output();
   setup_logging();
+  log_torch_warnings_in_this_thread();
 }
 
 int run_tool(const std::function<int()>& body) {

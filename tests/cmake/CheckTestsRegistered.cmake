@@ -1,6 +1,12 @@
 # Fails unless TEST_BINARY lists at least one test and exits normally.
 # (execute_process reports a crash as text such as "Segmentation fault".)
-execute_process(COMMAND ${TEST_BINARY} --list-test-names-only
+# Catch2 v2 and v3 spell "one test name per line" differently.
+if(CATCH_VERSION VERSION_LESS 3)
+  set(list_args --list-test-names-only)
+else()
+  set(list_args --list-tests --verbosity quiet)
+endif()
+execute_process(COMMAND ${TEST_BINARY} ${list_args}
                 OUTPUT_VARIABLE output RESULT_VARIABLE result)
 if(NOT result MATCHES "^[0-9]+$")
   message(FATAL_ERROR "${TEST_BINARY} crashed while listing its tests: ${result}")

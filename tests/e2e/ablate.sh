@@ -48,6 +48,9 @@ fi
 
 start=$(date +%s%N)
 grep -q "stacked group" "$WORK/j2.log" || fail "daf-ablate did not say that it stacks the seeds"
+# LibTorch's own warnings go through daf's log, not LibTorch's stderr format ("[W1206 10:05:51...]");
+# LibTorch 2.6's gradient-layout hint for the stacked buffers is not for the user (debug level).
+! grep -qE '^\[W[0-9]{4} |gradient layout contract' "$WORK/j2.log" || fail "LibTorch's warning reached stderr: $(head -3 "$WORK/j2.log")"
 "$DAF_BIN/daf-ablate" --config "$WORK/sweep.yaml" --jobs 1 --separate --out "$WORK/j1" --no-plots >/dev/null 2>&1
 echo "jobs 1, separate runs: $(( ($(date +%s%N) - start) / 1000000 )) ms"
 cmp "$WORK/j1/summary.csv" "$WORK/j2/summary.csv" || fail "--jobs 1 --separate and --jobs 2 (stacked) differ"

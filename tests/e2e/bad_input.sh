@@ -33,7 +33,7 @@ expect_exit 2 "synth: the cache needs about" -- \
 expect_exit 2 "synth: the cache needs about 4e+07 GB" -- \
   "$DAF_BIN/daf-synth" --out "$WORK/x.h5" synth.text_dim=100000000 synth.train_size=100000000
 rc=0; "$DAF_BIN/daf-ablate" --jobs -1 -c "$WORK/none.yaml" 2>"$WORK/err" || rc=$?
-[ "$rc" -ne 0 ] && grep -q "Value -1 not in range 1 to 256" "$WORK/err" || { cat "$WORK/err"; fail "--jobs -1"; }
+[ "$rc" -ne 0 ] && grep -qx -- "--jobs: expected an integer from 1 to 256, got '-1'" "$WORK/err" || { cat "$WORK/err"; fail "--jobs -1"; }
 # A cache with an empty test split (daf-import of a folds file whose test fold is empty) fails before training.
 "$DAF_BIN/daf-import" --write-synthetic "$WORK/csd" csd.videos=8 2>/dev/null
 printf 'train: [vid0, vid2, vid4, vid5]\nvalid: [vid6]\ntest: []\n' >"$WORK/folds.yaml"

@@ -3,6 +3,7 @@
 // the harness writes with the HDF5 library and daf then reads. That fuzzes
 // daf's checks of a cache's structure and values rather than HDF5's own
 // binary parser (Debian's libhdf5, fuzzed upstream and outside daf's control).
+#include <algorithm>
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include "daf/data/cache_io.h"

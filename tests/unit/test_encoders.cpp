@@ -1,5 +1,6 @@
 // TorchScript encoders built in the test with torch::jit::Module::define: pooling,
 // padding invariance and contract errors.
+#include <algorithm>
 #include <torch/script.h>
 #include <torch/torch.h>
 

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <torch/torch.h>
 
 #include "catch.h"

@@ -1,4 +1,5 @@
 // Stacked (batched multi-seed) training against separate runs.
+#include <algorithm>
 #include <torch/torch.h>
 
 #include <ATen/CPUGeneratorImpl.h>

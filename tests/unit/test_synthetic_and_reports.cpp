@@ -1,4 +1,5 @@
 #include "catch.h"
+#include <algorithm>
 #include <cmath>
 
 #include "daf/data/synthetic.h"

@@ -4,6 +4,7 @@
 // test (tests/e2e/tokenizer_parity.sh) compares with Hugging Face itself on real vocabularies.
 #include "catch.h"
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <set>

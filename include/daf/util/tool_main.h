@@ -15,6 +15,12 @@ namespace daf {
 // It then keeps freed memory in the heap (keep_freed_memory) and sets up logging.
 void prepare_process(int argc, char** argv);
 
+// Sends LibTorch's warnings (TORCH_WARN) raised on the calling thread to
+// daf's log instead of LibTorch's own stderr lines. LibTorch keeps one handler
+// per thread: prepare_process sets it for the main thread, and every thread
+// daf starts to run LibTorch calls this first.
+void log_torch_warnings_in_this_thread();
+
 // Makes glibc keep freed blocks for reuse instead of returning them to the
 // system, so per-step tensors do not page-fault every step.
 void keep_freed_memory();
