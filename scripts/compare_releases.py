@@ -54,6 +54,10 @@ def number(text):
     return value if math.isfinite(value) else None
 
 
+# A table with another number of rows: metrics.csv of a run that early
+# stopping ended at another epoch.
+ROWS_DIFFER = "rows"
+
 # Wall-clock columns (metrics.csv's per-epoch time and speed) differ between
 # any two runs and are left out.
 TIMING_COLUMNS = {"seconds", "samples_per_s"}
@@ -62,8 +66,10 @@ TIMING_COLUMNS = {"seconds", "samples_per_s"}
 def csv_difference(a, b):
     with open(a, newline="") as fa, open(b, newline="") as fb:
         rows_a, rows_b = list(csv.reader(fa)), list(csv.reader(fb))
-    if len(rows_a) != len(rows_b) or (rows_a and rows_a[0] != rows_b[0]):
+    if rows_a and rows_b and rows_a[0] != rows_b[0]:
         return None
+    if len(rows_a) != len(rows_b):
+        return ROWS_DIFFER
     skip = {i for i, name in enumerate(rows_a[0]) if name in TIMING_COLUMNS} if rows_a else set()
     largest = 0.0
     for row_a, row_b in zip(rows_a, rows_b):
@@ -116,8 +122,13 @@ def main():
     print(f"| output | files | bit-identical ({args.label_a} vs {args.label_b}) | largest difference |")
     print("|---|---|---|---|")
     for name, differences in groups.items():
-        same = sum(1 for d in differences if d == 0.0)
-        print(f"| {name} | {len(differences)} | {same} | {max(differences):.3g} |")
+        numbers = [d for d in differences if d != ROWS_DIFFER]
+        same = sum(1 for d in numbers if d == 0.0)
+        largest = f"{max(numbers):.3g}" if numbers else "-"
+        stopped = len(differences) - len(numbers)
+        if stopped:
+            largest += f" ({stopped} stopped at another epoch)"
+        print(f"| {name} | {len(differences)} | {same} | {largest} |")
 
 
 if __name__ == "__main__":

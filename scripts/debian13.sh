@@ -9,7 +9,8 @@
 #            daf), then scripts/demo.sh, its output kept in DIR/demo.txt; then,
 #            where this checkout's build/ has the tools, the same demo here
 #            and scripts/compare_releases.py on the two (DIR/comparison.md)
-#   all      both (the default)
+#   compare  only that last comparison, on the root's demo outputs
+#   all      prepare and test (the default)
 # Needs root: debootstrap, chroot and bind mounts, made in a private mount
 # namespace so that nothing stays mounted after a kill.
 #
@@ -23,7 +24,7 @@
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 step=${1:-all}
-case "$step" in prepare|test|all) ;; *) echo "usage: debian13.sh [prepare|test|all]" >&2; exit 2 ;; esac
+case "$step" in prepare|test|compare|all) ;; *) echo "usage: debian13.sh [prepare|test|compare|all]" >&2; exit 2 ;; esac
 [ "$(id -u)" -eq 0 ] || { echo "debian13.sh: needs root (debootstrap, chroot, mounts)" >&2; exit 2; }
 
 dir=${DAF_DEBIAN13_DIR:-/var/cache/daf-debian13}
@@ -170,12 +171,26 @@ compare_demo() {
     || { say "the demo failed on this machine"; return 1; }
   cp -a "$root/root/daf/data" "$there/data"
   cp -a "$root/root/daf/runs/ablate-demo" "$there/runs/ablate-demo"
-  /usr/bin/python3 "$repo/scripts/compare_releases.py" "$here" "$there" \
-    --label-a "Debian 12" --label-b "Debian 13" | tee "$dir/comparison.md"
+  # The same weights (one run trained here) evaluated by both builds: how far
+  # inference alone differs.
+  local run=runs/ablate-demo/dynamic/seed-1111 same=$dir/compare/same-weights
+  mkdir -p "$same/debian12" "$same/debian13" "$root/tmp/daf-debian12-run"
+  cp -a "$here/$run/." "$root/tmp/daf-debian12-run/"
+  in_root "$root" bash -c 'cd /root/daf && OMP_WAIT_POLICY=PASSIVE build/apps/daf-eval --run /tmp/daf-debian12-run \
+    --out /tmp/daf-debian12-run/eval-debian13 >/dev/null 2>&1' || { say "daf-eval of the Debian 12 run failed in the root"; return 1; }
+  cp "$here/$run/eval/test/predictions.csv" "$same/debian12/"
+  cp "$root/tmp/daf-debian12-run/eval-debian13/predictions.csv" "$same/debian13/"
+  rm -rf "$root/tmp/daf-debian12-run"
+  {
+    /usr/bin/python3 "$repo/scripts/compare_releases.py" "$here" "$there" --label-a "Debian 12" --label-b "Debian 13"
+    /usr/bin/python3 "$repo/scripts/compare_releases.py" "$same/debian12" "$same/debian13" \
+      --label-a "Debian 12" --label-b "Debian 13" | tail -n +3 | sed 's/^| sweep: predictions.csv/| one model trained on Debian 12, evaluated by each: predictions.csv/'
+  } | tee "$dir/comparison.md"
 }
 
 case "$step" in
   prepare) prepare ;;
   test) run_tests ;;
+  compare) compare_demo ;;
   all) prepare; run_tests ;;
 esac
