@@ -5,7 +5,8 @@
 # (bert-base-uncased's 30,522 WordPiece tokens, GPT-2's byte-level BPE):
 #   - a generated corpus of 3,000 hard lines, under 8 tokenizer settings, every line identical;
 #   - every code point (204,064 lines "a<c>b"), WordPiece with a vocabulary of all characters
-#     and GPT-2's BPE: identical except, for WordPiece, the capital letters new in Unicode 16.0.
+#     and GPT-2's BPE: identical except, for WordPiece, capital letters newer than ICU's Unicode
+#     (16.0 and 17.0 on Debian 12's ICU 72, 17.0 on Debian 13's ICU 76).
 source "$(dirname "$0")/common.sh"
 ref="${DAF_NODE_REFERENCES:-$DAF_SOURCE/tests/reference}"
 if ! command -v node >/dev/null || [ ! -d "$ref/node_modules/tokenizers" ]; then

@@ -3,8 +3,10 @@
 of ids), line by line, and prints "LABEL: N lines, M identical".
 
 With --allow-unicode-16 a line may differ when its one non-ASCII character is unassigned in
-Python's Unicode database (14.0) and so also in Debian 12's ICU 72 (Unicode 15.0): Hugging
-Face's Rust standard library knows Unicode 16.0's new capital letters, ICU 72 cannot.
+Python's Unicode database (14.0 on Debian 12, 15.1 on Debian 13) and newer than ICU's
+(Debian 12's ICU 72: Unicode 15.0; Debian 13's ICU 76: 16.0): Hugging Face's Rust standard
+library lower-cases the capital letters of Unicode 16.0 and 17.0, which ICU cannot know
+(Debian 12: 55 lines, letters of 16.0 and 17.0; Debian 13: 28 lines, letters of 17.0).
 Exit 1 on any other difference, with the first few shown.
 
 usage: compare_ids.py LABEL DAF.jsonl REFERENCE.jsonl TEXT [--allow-unicode-16]"""
@@ -36,7 +38,7 @@ def main():
             if len(wide) == 1 and unicodedata.category(wide[0]) == "Cn":
                 allowed.append(i)
     unexpected = [i for i in differ if i not in set(allowed)]
-    note = f" ({len(allowed)} differ only in a character new in Unicode 16.0)" if allowed else ""
+    note = f" ({len(allowed)} differ only in a letter newer than ICU's Unicode)" if allowed else ""
     print(f"{label}: {len(daf)} lines, {len(daf) - len(differ)} identical{note}")
     for i in unexpected[:5]:
         a, b = daf[i], ref[i]
