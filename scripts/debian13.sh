@@ -47,6 +47,11 @@ in_root() {
   for name in http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY NODE_EXTRA_CA_CERTS SSL_CERT_FILE SSL_CERT_DIR; do
     [ -z "${!name:-}" ] || network+=("$name=${!name}")
   done
+  # Node.js reads only its own CA list unless told: with extra CAs, point it at
+  # the root's bundle (update-ca-certificates adds the copied ones to it).
+  if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -n "$(ls -A /usr/local/share/ca-certificates 2>/dev/null)" ]; then
+    network+=(NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt)
+  fi
   unshare --mount --propagation private -- bash -c '
     set -e
     target=$1 archives=$2; shift 2

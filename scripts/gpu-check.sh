@@ -80,9 +80,12 @@ arch_dir=usr/lib/x86_64-linux-gnu
 library_path=$prefix/$arch_dir:$prefix/$arch_dir/hdf5/serial:$prefix/lib/x86_64-linux-gnu
 # Every bundled library must load here: report what this machine lacks.
 missing_symbols() {
+  # $prefix/lib exists only where a package still ships files in /lib (Debian 12;
+  # Debian 13's are all under /usr): find fails on a missing folder.
   find "$prefix/$arch_dir" "$prefix/lib" -name '*.so.*' -type f 2>/dev/null | while read -r so; do
     LD_LIBRARY_PATH=$library_path ldd "$so" 2>&1 | { grep -E "not found" || true; } | sed "s#^#$(basename "$so"): #"
   done | sort -u
+  return 0
 }
 problems=$(missing_symbols)
 if grep -q "GLIBCXX\|CXXABI" <<<"$problems"; then
