@@ -5,7 +5,7 @@
 # or an exception other than daf's InputError/RuntimeFailure fails the run;
 # the input that caused it is kept in build-sanitize/fuzz/<harness>/ (turn it
 # into a unit test).
-#   bash scripts/fuzz.sh            # 60 s each, as CI runs it (one per core at a time)
+#   bash scripts/fuzz.sh            # 60 s each, one per core at a time (CI: 30 s, scripts/test.sh)
 #   bash scripts/fuzz.sh 1800       # the long run
 set -euo pipefail
 cd "$(dirname "$0")/.."

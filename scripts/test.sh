@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: installs dependencies, builds everything and runs
 # the whole test suite: the unit tests again under ASan + UBSan, every libFuzzer
-# harness for 60 s, then unit, end-to-end and fault tests through ctest; then,
+# harness for 30 s, then unit, end-to-end and fault tests through ctest; then,
 # on a Debian 12 machine as root, the same in a Debian 13 root
 # (scripts/debian13.sh: the installer, build, tests and demo as a new user runs
 # them), whose installer runs in the background while the rest builds.
@@ -42,7 +42,7 @@ stage "$release: build" "$start"
 if [ "$quick" -eq 0 ]; then
   start=$(date +%s)
   bash scripts/sanitize.sh
-  bash scripts/fuzz.sh 60
+  bash scripts/fuzz.sh 30
   stage "$release: sanitizers + fuzzing" "$start"
 fi
 start=$(date +%s)

@@ -106,14 +106,15 @@ class StackedLinearFunction : public torch::autograd::Function<StackedLinearFunc
 
 }  // namespace
 
-// GCC 14 (Debian 13) reports -Warray-bounds inside std::vector<bool>::reserve,
-// inlined from LibTorch 2.6's Function::apply: the middle end's false positive
-// on vector<bool> copies that many projects met with GCC 13-15; the memmove
-// stays in bounds. Silenced for this one function; GCC 12 and clang do not
-// report it.
+// GCC 14 (Debian 13) reports -Warray-bounds and -Wstringop-overflow inside
+// std::vector<bool>::reserve, inlined from LibTorch 2.6's Function::apply:
+// the middle end's false positive on vector<bool> copies that many projects
+// met with GCC 13-15; the memmove stays in bounds. Silenced for this one
+// function; GCC 12 and clang do not report it.
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Warray-bounds"
+#pragma GCC diagnostic ignored "-Wstringop-overflow"  // the same memmove, reported once more
 #endif
 torch::Tensor stacked_linear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias) {
   if (cblas_sgemm() != nullptr && x.is_cpu() && x.scalar_type() == torch::kFloat && rows_dense(weight)) {
