@@ -103,6 +103,10 @@ def main():
     parser.add_argument("--label-a", default="A")
     parser.add_argument("--label-b", default="B")
     args = parser.parse_args()
+    for folder in (args.a, args.b):
+        if not folder.is_dir():
+            print(f"compare_releases: {folder}: not a folder", file=sys.stderr)
+            sys.exit(2)
 
     def files(root):
         return {p.relative_to(root) for p in root.rglob("*") if p.is_file() and p.suffix in (".h5", ".csv")}

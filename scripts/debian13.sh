@@ -77,7 +77,7 @@ base_is_current() {
 make_base() {
   local start
   start=$(date +%s)
-  command -v debootstrap >/dev/null || { say "installing debootstrap"; apt-get install -y -qq debootstrap >/dev/null; }
+  command -v debootstrap >/dev/null || { say "needs debootstrap: run scripts/install-deps.sh" >&2; exit 2; }
   rm -rf "$base" "$base.new"
   debootstrap --variant=minbase --cache-dir="$dir/archives" trixie "$base.new" "$mirror" >"$dir/debootstrap.log" 2>&1 \
     || { tail -20 "$dir/debootstrap.log" >&2; say "debootstrap failed (log: $dir/debootstrap.log)"; exit 1; }

@@ -14,8 +14,8 @@ set -euo pipefail
 # /etc/os-release, read in a subshell so that its variables stay there.
 release=$(. /etc/os-release 2>/dev/null && echo "${ID:-unknown} ${VERSION_ID:-} ${VERSION_CODENAME:-}")
 case "$release" in
-  "debian 12 "*) clang=14 ;;
-  "debian 13 "*) clang=19 ;;
+  "debian 12 "*) clang=14; extra=(debootstrap) ;;  # scripts/test.sh's Debian 13 stage makes its root with it
+  "debian 13 "*) clang=19; extra=() ;;
   *)
     echo "install-deps: this is '$release'; it knows Debian 12 (bookworm) and 13 (trixie)." >&2
     echo "install-deps: install by hand: a C++17 compiler, CMake >= 3.18, Ninja, LibTorch 1.13 or 2.x" >&2
@@ -37,6 +37,7 @@ packages=(
   python3-numpy python3-h5py python3-torch python3-torchaudio
   "clang-$clang" "libclang-rt-$clang-dev"   # the ASan/UBSan build and the libFuzzer harnesses (scripts/sanitize.sh, fuzz.sh)
 )
+packages+=("${extra[@]}")
 if [ "${1:-}" = "--slurm" ]; then
   packages+=(slurmctld slurmd slurm-client munge)
 elif [ $# -gt 0 ]; then
