@@ -25,8 +25,11 @@ int main(int argc, char** argv) {
   app.add_option("--folds", folds, "YAML/JSON {train: [...], valid: [...], test: [...]} of video ids");
   app.add_option("--out", out, "embedding cache to write");
   app.add_option("--write-synthetic", synthetic,
-                 "instead of importing, write a synthetic MOSEI-like .csd set (with NaN, missing videos, "
-                 "zero-length segments) into this folder; csd.videos=N (and other csd.* keys) size it");
+                 "instead of importing, write a synthetic CMU-MOSEI stand-in into this folder, under the SDK's "
+                 "file names (labels, COVAREP, FACET, GloVe-like word vectors, words; with NaN, missing videos, "
+                 "zero-length segments), whose features carry the sentiment and whose text or audio is wrong "
+                 "for some segments (docs/import.md); csd.* keys size it. Disk: about 4.5 MB per video at the "
+                 "default segment lengths (COVAREP's 100 frames/s is 80% of it): csd.videos=300 takes 1.3 GB");
   app.add_option("overrides", overrides, "import.key=value settings (csd.key=value with --write-synthetic)");
   app.footer(daf::cli::options_help(daf::declare_import_options) + "\n\nWith --write-synthetic:\n" +
              daf::cli::options_help(daf::declare_synthetic_csd_options));
@@ -36,8 +39,9 @@ int main(int argc, char** argv) {
     if (!synthetic.empty()) {
       const daf::SyntheticCsdSpec spec = daf::load_synthetic_csd_spec(overrides);
       const auto files = daf::write_synthetic_csd(synthetic, spec);
-      spdlog::info("wrote {} videos, {} labelled segments: {}, {}, {}, {}, {}", spec.videos, files.segments,
-                   files.labels, files.covarep, files.facet, files.words, files.folds);
+      spdlog::info("wrote {} videos, {} labelled segments, {:.1f} MB: {}, {}, {}, {}, {}; folds: {}", spec.videos,
+                   files.segments, files.bytes / 1e6, files.labels, files.covarep, files.facet, files.word_vectors,
+                   files.words, files.folds);
       return 0;
     }
     if (!labels.empty()) overrides.push_back("import.labels=" + labels);

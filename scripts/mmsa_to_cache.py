@@ -97,15 +97,31 @@ class Counts:
         return ", ".join(f"{m} {n}" for m, n in sorted(table.items())) or "none"
 
 
-def masked_mean(sequences, mask, modality, counts):
-    """Mean over the steps where mask is true: [N, L, D], [N, L] -> [N, D].
+def pool(sequences, masks, modality, pooling, counts):
+    """One vector per utterance: [N, L, D] -> [N, D] in float64, one utterance at a time, so
+    memory stays at the pickle's own size (MOSEI's BERT text alone is 2.5 GB in float32).
 
-    Steps are selected by indexing, so padding never enters the arithmetic
-    (a -inf in a padded step must not turn into NaN through -inf * 0)."""
+    Audio and vision: -inf -> 0 first, over every step, as MMSA's loader does. Then the mean over
+    the steps where the mask is true, selected by indexing so that padding never enters the
+    arithmetic (a -inf in a padded step must not turn into NaN through -inf * 0), other
+    non-finite values in them -> 0; or, with pooling "all", MMSA's need_normalized path: the mean
+    over all T steps, padding included, then NaN (and +-inf, which MMSA leaves in but a daf cache
+    cannot hold) -> 0. masks(i, steps) gives utterance i's mask."""
     n, _, dims = sequences.shape
     out = np.zeros((n, dims), dtype=np.float64)
     for i in range(n):
-        steps = np.asarray(sequences[i][mask[i]], dtype=np.float64)
+        steps = np.array(sequences[i], dtype=np.float64)
+        if modality != "text":
+            neg_inf = steps == -np.inf
+            counts.add(counts.neg_inf, modality, neg_inf.sum())
+            steps[neg_inf] = 0
+        if pooling == "all" and modality != "text":
+            out[i] = steps.mean(axis=0)
+            bad = ~np.isfinite(out[i])
+            counts.add(counts.other, modality, bad.sum())
+            out[i][bad] = 0
+            continue
+        steps = steps[masks(i, steps)]
         if steps.size == 0:
             continue
         bad = ~np.isfinite(steps)
@@ -113,16 +129,6 @@ def masked_mean(sequences, mask, modality, counts):
             counts.add(counts.other, modality, bad.sum())
             steps = np.where(bad, 0.0, steps)
         out[i] = steps.mean(axis=0)
-    return out
-
-
-def mean_all_steps(sequences, modality, counts):
-    """MMSA's need_normalized path: mean over all T steps, padding included, then NaN -> 0
-    (and +-inf -> 0, which MMSA leaves in but a daf cache cannot hold)."""
-    out = np.asarray(sequences, dtype=np.float64).mean(axis=1)
-    bad = ~np.isfinite(out)
-    counts.add(counts.other, modality, bad.sum())
-    out[bad] = 0
     return out
 
 
@@ -167,24 +173,18 @@ def convert_split(split, layout, path, name, pooling, counts):
         text_mask = None
     features = {}
     for modality, key in MODALITIES:
-        sequences = np.array(split[key], dtype=np.float64)
+        sequences = np.asarray(split[key])
         if sequences.ndim != 3 or sequences.shape[0] != n:
             raise FormatError(f"{path}: {name}/{key}: expected [N, steps, dims] with N = {n}, found {sequences.shape}")
-        if modality != "text":  # MMSA's loader: audio[audio == -inf] = 0, vision[vision == -inf] = 0
-            neg_inf = sequences == -np.inf
-            counts.add(counts.neg_inf, modality, neg_inf.sum())
-            sequences[neg_inf] = 0
-        if pooling == "all" and modality != "text":
-            features[modality] = mean_all_steps(sequences, modality, counts).astype(np.float32)
-            continue
         steps = sequences.shape[1]
         if layout == "mmsa" and f"{key}_lengths" in split:
-            mask = length_mask(split[f"{key}_lengths"], steps)
+            lengths = length_mask(split[f"{key}_lengths"], steps)
+            masks = lambda i, _, lengths=lengths: lengths[i]
         elif layout == "mmsa" and text_mask is not None and text_mask.shape[1] == steps:
-            mask = text_mask
-        else:
-            mask = np.abs(np.nan_to_num(sequences)).sum(axis=2) > 0
-        features[modality] = masked_mean(sequences, mask, modality, counts).astype(np.float32)
+            masks = lambda i, _: text_mask[i]
+        else:  # MulT pads with all-zero steps
+            masks = lambda _, utterance: np.abs(np.nan_to_num(utterance)).sum(axis=1) > 0
+        features[modality] = pool(sequences, masks, modality, pooling, counts).astype(np.float32)
     if len(labels) != n:
         raise FormatError(f"{path}: {name}: {len(labels)} labels for {n} utterances")
     ids = clean_ids(split["id"]) if "id" in split else [f"{name}_{i}" for i in range(n)]

@@ -1,7 +1,6 @@
 #include "daf/import/csd_import.h"
 
 #include <spdlog/spdlog.h>
-#include <yaml-cpp/yaml.h>
 
 #include <chrono>
 #include <cmath>
@@ -9,10 +8,10 @@
 
 #include "daf/config/config_sources.h"
 #include "daf/config/option_set.h"
-#include "daf/config/yaml_text.h"
 #include "daf/data/cache_io.h"
 #include "daf/import/csd_file.h"
 #include "daf/import/segment_alignment.h"
+#include "daf/import/video_folds.h"
 #include "daf/util/atomic_file.h"
 #include "daf/util/error.h"
 #include "daf/util/paths.h"
@@ -41,31 +40,6 @@ std::vector<Modality> open_modalities(const std::vector<std::string>& specs) {
   }
   if (out.empty()) throw InputError("import.features: expected at least one modality=path.csd");
   return out;
-}
-
-std::map<std::string, std::vector<std::string>> read_folds(const std::string& path) {
-  const YAML::Node root = parse_yaml(read_file(path), path);
-  if (!root.IsMap()) throw InputError(path + ": expected a map {train: [video ids], valid: [...], test: [...]}");
-  std::map<std::string, std::vector<std::string>> folds;
-  std::set<std::string> seen;
-  for (const auto& split : cache_split_names()) {
-    const YAML::Node list = root[split];
-    if (!list || !list.IsSequence())
-      throw InputError(path + ": expected a list of video ids under '" + split + "'" +
-                       (list ? ", found " + std::string(list.IsMap() ? "a map" : "a single value") : ", found none"));
-    auto& videos = folds[split];  // an empty fold is an empty split
-    for (const auto& id : list) {
-      if (!id.IsScalar() || id.Scalar().empty())
-        throw InputError(path + ":" + std::to_string(id.Mark().line + 1) + ": fold '" + split +
-                         "': expected a video id, found " + (id.IsScalar() ? "an empty string" : "a list or map"));
-      const std::string video = id.as<std::string>();
-      if (!seen.insert(video).second) throw InputError(path + ": video '" + video + "' is in more than one fold");
-      videos.push_back(video);
-    }
-    if (videos.empty()) spdlog::warn("{}: fold '{}' is empty: the cache's {} split will have no rows", path, split, split);
-  }
-  if (seen.empty()) throw InputError(path + ": every fold is empty: no video to import");
-  return folds;
 }
 
 // Replaces (or rejects) NaN/Inf in a video's features; returns how many were replaced.
@@ -101,7 +75,7 @@ class Importer {
   ImportReport run() {
     const auto start = std::chrono::steady_clock::now();
     const auto lock = lock_output_file(config_.output);
-    const auto folds = read_folds(config_.folds);
+    const auto folds = read_video_folds(config_.folds);
     std::set<std::string> in_folds;
     long total = 0;
     for (const auto& [split, videos] : folds) {
@@ -348,8 +322,15 @@ std::string ImportReport::text() const {
          per_modality(marginal_rows) + "\n";
   out += "  intervals with NaN/Inf bounds or end < start left out: " + per_modality(bad_intervals) + "\n";
   out += "  segments with an empty transcript: " + std::to_string(empty_transcripts) + "\n";
-  out += "  fold videos in no file: " + std::to_string(fold_videos_absent.size()) +
-         (fold_videos_absent.empty() ? "" : " (" + join(fold_videos_absent, ", ") + ")") + "\n";
+  // A subset of a dataset leaves thousands of fold videos absent: name the first ten.
+  const size_t named = std::min<size_t>(fold_videos_absent.size(), 10);
+  out += "  fold videos in no file: " + std::to_string(fold_videos_absent.size());
+  if (named > 0)
+    out += " (" + join(std::vector<std::string>(fold_videos_absent.begin(), fold_videos_absent.begin() + named), ", ") +
+           (named < fold_videos_absent.size() ? ", and " + std::to_string(fold_videos_absent.size() - named) + " more"
+                                              : "") +
+           ")";
+  out += "\n";
   out += "  fold videos without labels: " + std::to_string(unlabelled_fold_videos) + "\n";
   out += "  labelled videos in no fold: " + std::to_string(labelled_videos_outside_folds) + "\n";
   char speed[160];

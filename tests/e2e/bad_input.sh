@@ -37,7 +37,7 @@ rc=0; "$DAF_BIN/daf-ablate" --jobs -1 -c "$WORK/none.yaml" 2>"$WORK/err" || rc=$
 # A cache with an empty test split (daf-import of a folds file whose test fold is empty) fails before training.
 "$DAF_BIN/daf-import" --write-synthetic "$WORK/csd" csd.videos=8 2>/dev/null
 printf 'train: [vid0, vid2, vid4, vid5]\nvalid: [vid6]\ntest: []\n' >"$WORK/folds.yaml"
-"$DAF_BIN/daf-import" --labels "$WORK/csd/labels.csd" --feature audio="$WORK/csd/COVAREP.csd" \
+"$DAF_BIN/daf-import" --labels "$WORK/csd/CMU_MOSEI_Labels.csd" --feature audio="$WORK/csd/CMU_MOSEI_COVAREP.csd" \
   --folds "$WORK/folds.yaml" --out "$WORK/notest.h5" 2>"$WORK/import.log"
 grep -q "fold 'test' is empty" "$WORK/import.log" || fail "an empty fold was not warned about"
 expect_exit 2 "notest.h5: split 'test' has no rows" -- \

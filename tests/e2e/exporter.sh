@@ -45,7 +45,7 @@ assert "[UNK]" not in line["pieces"], line
 assert [vocab[i] for i in line["ids"]] == line["pieces"], line
 PY
 "$DAF_BIN/daf-import" --write-synthetic csd csd.videos=8 2>/dev/null
-"$DAF_BIN/daf-import" --labels csd/labels.csd --feature audio=csd/COVAREP.csd --words csd/words.csd \
+"$DAF_BIN/daf-import" --labels csd/CMU_MOSEI_Labels.csd --feature audio=csd/CMU_MOSEI_COVAREP.csd --words csd/CMU_MOSEI_TimestampedWords.csd \
   --folds csd/folds.yaml --out imported.h5 import.missing=mask 2>/dev/null
 "$DAF_BIN/daf-extract" -c bert.yaml --input-cache imported.h5 --out imported.h5 extract.manifest= 2>log \
   || { cat log; fail "WordPiece on the imported transcripts failed"; }

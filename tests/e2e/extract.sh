@@ -76,7 +76,7 @@ awk -F, 'NR > 1 { printf "{\"id\": \"%s\", \"split\": \"%s\", \"text\": \"%s\", 
 
 # A text embedding added to a cache with transcripts (as daf-import writes them).
 "$DAF_BIN/daf-import" --write-synthetic csd csd.videos=12 2>/dev/null
-"$DAF_BIN/daf-import" --labels csd/labels.csd --feature audio=csd/COVAREP.csd --words csd/words.csd \
+"$DAF_BIN/daf-import" --labels csd/CMU_MOSEI_Labels.csd --feature audio=csd/CMU_MOSEI_COVAREP.csd --words csd/CMU_MOSEI_TimestampedWords.csd \
   --folds csd/folds.yaml --out imported.h5 import.missing=mask 2>/dev/null
 # (the form configs had before wordpiece and bpe, text.tokenizer: FILE.model, still works)
 "$X" --input-cache imported.h5 --out imported.h5 text.encoder=enc/text_encoder.pt \

@@ -48,8 +48,8 @@ if [ "$mounted" -eq 1 ]; then
 
   "$DAF_BIN/daf-import" --write-synthetic "$WORK/csd" csd.videos=8 2>/dev/null
   remount 16k
-  disk_full "$FULL/mosei.h5" -- "$DAF_BIN/daf-import" --labels "$WORK/csd/labels.csd" \
-    --feature audio="$WORK/csd/COVAREP.csd" --folds "$WORK/csd/folds.yaml" --out "$FULL/mosei.h5"
+  disk_full "$FULL/mosei.h5" -- "$DAF_BIN/daf-import" --labels "$WORK/csd/CMU_MOSEI_Labels.csd" \
+    --feature audio="$WORK/csd/CMU_MOSEI_COVAREP.csd" --folds "$WORK/csd/folds.yaml" --out "$FULL/mosei.h5"
   [ ! -e "$FULL/mosei.h5" ] || fail "daf-import left its output on a full disk"
 
   "$DAF_BIN/daf-test-fixtures" encoders "$WORK/enc" >/dev/null 2>&1
@@ -102,7 +102,7 @@ kill -9 "$first"; wait "$first" 2>/dev/null || true
 sleep 0.5; kill -9 "$second"; wait "$second" 2>/dev/null || true
 
 "$DAF_BIN/daf-import" --write-synthetic "$WORK/csd2" csd.videos=60 2>/dev/null
-import=("$DAF_BIN/daf-import" --labels "$WORK/csd2/labels.csd" --feature audio="$WORK/csd2/COVAREP.csd"
+import=("$DAF_BIN/daf-import" --labels "$WORK/csd2/CMU_MOSEI_Labels.csd" --feature audio="$WORK/csd2/CMU_MOSEI_COVAREP.csd"
         --folds "$WORK/csd2/folds.yaml" --out "$WORK/imported.h5")
 "${import[@]}" 2>/dev/null & first=$!
 for _ in $(seq 1 400); do [ -s "$WORK/imported.h5.lock" ] && break; sleep 0.02; done

@@ -71,7 +71,7 @@ expect_exit 2 "search.trials: expected an integer >= 1, found 0" -- "$DAF_BIN/da
 # with its source named, before anything is encoded.
 "$DAF_BIN/daf-import" --write-synthetic csd csd.videos=8 2>/dev/null
 printf 'train: [vid0, vid1, vid2, vid3]\nvalid: [vid4, vid5]\ntest: [vid6, vid7]\n' >folds.yaml
-"$DAF_BIN/daf-import" --labels csd/labels.csd --feature audio=csd/COVAREP.csd --folds folds.yaml --out sdk.h5 \
+"$DAF_BIN/daf-import" --labels csd/CMU_MOSEI_Labels.csd --feature audio=csd/CMU_MOSEI_COVAREP.csd --folds folds.yaml --out sdk.h5 \
   2>/dev/null || fail "daf-import"
 "$DAF_BIN/daf-train" data.cache=sdk.h5 data.modalities=[audio] output.dir=sdkrun train.max_epochs=1 2>/dev/null \
   || fail "daf-train on imported features"

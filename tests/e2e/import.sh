@@ -4,8 +4,8 @@
 source "$(dirname "$0")/common.sh"
 
 "$DAF_BIN/daf-import" --write-synthetic "$WORK/csd" csd.videos=20 2>/dev/null
-"$DAF_BIN/daf-import" --labels "$WORK/csd/labels.csd" --feature audio="$WORK/csd/COVAREP.csd" \
-  --feature video="$WORK/csd/FACET.csd" --words "$WORK/csd/words.csd" --folds "$WORK/csd/folds.yaml" \
+"$DAF_BIN/daf-import" --labels "$WORK/csd/CMU_MOSEI_Labels.csd" --feature audio="$WORK/csd/CMU_MOSEI_COVAREP.csd" \
+  --feature video="$WORK/csd/CMU_MOSEI_VisualFacet42.csd" --words "$WORK/csd/CMU_MOSEI_TimestampedWords.csd" --folds "$WORK/csd/folds.yaml" \
   --out "$WORK/mosei.h5" import.missing=mask 2>"$WORK/import.log"
 grep -q "non-finite feature values replaced by 0: audio 2" "$WORK/import.log" || fail "NaN/-inf not counted"
 grep -q "fold videos in no file: 1 (ghost)" "$WORK/import.log" || fail "absent fold video not reported"
@@ -17,10 +17,10 @@ grep -q "feature rows/s" "$WORK/import.log" || fail "no throughput"
 
 echo "not hdf5" >"$WORK/bad.csd"
 expect_exit 2 "bad.csd: not an HDF5 file" -- "$DAF_BIN/daf-import" --labels "$WORK/bad.csd" \
-  --feature audio="$WORK/csd/COVAREP.csd" --folds "$WORK/csd/folds.yaml" --out "$WORK/x.h5"
-expect_exit 2 "/words/data/vid0/features: expected numbers" -- "$DAF_BIN/daf-import" --labels "$WORK/csd/labels.csd" \
-  --feature text="$WORK/csd/words.csd" --folds "$WORK/csd/folds.yaml" --out "$WORK/x.h5"
-expect_exit 2 "key 'import.output' is not set" -- "$DAF_BIN/daf-import" --labels "$WORK/csd/labels.csd" \
+  --feature audio="$WORK/csd/CMU_MOSEI_COVAREP.csd" --folds "$WORK/csd/folds.yaml" --out "$WORK/x.h5"
+expect_exit 2 "/words/data/vid0/features: expected numbers" -- "$DAF_BIN/daf-import" --labels "$WORK/csd/CMU_MOSEI_Labels.csd" \
+  --feature text="$WORK/csd/CMU_MOSEI_TimestampedWords.csd" --folds "$WORK/csd/folds.yaml" --out "$WORK/x.h5"
+expect_exit 2 "key 'import.output' is not set" -- "$DAF_BIN/daf-import" --labels "$WORK/csd/CMU_MOSEI_Labels.csd" \
   --folds "$WORK/csd/folds.yaml"
 [ ! -e "$WORK/x.h5" ] || fail "a failed import left an output file"
 echo "e2e import: ok"

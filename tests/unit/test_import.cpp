@@ -262,6 +262,47 @@ TEST_CASE("the synthetic MOSEI-like set imports with every messy case counted", 
   CHECK_THAT(report.text(), ContainsSubstring("fold videos in no file: 1 (ghost)"));
 }
 
+TEST_CASE("the synthetic set takes the SDK's file names and, with csd.folds, a folds file's video ids", "[import]") {
+  TempDir dir;
+  const auto plain = daf::write_synthetic_csd(dir.file("plain"), {});
+  CHECK(plain.labels == dir.file("plain") + "/CMU_MOSEI_Labels.csd");
+  CHECK(plain.word_vectors == dir.file("plain") + "/CMU_MOSEI_TimestampedWordVectors.csd");
+  CHECK(plain.bytes > 0);
+  const auto vectors = daf::CsdFile::open(plain.word_vectors).read_numeric("vid0");
+  const auto words = daf::CsdFile::open(plain.words).read_words("vid0");
+  REQUIRE(vectors.rows() == words.rows());  // one vector per word, on the same intervals
+  CHECK(vectors.starts == words.starts);
+  CHECK(vectors.features.cols == 300);
+  CHECK(words.words.front() == "sp");
+
+  // 20 videos from folds of 30 / 10 / 60 videos: 6 / 2 / 12, the first of each fold.
+  std::string folds = "train: [";
+  for (int i = 0; i < 30; ++i) folds += (i ? ", t" : "t") + std::to_string(i);
+  folds += "]\nvalid: [";
+  for (int i = 0; i < 10; ++i) folds += (i ? ", v" : "v") + std::to_string(i);
+  folds += "]\ntest: [";
+  for (int i = 0; i < 60; ++i) folds += (i ? ", s" : "s") + std::to_string(i);
+  std::ofstream(dir.file("folds.yaml")) << folds << "]\n";
+  daf::SyntheticCsdSpec spec;
+  spec.videos = 20;
+  spec.folds = dir.file("folds.yaml");
+  const auto named = daf::write_synthetic_csd(dir.file("named"), spec);
+  CHECK(named.folds == dir.file("folds.yaml"));
+  const auto config = daf::load_import_config("", {"import.labels=" + named.labels, "import.folds=" + named.folds,
+                                                   "import.features=[audio=" + named.covarep + "]",
+                                                   "import.output=" + dir.file("named.h5")});
+  const auto report = daf::import_csd(config);
+  CHECK(report.videos == 20);
+  CHECK(report.fold_videos_absent.size() == 80);
+  CHECK_THAT(report.text(), ContainsSubstring("fold videos in no file: 80 (t6, t7, t8, t9, t10, t11, t12, t13, t14, t15, and 70 more)"));
+  const auto cache = daf::read_cache(dir.file("named.h5"));
+  CHECK(cache.splits.at("valid").ids.front() == "v0[0]");
+  CHECK(cache.splits.at("valid").ids.back().rfind("v1[", 0) == 0);
+  spec.videos = 700;
+  CHECK_THROWS_WITH(daf::write_synthetic_csd(dir.file("big"), spec),
+                    ContainsSubstring("csd.folds: " + dir.file("folds.yaml") + " has 30 videos in 'train', 210 wanted for csd.videos=700"));
+}
+
 TEST_CASE("bad labels and intervals name the labels file, video and segment or row", "[import]") {
   TempDir dir;
   const std::string folds = "train: [v1]\nvalid: []\ntest: []\n";
