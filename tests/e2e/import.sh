@@ -10,6 +10,7 @@ source "$(dirname "$0")/common.sh"
 grep -q "non-finite feature values replaced by 0: audio 2" "$WORK/import.log" || fail "NaN/-inf not counted"
 grep -q "fold videos in no file: 1 (ghost)" "$WORK/import.log" || fail "absent fold video not reported"
 grep -q "feature rows/s" "$WORK/import.log" || fail "no throughput"
+"$DAF_BIN/daf-import" --help | grep -q "about 4.5 MB per video" || fail "--help does not give the synthetic set's size"
 
 "$DAF_BIN/daf-train" data.cache="$WORK/mosei.h5" data.modalities=[audio,video] output.dir="$WORK/run" \
   train.max_epochs=2 model.dim=16 2>/dev/null
