@@ -5,8 +5,8 @@
 # (tracked and untracked files, as git sees them), then inside it, as root:
 #   prepare  scripts/install-deps.sh (the README's installer)
 #   test     the build with tests, the unit tests, every end-to-end test but
-#            e2e.slurm (it starts daemons) and e2e.gpu_check (a second build of
-#            daf), then scripts/demo.sh, its output kept in DIR/demo.txt; then,
+#            e2e.slurm (it starts daemons), e2e.gpu_check (a second build of
+#            daf) and those over a minute (label over_a_minute), then scripts/demo.sh, its output kept in DIR/demo.txt; then,
 #            where this checkout's build/ has the tools, the same demo here
 #            and scripts/compare_releases.py on the two (DIR/comparison.md)
 #   compare  only that last comparison, on the root's demo outputs
@@ -152,7 +152,7 @@ run_tests() {
   in_root "$root" bash -c 'cd /root/daf && bash scripts/build.sh -DDAF_BUILD_TESTS=ON'
   say "build: $(seconds_since "$start") s"
   start=$(date +%s)
-  in_root "$root" bash -c 'cd /root/daf/build && ctest --no-tests=error --output-on-failure --parallel "$(nproc)" -LE "slurm|gpu_check"'
+  in_root "$root" bash -c 'cd /root/daf/build && ctest --no-tests=error --output-on-failure --parallel "$(nproc)" -LE "slurm|gpu_check|over_a_minute"'
   say "unit and end-to-end tests: $(seconds_since "$start") s"
   start=$(date +%s)
   in_root "$root" bash -c 'cd /root/daf && bash scripts/demo.sh' | tee "$dir/demo.txt"
