@@ -24,8 +24,8 @@ differences) becomes sequences in MMSA's layout:
   2 positive), annotations, id ("<video>$_$<clip>"), raw_text
 
 scripts/mmsa_to_cache.py (pooling over valid steps) gives back the cache's
-features to float32 rounding. Sizes: aligned 175 KB per utterance, unaligned
-about 460 KB (daf-synth's demo preset, 3,500 utterances: 0.6 / 1.6 GB).
+features to float32 rounding. Sizes: aligned 176 KB per utterance, unaligned
+355 KB (daf-synth's demo preset, 3,500 utterances: 0.6 / 1.2 GB).
 Uses Debian's python3-numpy and python3-h5py.
 """
 import argparse
@@ -43,10 +43,19 @@ SPLITS = ("train", "valid", "test")
 STEPS = {"unaligned": (50, 500, 375), "aligned": (50, 50, 50)}
 
 
-def centred(rng, steps, dims):
-    """Noise whose mean over the steps is zero, so valid steps average to the features."""
-    noise = rng.normal(size=(steps, dims))
-    return noise - noise.mean(axis=0)
+def sequences(rng, features, lengths, steps, padding_noise):
+    """[N, steps, D] float32: on each utterance's first `length` steps its features plus noise centred
+    over those steps (their mean is exactly the features); after them zeros, or noise."""
+    n, dims = features.shape
+    valid = (np.arange(steps)[None, :] < lengths[:, None])[:, :, None]
+    out = rng.standard_normal((n, steps, dims), dtype=np.float32)
+    out -= (out * valid).sum(axis=1, keepdims=True) / lengths[:, None, None].astype(np.float32)
+    out += features[:, None, :]
+    if not padding_noise:
+        out *= valid
+    else:
+        np.copyto(out, rng.standard_normal((n, steps, dims), dtype=np.float32), where=~valid)
+    return out
 
 
 def make_split(rng, cache, name, layout):
@@ -55,26 +64,24 @@ def make_split(rng, cache, name, layout):
     labels = group["labels/sentiment"][:].astype(np.float32)
     n = len(labels)
     text_steps, audio_steps, vision_steps = STEPS[layout]
-    out = {
-        "text": np.zeros((n, text_steps, features["text"].shape[1]), np.float32),
-        "text_bert": np.zeros((n, 3, text_steps), np.float32),
-        "audio": np.zeros((n, audio_steps, features["audio"].shape[1]), np.float32),
-        "vision": np.zeros((n, vision_steps, features["video"].shape[1]), np.float32),
-    }
     text_lengths = rng.integers(8, text_steps + 1, n)
     if layout == "unaligned":
         audio_lengths = rng.integers(audio_steps // 4, audio_steps + 1, n)
         vision_lengths = rng.integers(vision_steps // 4, vision_steps + 1, n)
     else:
         audio_lengths = vision_lengths = text_lengths
+    out = {
+        # BERT's outputs at padding positions are not zero either: only the mask removes them.
+        "text": sequences(rng, features["text"], text_lengths, text_steps, padding_noise=True),
+        "text_bert": np.zeros((n, 3, text_steps), np.float32),
+        "audio": sequences(rng, features["audio"], audio_lengths, audio_steps, padding_noise=False),
+        "vision": sequences(rng, features["video"], vision_lengths, vision_steps, padding_noise=False),
+    }
     for i in range(n):
         length = text_lengths[i]
-        out["text"][i] = rng.normal(size=out["text"].shape[1:])
-        out["text"][i, :length] = features["text"][i] + centred(rng, length, features["text"].shape[1])
         out["text_bert"][i, 0, :length] = np.concatenate(([101], rng.integers(1000, 30000, length - 2), [102]))
         out["text_bert"][i, 1, :length] = 1
-        for key, modality, lengths in (("audio", "audio", audio_lengths), ("vision", "video", vision_lengths)):
-            out[key][i, :lengths[i]] = features[modality][i] + centred(rng, lengths[i], features[modality].shape[1])
+        for key, lengths in (("audio", audio_lengths), ("vision", vision_lengths)):
             if layout == "unaligned" and i % 10 == 0 and lengths[i] < out[key].shape[1]:
                 out[key][i, -1, 0] = -np.inf  # in the padding: never pooled over valid steps
     polarity = np.sign(labels).astype(int)

@@ -121,5 +121,31 @@ rc=0; "$py" "$DAF_SOURCE/scripts/mmsa_to_cache.py" "$WORK/evil.pkl" "$WORK/x.h5"
   || { cat "$WORK/err"; fail "a malicious pickle was not refused"; }
 [ ! -e "$WORK/pwned" ] || fail "the malicious pickle ran code"
 [ ! -e "$WORK/x.h5" ] || fail "a refused pickle wrote an output"
+# scripts/synthetic_mmsa.py: a daf-synth cache in MMSA's unaligned layout converts back to itself.
+"$DAF_BIN/daf-synth" --preset tiny --out "$WORK/synth.h5" 2>/dev/null
+"$py" "$DAF_SOURCE/scripts/synthetic_mmsa.py" "$WORK/synth.h5" "$WORK/unaligned_50.pkl" >"$WORK/out" \
+  || fail "synthetic_mmsa.py failed"
+grep -q "MMSA unaligned layout, 240 / 80 / 80 utterances" "$WORK/out" || { cat "$WORK/out"; fail "synthetic_mmsa.py sizes"; }
+"$py" "$DAF_SOURCE/scripts/mmsa_to_cache.py" "$WORK/unaligned_50.pkl" "$WORK/back.h5" >"$WORK/out" || fail "round trip"
+grep -qE -- "-inf replaced by 0 \(as MMSA's loader\): audio [1-9]" "$WORK/out" || { cat "$WORK/out"; fail "no -inf in the padding"; }
+"$py" - "$WORK" <<'PY' || fail "the MMSA-layout pickle does not average back to the daf-synth features"
+import pickle, sys
+import h5py, numpy as np
+work = sys.argv[1]
+with h5py.File(f"{work}/synth.h5") as a, h5py.File(f"{work}/back.h5") as b, open(f"{work}/unaligned_50.pkl", "rb") as p:
+    raw = pickle.load(p)
+    assert raw["train"]["text"].shape == (240, 50, 768) and raw["train"]["audio"].shape == (240, 500, 74)
+    assert raw["train"]["vision"].shape == (240, 375, 35) and raw["train"]["text_bert"].shape == (240, 3, 50)
+    assert raw["train"]["id"][8] == "synthtrain00001$_$1"
+    for split in ("train", "valid", "test"):
+        assert np.allclose(a[split]["labels/sentiment"][:], b[split]["labels/sentiment"][:])
+        for m in ("text", "audio", "video"):
+            assert np.abs(a[split]["features"][m][:] - b[split]["features"][m][:]).max() < 1e-5, (split, m)
+PY
+expect_exit 2 "mmsa.pkl: cannot read as an HDF5 cache" -- "$py" "$DAF_SOURCE/scripts/synthetic_mmsa.py" "$WORK/mmsa.pkl" "$WORK/x.pkl"
+"$py" -c 'import h5py, sys; h5py.File(sys.argv[1], "w").create_group("train")' "$WORK/empty.h5"
+expect_exit 2 "empty.h5: not a daf-synth cache" -- "$py" "$DAF_SOURCE/scripts/synthetic_mmsa.py" "$WORK/empty.h5" "$WORK/x.pkl"
+[ ! -e "$WORK/x.pkl" ] || fail "a failed synthetic_mmsa.py left a pickle"
+
 "$py" "$DAF_SOURCE/scripts/mmsa_to_cache.py" --help | grep -q -- "--pooling" || fail "--help"
 echo "e2e pickles: ok"
