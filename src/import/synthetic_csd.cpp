@@ -1,8 +1,10 @@
 #include "daf/import/synthetic_csd.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <limits>
+#include <map>
 #include <random>
 
 #include "daf/config/config_sources.h"
