@@ -21,6 +21,15 @@ stacked, --jobs = cores), the same 50 trial configs trained one after another
 by the PyTorch reference (as MMSA's tune loop does; --reference-threads),
 daf --separate, and daf with successive halving (eta 3), with the best trial
 of each and the seed noise of the best configuration (std over 5 seeds).
+
+    /usr/bin/python3 scripts/bench.py --analysis
+
+instead times the slice analysis (docs/ablation.md, "Slice analysis") of
+configs/ablate-mosei.yaml on the MOSEI-sized test split (4,659 utterances,
+7 conditions x 5 seeds, 2 epochs, no robustness evaluations), its slice
+families plus the noisy_text and noisy_audio columns (7 families, 1,000
+bootstrap resamples and 1,000 permutations each): daf-ablate --collect with
+and without the section, the median of 3 runs each.
 """
 import argparse
 import csv
@@ -206,12 +215,45 @@ def training_flops_per_sample(dims=(768, 74, 35), d=128, gate=64, head=128):
     return 3 * 2 * forward_macs
 
 
+def analysis_bench(work, cache):
+    out = os.path.join(work, "analysis-sweep")
+    run([f"{BIN}/daf-ablate", "--config", f"{ROOT}/configs/ablate-mosei.yaml", "--out", out, "--jobs",
+         str(os.cpu_count()), f"data.cache={cache}", "train.max_epochs=2", "evaluate=[]",
+         "analysis.slices.column=[noisy_text, noisy_audio]"])
+    plan = os.path.join(out, "plan.yaml")
+    with open(plan) as f:
+        with_analysis = f.read()
+    without = re.sub(r"\nanalysis:\n(  .*\n)+", "\n", with_analysis)
+
+    def collect(text):
+        with open(plan, "w") as f:
+            f.write(text)
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            run([f"{BIN}/daf-ablate", "--collect", out])
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+
+    try:
+        plain, full = collect(without), collect(with_analysis)
+    finally:
+        with open(plan, "w") as f:
+            f.write(with_analysis)
+    families = sum(1 for line in open(os.path.join(out, "summary.md")) if line.startswith("### "))
+    print(f"| collect, MOSEI-sized test split, 7 conditions x 5 seeds | s |\n|---|---|\n"
+          f"| without analysis | {plain:.2f} |\n| with analysis ({families} families, 1000 resamples and "
+          f"1000 permutations each) | {full:.2f} |\n| the analysis | {full - plain:.2f} |")
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--work", default=os.path.join(ROOT, "bench"))
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--sweep-epochs", type=int, default=2)
     parser.add_argument("--search", action="store_true", help="measure hyper-parameter search instead")
+    parser.add_argument("--analysis", action="store_true", help="time the slice analysis of a sweep instead")
     parser.add_argument("--reference-trials", type=int, default=50,
                         help="with --search: reference trials actually run (the time is scaled to 50)")
     parser.add_argument("--reference-threads", type=int, default=1,
@@ -224,6 +266,8 @@ def main():
         run([f"{BIN}/daf-synth", "--preset", "mosei", "--out", cache])
     if args.search:
         return search_bench(work, cache, args.reference_trials, args.reference_threads)
+    if args.analysis:
+        return analysis_bench(work, cache)
     cores = os.cpu_count()
     rows = []
     epoch_rates = {}

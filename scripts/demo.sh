@@ -19,6 +19,10 @@ bash "$repo/scripts/summary_table.sh" "$out/summary.csv"
 echo
 sed -n '/^## dynamic vs static/,/^## Robustness/p' "$out/summary.md" | sed '$d'
 sed -n '/^## Gate weights of dynamic/,/^## Plots/p' "$out/summary.md" | sed '$d'
+echo "== Where dynamic beats static (slice analysis; every family: $work/$out/summary.md)"
+for family in conflict degraded; do
+  sed -n "/^### $family\$/,/^##/p" "$out/summary.md" | sed '$d' | grep -v '^!\['
+done
 
 echo "== daf-eval of one dynamic model with the text modality missing"
 "$bin/daf-eval" --run "$out/dynamic/seed-1111" --mask text 2>/dev/null | sed -n '/^## Metrics/,/^## Fusion/p' | grep '^|'

@@ -9,7 +9,7 @@
 #include <set>
 
 #include "collected_runs.h"
-#include "daf/ablate/comparison.h"
+#include "daf/analysis/paired_comparison.h"
 #include "daf/ablate/plan.h"
 #include "daf/config/config.h"
 #include "daf/metrics/statistics.h"
@@ -404,12 +404,14 @@ CollectResult collect_sweep(const std::string& dir, const CollectOptions& option
   std::string md = "# daf-ablate: " + dir + "\n\n" + std::to_string(plan.conditions.size()) + " conditions x " +
                    std::to_string(plan.seeds.size()) + " seeds; " + std::to_string(result.runs) + " runs collected" +
                    (result.missing.empty() ? "" : " (" + std::to_string(result.missing.size()) + " missing)") +
-                   ". Files: runs.csv, summary.csv, robustness.csv, comparison.csv, gates.csv.\n\n";
+                   ". Files: runs.csv, summary.csv, robustness.csv, comparison.csv, gates.csv" +
+                   (plan.analysis.empty() ? "" : ", analysis.csv, top_utterances.csv") + ".\n\n";
   md += summary_tables(plan, collected, dir);
   // A search's section (search/search_report): the trials and how the final conditions were chosen.
   if (fs::exists(dir + "/search.md")) md += read_file(dir + "/search.md");
   std::string comparison_line;
   md += comparison_section(plan, dir, comparison_line);
+  md += analysis_section(plan, dir, options.plots);
   md += robustness_tables(plan, collected, dir);
   md += missing_rate_section(plan, collected, dir, options.plots);
   md += gate_section(plan, collected, dir);

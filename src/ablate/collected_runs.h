@@ -33,6 +33,9 @@ std::string cell(const MeanStd& s);
 // The evaluate.missing_rate section of summary.md (missing_rate.csv,
 // missing_robustness.csv, plots/missing-rate.png); "" when the sweep has none.
 std::string missing_rate_section(const Plan& plan, const Collected& c, const std::string& dir, bool plots);
+// The sweep's slice analysis (analysis.csv, top_utterances.csv, plots/analysis-*.png);
+// "" when the sweep has no `analysis:` section (analysis_report.cpp).
+std::string analysis_section(const Plan& plan, const std::string& dir, bool plots);
 // Whether an evaluation name belongs to the missing-rate protocol.
 bool is_missing_rate_eval(const std::string& eval);
 

@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <filesystem>
+
 #include "daf/ablate/sweep.h"
 #include "daf/util/atomic_file.h"
 #include "daf/util/error.h"
@@ -24,6 +26,8 @@ Plan make_plan(const Sweep& sweep) {
   plan.reference = sweep.reference;
   plan.baseline = sweep.baseline;
   plan.bootstrap = sweep.bootstrap;
+  plan.analysis = sweep.analysis_yaml;
+  plan.cache = std::filesystem::absolute(runs.front().config.data.cache).lexically_normal().string();
   for (const auto& run : runs)
     plan.runs.push_back({run.condition, run.seed, run.dir.substr(sweep.output.size() + 1)});
   return plan;
@@ -44,6 +48,8 @@ void write_plan(const std::string& path, const Plan& plan) {
   out << YAML::Key << "reference" << YAML::Value << plan.reference;
   out << YAML::Key << "baseline" << YAML::Value << plan.baseline;
   out << YAML::Key << "bootstrap" << YAML::Value << plan.bootstrap;
+  if (!plan.analysis.empty()) out << YAML::Key << "analysis" << YAML::Value << YAML::Load(plan.analysis);
+  out << YAML::Key << "cache" << YAML::Value << plan.cache;
   out << YAML::Key << "runs" << YAML::Value << YAML::BeginSeq;
   for (const auto& r : plan.runs)
     out << YAML::Flow << YAML::BeginMap << YAML::Key << "condition" << YAML::Value << r.condition << YAML::Key
@@ -66,6 +72,8 @@ Plan read_plan(const std::string& path) {
     plan.reference = root["reference"] ? root["reference"].as<std::string>() : "";
     plan.baseline = root["baseline"] ? root["baseline"].as<std::string>() : "";
     plan.bootstrap = root["bootstrap"].as<int64_t>();
+    if (root["analysis"]) plan.analysis = YAML::Dump(root["analysis"]);
+    if (root["cache"]) plan.cache = root["cache"].as<std::string>();
     for (const auto& r : root["runs"])
       plan.runs.push_back({r["condition"].as<std::string>(), r["seed"].as<int64_t>(), r["dir"].as<std::string>()});
     return plan;

@@ -13,6 +13,7 @@
 #include "daf/util/error.h"
 #include "daf/util/strings.h"
 #include "daf/search/halving.h"
+#include "analysis_settings.h"
 #include "search_settings.h"
 
 namespace daf {
@@ -21,7 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::vector<std::string> kSweepKeys = {"base", "base_config", "set", "conditions", "grid", "exclude",
-                                             "seeds", "evaluate", "compare", "output", "search"};
+                                             "seeds", "evaluate", "compare", "output", "search", "analysis"};
 
 std::string flow(const YAML::Node& node) { return flow_yaml(node); }
 
@@ -304,7 +305,7 @@ namespace {
 bool is_sweep_override(const std::string& key) {
   const std::string top = key.substr(0, key.find('.'));
   if (key == "seeds" || key == "output") return true;
-  return top == "search" || top == "compare" || top == "evaluate";
+  return top == "search" || top == "compare" || top == "evaluate" || top == "analysis";
 }
 
 // Applies the overrides of sweep keys to `root` and returns the others (config keys for
@@ -417,6 +418,20 @@ Sweep load_sweep(const std::string& path, const std::vector<std::string>& comman
         sweep.reference.clear();  // the defaults do not apply to this sweep
         sweep.baseline.clear();
       }
+    if (root["analysis"]) {
+      if (sweep.reference.empty())
+        throw InputError(path + ": analysis: needs the paired comparison's conditions (compare: {reference: ..., "
+                                "baseline: ...}), and this sweep has none");
+      std::vector<AnalysisCondition> conditions;
+      for (const auto& c : sweep.conditions) {
+        const Config config = sweep.condition_config(c, sweep.seeds.front(), sweep.output);
+        conditions.push_back({c.name, config.model.fusion, config.data.modalities});
+      }
+      // Every condition has the base config's task (checked with the cache below).
+      const std::string task = load_config_text(sweep.base_text, sweep.base_origin, sweep.common).model.task;
+      sweep.analysis = parse_analysis(root["analysis"], path, task, conditions);
+      sweep.analysis_yaml = YAML::Dump(root["analysis"]);
+    }
   } catch (const YAML::Exception& e) {
     throw InputError(path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }

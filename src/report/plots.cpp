@@ -1,6 +1,7 @@
 #include "daf/report/plots.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 
@@ -135,6 +136,27 @@ void plot_points(const std::string& png, const std::string& title, const std::st
   script += "unset multiplot\n";
   write_file_atomic(stem(png) + ".dat", data);
   render(png, script, 420 * static_cast<int>(columns), 340 * static_cast<int>(std::max<size_t>(1, rows)) + 30);
+}
+
+void plot_forest(const std::string& png, const std::string& title, const std::string& xlabel,
+                 const std::vector<ForestRow>& rows) {
+  std::string data, tics;
+  const size_t n = rows.size();
+  for (size_t i = 0; i < n; ++i) {
+    const auto y = static_cast<double>(n - i);  // the first row on top
+    const auto& r = rows[i];
+    data += format_number(y) + " " + (std::isfinite(r.estimate) ? format_number(r.estimate) : "NaN") + " " +
+            (std::isfinite(r.low) ? format_number(r.low) : "NaN") + " " +
+            (std::isfinite(r.high) ? format_number(r.high) : "NaN") + "\n";
+    tics += (i ? ", " : "") + quote(r.label) + " " + format_number(y);
+  }
+  write_file_atomic(stem(png) + ".dat", data);
+  const std::string script = "set title " + quote(title) + "\nset xlabel " + quote(xlabel) +
+                             "\nset key off\nset grid xtics\nset ytics (" + tics + ")\nset yrange [0.5:" +
+                             format_number(static_cast<double>(n) + 0.5) + "]\nset arrow from 0, graph 0 to 0, graph 1 "
+                             "nohead dashtype 2 lc rgb '#888888'\nplot " + quote(stem(png) + ".dat") +
+                             " using 2:1:3:4 with xerrorbars pt 7 lc rgb '#4477aa'\n";
+  render(png, script, 900, 120 + 28 * static_cast<int>(n));
 }
 
 }  // namespace daf

@@ -1,7 +1,7 @@
 #include "catch.h"
 #include <fstream>
 
-#include "daf/ablate/comparison.h"
+#include "daf/analysis/paired_comparison.h"
 #include "daf/ablate/sweep.h"
 #include "daf/util/atomic_file.h"
 #include "daf/util/error.h"

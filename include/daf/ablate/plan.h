@@ -30,6 +30,8 @@ struct Plan {
   std::vector<std::string> evaluations;  // "clean" first
   std::string reference, baseline;
   int64_t bootstrap = 0;
+  std::string analysis;  // the sweep's `analysis:` section as YAML ("" without one)
+  std::string cache;     // the runs' data.cache, absolute (the analysis reads its test split)
   std::vector<PlanRun> runs;
 };
 

@@ -15,6 +15,7 @@
 //     mask: [text, audio]           #   one modality missing
 //     noise: {modalities: [text], std: [0.5, 1.0]}   # Gaussian noise on one modality
 //   compare: {reference: dynamic, baseline: static, bootstrap: 1000}
+//   analysis: {slices: {conflict: {between: [text, audio]}, degraded: true}}   # where reference beats baseline
 //   output: runs/ablate-demo
 //
 // A sweep with a `search:` section (docs/ablation.md, "Search") draws its
@@ -23,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "daf/analysis/slices.h"
 #include "daf/config/config.h"
 #include "daf/search/space.h"
 #include "daf/util/shard.h"  // parse_shard, for --shard
@@ -81,6 +83,8 @@ struct Sweep {
   std::string reference, baseline;         // paired comparison; empty when not applicable
   int64_t bootstrap = 1000;
   std::string output;
+  SliceSettings analysis;   // the `analysis:` section (analysis.enabled(): present)
+  std::string analysis_yaml;  // ... as written, for plan.yaml
   bool has_search = false;
   SearchSettings search;  // when has_search: `seeds` are the trials' seeds, `conditions` run in the final step
 

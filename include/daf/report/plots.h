@@ -47,4 +47,13 @@ struct PointPanel {
 void plot_points(const std::string& png, const std::string& title, const std::string& ylabel,
                  const std::vector<PointPanel>& panels);
 
+struct ForestRow {
+  std::string label;
+  double estimate = 0, low = 0, high = 0;  // a NaN estimate: the row is labelled and left empty
+};
+// A forest plot: one row per entry (first at the top), a point at the estimate with a
+// horizontal interval, and a dashed line at 0.
+void plot_forest(const std::string& png, const std::string& title, const std::string& xlabel,
+                 const std::vector<ForestRow>& rows);
+
 }  // namespace daf

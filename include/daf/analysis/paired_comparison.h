@@ -19,8 +19,18 @@ struct RunPredictions {
   std::vector<float> prediction;
   size_t width = 1;     // labels (multilabel), else 1
   int64_t classes = 0;  // class tasks: the number of classes (probability_ columns)
+  // The fusion weight of each modality per utterance (weight_<modality> columns), where the head has a gate.
+  std::map<std::string, std::vector<float>> weights;
 };
 RunPredictions read_predictions(const std::string& path, const std::string& task);
+
+// Row numbers of a subset of the test utterances.
+using Indices = std::vector<size_t>;
+// A compared metric (see MetricComparison) of one run on some utterances; NaN where undefined
+// (no utterance, or a metric the rows cannot define).
+double run_metric(const std::string& metric, const std::string& task, const RunPredictions& run, const Indices& rows);
+// Whether a smaller value of the metric is better (MAE).
+bool lower_is_better(const std::string& metric);
 
 struct MetricComparison {
   // MAE, Has0_F1_score (regression); accuracy, F1_weighted (binary, seven_class);
@@ -32,9 +42,11 @@ struct MetricComparison {
   Interval bootstrap;  // 95% paired bootstrap CI over test utterances of the seed-averaged difference
 };
 
-// Seeds present in both maps are paired. `resamples` bootstrap draws with a fixed seed.
+// Seeds present in both maps are paired. `resamples` bootstrap draws with a fixed seed,
+// resampling `rows` (all utterances when null); `primary_only`: the task's primary metric alone.
 std::vector<MetricComparison> compare_conditions(const std::map<int64_t, RunPredictions>& reference,
                                                  const std::map<int64_t, RunPredictions>& baseline,
-                                                 const std::string& task, int64_t resamples);
+                                                 const std::string& task, int64_t resamples,
+                                                 const Indices* rows = nullptr, bool primary_only = false);
 
 }  // namespace daf

@@ -1,4 +1,4 @@
-#include "daf/ablate/comparison.h"
+#include "daf/analysis/paired_comparison.h"
 
 #include <cmath>
 #include <functional>
@@ -13,8 +13,6 @@
 
 namespace daf {
 namespace {
-
-using Indices = std::vector<size_t>;
 
 double mae(const RunPredictions& run, const Indices& rows) {
   double sum = 0;
@@ -99,7 +97,12 @@ RunPredictions read_predictions(const std::string& path, const std::string& task
     for (const auto& name : table.header) out.classes += name.rfind("probability_", 0) == 0;
     if (out.classes == 0) out.classes = task == "binary" ? 2 : 7;  // written before probabilities were
   }
+  std::vector<std::pair<std::string, size_t>> weight_columns;
+  for (size_t c = 0; c < table.header.size(); ++c)
+    if (table.header[c].rfind("weight_", 0) == 0) weight_columns.emplace_back(table.header[c].substr(7), c);
   for (const auto& row : table.rows) {
+    for (const auto& [modality, c] : weight_columns)
+      out.weights[modality].push_back(row[c].empty() ? std::nanf("") : std::stof(row[c]));
     out.ids.push_back(row[id]);
     for (size_t k = 0; k < truth.size(); ++k) {
       out.truth.push_back(std::stof(row[truth[k]]));
@@ -109,9 +112,19 @@ RunPredictions read_predictions(const std::string& path, const std::string& task
   return out;
 }
 
+double run_metric(const std::string& metric, const std::string& task, const RunPredictions& run, const Indices& rows) {
+  if (rows.empty()) return std::nan("");
+  for (const auto& [name, fn] : compared_metrics(task))
+    if (name == metric) return fn(run, rows);
+  throw InputError("no metric '" + metric + "' for a " + task + " task");
+}
+
+bool lower_is_better(const std::string& metric) { return metric == "MAE" || metric == "loss"; }
+
 std::vector<MetricComparison> compare_conditions(const std::map<int64_t, RunPredictions>& reference,
                                                  const std::map<int64_t, RunPredictions>& baseline,
-                                                 const std::string& task, int64_t resamples) {
+                                                 const std::string& task, int64_t resamples, const Indices* subset,
+                                                 bool primary_only) {
   std::vector<int64_t> seeds;
   for (const auto& [seed, run] : reference) {
     const auto other = baseline.find(seed);
@@ -122,10 +135,13 @@ std::vector<MetricComparison> compare_conditions(const std::map<int64_t, RunPred
   }
   std::vector<MetricComparison> out;
   if (seeds.empty()) return out;
-  const size_t n = reference.at(seeds.front()).ids.size();
-  Indices all(n);
-  for (size_t i = 0; i < n; ++i) all[i] = i;
+  Indices all(reference.at(seeds.front()).ids.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  if (subset) all = *subset;
+  const size_t n = all.size();
+  if (n == 0) return out;
   for (const auto& [name, metric] : compared_metrics(task)) {
+    if (primary_only && name != primary_metric(task)) continue;
     MetricComparison c;
     c.metric = name;
     c.seeds = seeds;
@@ -141,7 +157,7 @@ std::vector<MetricComparison> compare_conditions(const std::map<int64_t, RunPred
     std::vector<double> draws;
     Indices rows(n);
     for (int64_t b = 0; b < resamples; ++b) {
-      for (auto& r : rows) r = pick(rng);
+      for (auto& r : rows) r = all[pick(rng)];
       double sum = 0;
       for (int64_t seed : seeds) sum += metric(reference.at(seed), rows) - metric(baseline.at(seed), rows);
       draws.push_back(sum / static_cast<double>(seeds.size()));
