@@ -17,7 +17,7 @@ echo
 echo "== Test split, mean ± std over 3 seeds (full report with plots: $work/$out/summary.md)"
 bash "$repo/scripts/summary_table.sh" "$out/summary.csv"
 echo
-sed -n '/^## dynamic vs static/,/^## Robustness/p' "$out/summary.md" | sed '$d'
+awk '/^## /{p = /^## dynamic vs static/} p' "$out/summary.md"  # the comparison section alone (the slice analysis follows it)
 sed -n '/^## Gate weights of dynamic/,/^## Plots/p' "$out/summary.md" | sed '$d'
 echo "== Where dynamic beats static (slice analysis; every family: $work/$out/summary.md)"
 for family in conflict degraded; do
