@@ -94,6 +94,8 @@ DAF_BIN=$DAF_BIN bash "$DAF_SOURCE/scripts/demo.sh" --work "$WORK/my demo" >demo
 [ -s "$WORK/my demo/data/demo.h5" ] && [ -s "$WORK/my demo/runs/ablate-demo/summary.csv" ] || fail "demo.sh --work: outputs missing"
 grep -q "full report with plots: $WORK/my demo/runs/ablate-demo/summary.md" demo.out || fail "demo.sh: report path: $(head demo.out)"
 grep -q "^| dynamic" demo.out || fail "demo.sh: no table"
+[ "$(grep -c '^### conflict$' demo.out)" -eq 1 ] && [ "$(grep -c '^### degraded$' demo.out)" -eq 1 ] \
+  || fail "demo.sh: the conflict and degraded slice tables should print once each"
 ! grep -q "install-deps" demo.out || fail "demo.sh ran the installer with a build present"
 for written in data/demo.h5 runs/ablate-demo/summary.csv; do
   [ ! "$DAF_SOURCE/$written" -nt "$WORK/before-demo" ] || fail "demo.sh --work wrote $written into the repository"
