@@ -163,6 +163,15 @@ def clean_ids(raw):
     return ids
 
 
+def video_of(utterance_id):
+    """The video an utterance id names: MMSA's 'video$_$clip', MulT's 'video[clip]'; None otherwise."""
+    if "$_$" in utterance_id:
+        return utterance_id.split("$_$")[0]
+    if utterance_id.endswith("]") and "[" in utterance_id:
+        return utterance_id[: utterance_id.rindex("[")]
+    return None
+
+
 def convert_split(split, layout, path, name, pooling, counts):
     n = len(split["text"])
     if layout == "mmsa":
@@ -202,13 +211,16 @@ def write_cache(path, source, layout, splits, pooling):
     temporary = f"{path}.tmp.{os.getpid()}"
     try:
         with h5py.File(temporary, "w") as out:
-            out.attrs["daf_format"] = np.int64(1)
+            out.attrs["daf_format"] = np.int64(2)
             for name, (ids, labels, features, raw_text) in splits.items():
                 group = out.create_group(name)
                 group.create_dataset("ids", data=ids, dtype=h5py.string_dtype("utf-8"))
                 group.create_dataset("labels/sentiment", data=labels)
                 if raw_text is not None:
                     group.create_dataset("transcripts", data=raw_text, dtype=h5py.string_dtype("utf-8"))
+                videos = [video_of(i) for i in ids]
+                if ids and all(videos):  # per-utterance metadata: the video, for slices and grouped folds
+                    group.create_dataset("meta/video", data=videos, dtype=h5py.string_dtype("utf-8"))
                 for modality, matrix in features.items():
                     dataset = group.create_dataset(f"features/{modality}", data=matrix)
                     dataset.attrs["encoder"] = f"{layout} pickle ({os.path.basename(source)})"

@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The cache's test split in the order of the predictions' ids: label columns, present masks, transcripts.
+// The cache's test split in the order of the predictions' ids: label and meta columns, present masks, transcripts.
 void read_test_split(const Plan& plan, SliceData& data, std::vector<std::string>& transcripts) {
   if (!fs::exists(plan.cache))
     throw InputError(plan.cache + ": the sweep's cache, whose test split the analysis reads (labels, present "
@@ -42,6 +42,8 @@ void read_test_split(const Plan& plan, SliceData& data, std::vector<std::string>
     for (size_t i : order) data.columns[name].push_back(values[i]);
   for (const auto& [modality, mask] : test.present)
     for (size_t i : order) data.present[modality].push_back(mask[i]);
+  for (const auto& [column, values] : test.meta)
+    for (size_t i : order) data.meta[column].push_back(values[i]);
   if (!test.transcripts.empty())
     for (size_t i : order) transcripts.push_back(test.transcripts[i]);
 }

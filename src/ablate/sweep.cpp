@@ -245,6 +245,14 @@ void check_against_cache(const Sweep& sweep, const std::vector<SweepRun>& runs, 
       throw InputError(where + ": label '" + label + "' (" +
                        (is_multilabel_task(first.model.task) ? "data.targets" : "data.target") + ") is not in " +
                        first.data.cache + did_you_mean(label, contents.labels));
+  for (const auto& column : sweep.analysis.columns)
+    if (std::find(contents.labels.begin(), contents.labels.end(), column) == contents.labels.end() &&
+        std::find(contents.meta.begin(), contents.meta.end(), column) == contents.meta.end()) {
+      std::vector<std::string> names = contents.labels, all = contents.labels;
+      for (const auto& m : contents.meta) names.push_back("meta/" + m), all.push_back(m);
+      throw InputError(where + ": analysis.slices.column: '" + column + "' is neither a label nor a meta column of " +
+                       first.data.cache + did_you_mean(column, all) + " (has: " + join(names, ", ") + ")");
+    }
   for (const auto& e : sweep.evaluations)
     if (!e.modality.empty() && !(e.missing_rate > 0 && e.modality == "any") &&
         std::find(contents.modalities.begin(), contents.modalities.end(), e.modality) == contents.modalities.end())

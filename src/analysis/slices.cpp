@@ -1,6 +1,7 @@
 #include "daf/analysis/slices.h"
 
 #include <algorithm>
+#include <functional>
 #include <cmath>
 #include <set>
 
@@ -176,35 +177,52 @@ Family degraded_family(const SliceData& data) {
   return f;
 }
 
+// One slice per value (in sorted order); values with fewer than min_size utterances pooled as "other".
+template <typename Value>
+Family value_family(const std::string& column, const std::vector<Value>& values, int64_t min_size,
+                    const std::function<std::string(const Value&)>& text) {
+  std::map<Value, int64_t> counts;
+  for (const auto& v : values) ++counts[v];
+  Family f{column, {}, {}};
+  std::map<Value, int64_t> slice_of;
+  for (const auto& [v, count] : counts)
+    if (count >= min_size) {
+      slice_of[v] = static_cast<int64_t>(f.slices.size());
+      f.slices.push_back(column + " = " + text(v));
+    }
+  const auto other = static_cast<int64_t>(f.slices.size());
+  if (slice_of.size() < counts.size())
+    f.slices.push_back(column + " = other (values with < " + std::to_string(min_size) + " utterances)");
+  for (const auto& v : values) f.of.push_back(slice_of.count(v) ? slice_of.at(v) : other);
+  return f;
+}
+
+// A label column: one slice per value for at most 20 integer values, else tertiles.
+// A meta column (text): one slice per value.
 Family column_family(const std::string& column, const SliceSettings& s, const SliceData& data) {
+  const auto meta = data.meta.find(column);
   const auto it = data.columns.find(column);
-  if (it == data.columns.end()) {
+  if (it == data.columns.end() && meta == data.meta.end()) {
     std::vector<std::string> names;
     for (const auto& [name, values] : data.columns) names.push_back(name);
+    for (const auto& [name, values] : data.meta) names.push_back("meta/" + name);
     throw InputError("analysis.slices.column: the cache's test split has no column '" + column + "' (it has: " +
                      join(names, ", ") + ")");
   }
+  if (it == data.columns.end())
+    return value_family<std::string>(column, meta->second, s.min_size, [](const std::string& v) {
+      return v.empty() ? std::string("(none)") : v;
+    });
   const auto& values = it->second;
-  std::map<float, int64_t> counts;
+  std::set<float> distinct;
   bool integers = true;
   for (float v : values) {
-    ++counts[v];
+    distinct.insert(v);
     integers = integers && std::isfinite(v) && v == std::round(v);
   }
-  if (!integers || counts.size() > 20)
+  if (!integers || distinct.size() > 20)
     return quantile_family(column, column + " ", std::vector<double>(values.begin(), values.end()), 3);
-  Family f{column, {}, {}};
-  std::map<float, int64_t> slice_of;
-  for (const auto& [v, count] : counts)
-    if (count >= s.min_size) {
-      slice_of[v] = static_cast<int64_t>(f.slices.size());
-      f.slices.push_back(column + " = " + format_number(v));
-    }
-  const auto other = static_cast<int64_t>(f.slices.size());
-  if (slice_of.size() < counts.size()) f.slices.push_back(column + " = other (values with < " +
-                                                          std::to_string(s.min_size) + " utterances)");
-  for (float v : values) f.of.push_back(slice_of.count(v) ? slice_of.at(v) : other);
-  return f;
+  return value_family<float>(column, values, s.min_size, [](const float& v) { return format_number(v); });
 }
 
 Family crossed(const Family& a, const Family& b) {

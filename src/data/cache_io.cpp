@@ -66,6 +66,22 @@ void check_split(const std::string& path, const std::string& split, const SplitD
   if (!data.transcripts.empty() && static_cast<int64_t>(data.transcripts.size()) != n)
     throw InputError(path + ": " + group + "/transcripts has " + std::to_string(data.transcripts.size()) +
                      " rows but " + group + "/ids has " + std::to_string(n));
+  for (const auto& [column, values] : data.meta) {
+    const std::string dataset = group + "/meta/" + column;
+    if (column.empty() || column.find('/') != std::string::npos || column.find('.') == 0)
+      throw InputError(path + ": " + group + "/meta: column name '" + column +
+                       "' is not usable (expected a non-empty name without '/')");
+    if (static_cast<int64_t>(values.size()) != n)
+      throw InputError(path + ": " + dataset + " has " + std::to_string(values.size()) + " rows but " + group +
+                       "/ids has " + std::to_string(n));
+    for (int64_t i = 0; i < n; ++i) {
+      size_t bad = 0;
+      if (!is_valid_utf8(values[static_cast<size_t>(i)], &bad))
+        throw InputError(path + ": " + dataset + " row " + std::to_string(i) + " (id '" +
+                         data.ids[static_cast<size_t>(i)] + "'): value is not valid UTF-8 (bad byte at offset " +
+                         std::to_string(bad) + ")");
+    }
+  }
   for (const auto& [modality, present] : data.present) {
     const std::string dataset = group + "/present/" + modality;
     if (!data.features.count(modality))
@@ -135,9 +151,29 @@ void check_format(const hdf5::File& file) {
   int64_t version = 0;
   if (!file.read_int_attribute("/", "daf_format", version))
     throw InputError(file.path() + ": not a daf embedding cache (root attribute 'daf_format' is missing)");
-  if (version != kCacheFormatVersion)
+  if (version < kOldestCacheFormatVersion || version > kCacheFormatVersion)
     throw InputError(file.path() + ": cache format version " + std::to_string(version) + " is not supported (expected " +
-                     std::to_string(kCacheFormatVersion) + ")");
+                     std::to_string(kOldestCacheFormatVersion) + " to " + std::to_string(kCacheFormatVersion) +
+                     (version > kCacheFormatVersion ? "; written by a newer daf" : "") + ")");
+}
+
+// A meta column as text: strings as they are, integers as their decimal text.
+std::vector<std::string> read_meta_column(const hdf5::File& file, const std::string& dataset) {
+  if (file.is_string_dataset(dataset)) return file.read_strings(dataset);
+  const auto array = file.read_doubles(dataset);
+  if (array.shape.size() != 1)
+    throw InputError(file.path() + ": " + dataset + ": expected a 1-D dataset of strings or integers, found rank " +
+                     std::to_string(array.shape.size()));
+  std::vector<std::string> values;
+  values.reserve(array.values.size());
+  for (size_t i = 0; i < array.values.size(); ++i) {
+    const double v = array.values[i];
+    if (!std::isfinite(v) || v != std::floor(v) || std::fabs(v) > 9.0e15)
+      throw InputError(file.path() + ": " + dataset + " row " + std::to_string(i) +
+                       ": expected strings or integers, found " + format_number(v));
+    values.push_back(std::to_string(static_cast<long long>(v)));
+  }
+  return values;
 }
 
 SplitData read_split(const hdf5::File& file, const std::string& split, const std::vector<std::string>& modalities,
@@ -174,6 +210,8 @@ SplitData read_split(const hdf5::File& file, const std::string& split, const std
       data.present[modality] = std::move(present.values);
     }
   }
+  if (file.is_group(group + "/meta"))
+    for (const auto& column : file.children(group + "/meta")) data.meta[column] = read_meta_column(file, group + "/meta/" + column);
   return data;
 }
 
@@ -189,7 +227,18 @@ CacheContents list_cache_contents(const std::string& path) {
   check_format(file);
   require_group(file, "/train/features");
   require_group(file, "/train/labels");
-  return {file.children("/train/features"), file.children("/train/labels")};
+  CacheContents contents{file.children("/train/features"), file.children("/train/labels"), {}};
+  bool first = true;
+  for (const auto& split : cache_split_names()) {
+    const std::string group = "/" + split + "/meta";
+    const auto columns = file.is_group(group) ? file.children(group) : std::vector<std::string>{};
+    if (first) contents.meta = columns;
+    first = false;
+    contents.meta.erase(std::remove_if(contents.meta.begin(), contents.meta.end(),
+                                       [&](const std::string& c) { return !contains(columns, c); }),
+                        contents.meta.end());
+  }
+  return contents;
 }
 
 std::map<std::string, std::string> read_cache_attributes(const std::string& path) {
@@ -259,6 +308,10 @@ void write_cache(const std::string& path, const EmbeddingCache& cache) {
     if (!data.present.empty()) {
       file.create_group(group + "/present");
       for (const auto& [modality, present] : data.present) file.write_bytes(group + "/present/" + modality, present);
+    }
+    if (!data.meta.empty()) {
+      file.create_group(group + "/meta");
+      for (const auto& [column, values] : data.meta) file.write_strings(group + "/meta/" + column, values);
     }
   }
   file.close();

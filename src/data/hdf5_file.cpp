@@ -124,6 +124,12 @@ bool File::is_group(const std::string& object) const {
   return obj.valid() && H5Iget_type(obj.id()) == H5I_GROUP;
 }
 
+bool File::is_string_dataset(const std::string& dataset) const {
+  Handle d = open_dataset(dataset);
+  Handle type(H5Dget_type(d.id()), H5Tclose);
+  return H5Tget_class(type.id()) == H5T_STRING;
+}
+
 std::vector<std::string> File::children(const std::string& group) const {
   std::vector<std::string> names;
   Handle g(H5Gopen2(id(), group.c_str(), H5P_DEFAULT), H5Gclose);

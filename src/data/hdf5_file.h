@@ -65,6 +65,8 @@ class File {
   bool has(const std::string& object) const;  // e.g. "/train/labels"
   bool is_group(const std::string& object) const;
   std::vector<std::string> children(const std::string& group) const;
+  // The dataset's element class: true for strings, false for numbers.
+  bool is_string_dataset(const std::string& dataset) const;
 
   // Root attribute as an integer; false when absent.
   bool read_int_attribute(const std::string& object, const std::string& name, int64_t& value) const;

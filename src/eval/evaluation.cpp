@@ -142,6 +142,19 @@ std::string report_markdown(const EvalRequest& request, const std::string& cache
 
 }  // namespace
 
+namespace {
+
+// A meta column's header in predictions.csv: its own name, unless that is one of the
+// file's own columns or prefixes (then meta_<name>), so readers never mistake it.
+std::string meta_header(const std::string& column, const std::vector<std::string>& taken) {
+  bool clash = std::find(taken.begin(), taken.end(), column) != taken.end();
+  for (const char* prefix : {"weight_", "true_", "predicted_", "probability_", "meta_"})
+    clash |= column.rfind(prefix, 0) == 0;
+  return clash ? "meta_" + column : column;
+}
+
+}  // namespace
+
 std::string predictions_csv(const SplitTensors& data, const Predictions& predictions, const ModelMetadata& metadata) {
   const Config& config = metadata.config;
   const std::string& task = config.model.task;
@@ -162,6 +175,9 @@ std::string predictions_csv(const SplitTensors& data, const Predictions& predict
   const bool weights = !predictions.weights.empty();
   if (weights)
     for (const auto& m : modalities) csv += "," + csv_field("weight_" + m);
+  std::vector<std::string> taken = {"id", "label", "prediction", "true_class", "predicted_class"};
+  taken.insert(taken.end(), names.begin(), names.end());
+  for (const auto& [column, values] : data.meta) csv += "," + csv_field(meta_header(column, taken));
   csv += "\n";
   const size_t m_count = modalities.size();
   const auto truth = is_multilabel_task(task) ? true_labels(data) : std::vector<std::vector<uint8_t>>{};
@@ -181,6 +197,7 @@ std::string predictions_csv(const SplitTensors& data, const Predictions& predict
     }
     if (weights)
       for (size_t m = 0; m < m_count; ++m) csv += "," + format_fixed(predictions.weights[i * m_count + m], 6);
+    for (const auto& [column, values] : data.meta) csv += "," + csv_field(values[i]);
     csv += "\n";
   }
   return csv;

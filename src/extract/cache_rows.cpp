@@ -20,6 +20,7 @@ SplitData slice_rows(const SplitData& split, int64_t begin, int64_t end) {
     out.features[name] = std::move(part);
   }
   for (const auto& [name, mask] : split.present) out.present[name].assign(mask.begin() + begin, mask.begin() + end);
+  for (const auto& [name, values] : split.meta) out.meta[name].assign(values.begin() + begin, values.begin() + end);
   return out;
 }
 
@@ -38,6 +39,13 @@ void append_rows(SplitData& into, const SplitData& more) {
     throw InputError("cannot append rows: the modalities or labels differ");
   if (into.transcripts.empty() != more.transcripts.empty() && before > 0 && more.size() > 0)
     throw InputError("cannot append rows: transcripts are in one part only");
+  if (more.meta.size() != into.meta.size())
+    throw InputError("cannot append rows: the meta columns differ");
+  for (auto& [name, values] : into.meta) {
+    const auto it = more.meta.find(name);
+    if (it == more.meta.end()) throw InputError("cannot append rows: meta column '" + name + "' differs");
+    values.insert(values.end(), it->second.begin(), it->second.end());
+  }
 
   into.ids.insert(into.ids.end(), more.ids.begin(), more.ids.end());
   into.transcripts.insert(into.transcripts.end(), more.transcripts.begin(), more.transcripts.end());

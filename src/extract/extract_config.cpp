@@ -25,6 +25,9 @@ void declare_extract_options(OptionSet& o, ExtractConfig& c) {
   o.add("extract.output", c.output, "", "embedding cache to write (may equal extract.input_cache)");
   o.add("extract.labels", c.labels, {}, "manifest columns to keep as labels; empty: every column that is not "
         "id, split, text, audio, start or end");
+  o.add("extract.meta", c.meta, {},
+        "manifest columns kept as per-utterance metadata in the cache's meta/ group, as text ([speaker, session]): "
+        "slices (analysis: column) and cross-validation groups (cv.by) read them; never labels");
   o.add("extract.class_label", c.class_label, "",
         "a label column whose values are class names (emotion: angry); stored as the class's index in "
         "extract.classes, with the names in the cache attribute classes.<label> (train with model.task=multiclass)");
@@ -123,6 +126,17 @@ ExtractConfig load_extract_config(const std::string& file, const std::vector<std
   if (config.manifest.empty() == config.input_cache.empty())
     throw InputError("set exactly one of extract.manifest and extract.input_cache");
   if (config.output.empty()) throw InputError("key 'extract.output' is not set (the cache to write)");
+  if (!config.meta.empty() && config.manifest.empty())
+    throw InputError("extract.meta names manifest columns, but the input is extract.input_cache (its meta/ group is "
+                     "kept as it is)");
+  for (size_t k = 0; k < config.meta.size(); ++k) {
+    const std::string& column = config.meta[k];
+    if (column.empty() || column.find('/') != std::string::npos)
+      throw InputError("extract.meta: expected column names without '/', found '" + column + "'");
+    if (std::find(config.meta.begin(), config.meta.begin() + static_cast<std::ptrdiff_t>(k), column) !=
+        config.meta.begin() + static_cast<std::ptrdiff_t>(k))
+      throw InputError("extract.meta: '" + column + "' is listed twice");
+  }
   if (config.class_label.empty() != config.classes.empty())
     throw InputError("extract.class_label and extract.classes go together: the column of class names and its classes");
   if (!config.class_label.empty()) {

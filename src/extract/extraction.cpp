@@ -30,7 +30,7 @@ struct Source {
 };
 
 Source from_manifest(const ExtractConfig& config, SkipReport& problems) {
-  const Manifest manifest = read_manifest(config.manifest, config.labels, problems, {config.class_label, config.classes});
+  const Manifest manifest = read_manifest(config.manifest, config.labels, problems, {config.class_label, config.classes}, config.meta);
   for (const auto& [column, key] : {std::pair<std::string, std::string>{"text", config.text.encoder},
                                     {"audio", config.audio.encoder}})
     if (!key.empty() && !manifest.has_column(column))
@@ -44,10 +44,12 @@ Source from_manifest(const ExtractConfig& config, SkipReport& problems) {
   for (const auto& split : cache_split_names()) {
     SplitData& data = source.base.splits[split];
     for (const auto& label : manifest.label_columns) data.labels[label];
+    for (const auto& column : config.meta) data.meta[column];
     for (const Utterance* row : split_rows(manifest, split)) {
       data.ids.push_back(row->id);
       if (any_text) data.transcripts.push_back(row->text);
       for (const auto& [label, value] : row->labels) data.labels[label].push_back(value);
+      for (const auto& [column, value] : row->meta) data.meta[column].push_back(value);
       source.rows[split].push_back(*row);
     }
   }
@@ -87,6 +89,8 @@ Source from_cache(const ExtractConfig& config) {
 std::string job_fingerprint(const ExtractConfig& c, const std::string& source_digest) {
   Sha256 hash;
   hash.update("source " + source_digest + "\nlabels " + join(c.labels, ",") + "\non_error " + c.on_error + "\n");
+  // Only when set, so that jobs begun before extract.meta existed resume.
+  if (!c.meta.empty()) hash.update("meta " + join(c.meta, ",") + "\n");
   if (!c.text.encoder.empty())
     hash.update("text " + sha256_file(c.text.encoder) + " " + tokenizer_fingerprint(c.text.tokenizer) + " " +
                 c.text.modality + " " + c.text.pooling + "\n");

@@ -79,8 +79,8 @@ std::string field(const Record& record, const std::string& key) {
 
 // One row -> Utterance; returns a reason when the row is bad.
 std::string parse_row(const Record& record, const std::vector<std::string>& label_columns,
-                      const ClassColumn& class_column, const std::filesystem::path& base, bool prediction,
-                      Utterance& out) {
+                      const std::vector<std::string>& meta_columns, const ClassColumn& class_column,
+                      const std::filesystem::path& base, bool prediction, Utterance& out) {
   out.where = record.where;
   out.id = field(record, "id");
   if (out.id.empty()) return "empty id";
@@ -129,6 +129,7 @@ std::string parse_row(const Record& record, const std::vector<std::string>& labe
       return "label '" + label + "': expected a finite number, found '" + it->second + "'";
     out.labels[label] = static_cast<float>(value);
   }
+  for (const auto& column : meta_columns) out.meta[column] = field(record, column);
   return "";
 }
 
@@ -136,8 +137,13 @@ std::string parse_row(const Record& record, const std::vector<std::string>& labe
 
 namespace {
 
+bool contains(const std::vector<std::string>& values, const std::string& value) {
+  return std::find(values.begin(), values.end(), value) != values.end();
+}
+
 Manifest read_any_manifest(const std::string& path, const std::vector<std::string>& label_columns,
-                           SkipReport& problems, const ClassColumn& class_column, bool prediction) {
+                           SkipReport& problems, const ClassColumn& class_column,
+                           const std::vector<std::string>& meta_columns, bool prediction) {
   std::vector<std::string> columns;
   const std::vector<Record> records =
       is_json_lines(path) ? read_json_lines(path, columns) : read_csv_records(path, columns);
@@ -155,8 +161,11 @@ Manifest read_any_manifest(const std::string& path, const std::vector<std::strin
     // No labels: every other column is ignored.
   } else if (label_columns.empty()) {
     for (const auto& c : columns)
-      if (std::find(kFields.begin(), kFields.end(), c) == kFields.end()) manifest.label_columns.push_back(c);
+      if (!contains(kFields, c) && !contains(meta_columns, c)) manifest.label_columns.push_back(c);
   } else {
+    for (const auto& label : label_columns)
+      if (contains(meta_columns, label))
+        throw InputError(path + ": column '" + label + "' is named in both extract.labels and extract.meta");
     for (const auto& label : label_columns)
       if (std::find(columns.begin(), columns.end(), label) == columns.end())
         throw InputError(path + ": extract.labels names column '" + label + "', which the manifest lacks" +
@@ -170,11 +179,16 @@ Manifest read_any_manifest(const std::string& path, const std::vector<std::strin
                      "', which is not among the manifest's label columns (" + join(manifest.label_columns, ", ") + ")" +
                      did_you_mean(class_column.label, manifest.label_columns));
 
+  for (const auto& column : meta_columns)
+    if (!contains(columns, column))
+      throw InputError(path + ": extract.meta names column '" + column + "', which the manifest lacks" +
+                       did_you_mean(column, columns) + " (found: " + join(columns, ", ") + ")");
+
   const std::filesystem::path base = std::filesystem::path(path).parent_path();
   std::unordered_set<std::string> ids;
   for (const auto& record : records) {
     Utterance row;
-    std::string reason = parse_row(record, manifest.label_columns, class_column, base, prediction, row);
+    std::string reason = parse_row(record, manifest.label_columns, meta_columns, class_column, base, prediction, row);
     if (reason.empty() && !ids.insert(row.id).second) reason = "id '" + row.id + "' appears twice";
     if (!reason.empty()) {
       problems.handle(row.id, "", record.where + ": " + reason);
@@ -188,12 +202,12 @@ Manifest read_any_manifest(const std::string& path, const std::vector<std::strin
 }  // namespace
 
 Manifest read_manifest(const std::string& path, const std::vector<std::string>& label_columns, SkipReport& problems,
-                       const ClassColumn& class_column) {
-  return read_any_manifest(path, label_columns, problems, class_column, false);
+                       const ClassColumn& class_column, const std::vector<std::string>& meta_columns) {
+  return read_any_manifest(path, label_columns, problems, class_column, meta_columns, false);
 }
 
 Manifest read_prediction_manifest(const std::string& path, SkipReport& problems) {
-  return read_any_manifest(path, {}, problems, {}, true);
+  return read_any_manifest(path, {}, problems, {}, {}, true);
 }
 
 bool Manifest::has_column(const std::string& name) const {

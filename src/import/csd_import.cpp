@@ -216,6 +216,7 @@ class Importer {
     }
     for (const auto& [name, rows] : marginal) report_.marginal_rows[name] += rows;
     data.ids.push_back(video + "[" + std::to_string(k) + "]");
+    data.meta["video"].push_back(video);
     for (size_t c = 0; c < config_.label_columns.size(); ++c)
       data.labels[config_.label_columns[c]].push_back(label_row[c]);
     for (auto& [name, vector] : vectors) {

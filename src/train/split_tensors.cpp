@@ -56,6 +56,7 @@ void check_class_names(const EmbeddingCache& cache, const Config& config, const 
 SplitData select_columns(const SplitData& split, const Config& config, const std::string& split_name) {
   SplitData out;
   out.ids = split.ids;
+  out.meta = split.meta;
   for (const auto& column : task_label_columns(config)) {
     const auto label = split.labels.find(column);
     if (label == split.labels.end())
@@ -130,6 +131,7 @@ SplitTensors make_split_tensors(SplitData split, const ModelMetadata& metadata, 
   out.target = out.target.to(device);
   out.present = out.present.to(device);
   out.ids = std::move(split.ids);
+  out.meta = std::move(split.meta);
   return out;
 }
 

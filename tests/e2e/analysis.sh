@@ -27,7 +27,7 @@ analysis:
     intensity: {bins: [0, 1, 2, 3]}
     gate_entropy: {condition: dynamic, bins: 3}
     degraded: true
-    column: [noisy_text]
+    column: [noisy_text, speaker]
   top: 10
 output: swept
 YAML
@@ -57,6 +57,9 @@ with h5py.File("demo.h5") as f:
     rows = [order[i] for i in ids]
     noisy_text = f["test/labels/noisy_text"][:][rows] > 0.5
     noisy_audio = f["test/labels/noisy_audio"][:][rows] > 0.5
+    speaker = np.array([s.decode() for s in f["test/meta/speaker"][:]])[rows]
+# daf-eval copies the cache's meta columns into predictions.csv.
+assert [r["speaker"] for r in conditions["dynamic"][0]] == list(speaker), "predictions.csv's speaker column"
 
 table = {}
 for r in csv.DictReader(open("swept/analysis.csv")):
@@ -105,6 +108,16 @@ assert excluded >= 1, "no corrupted slice with a CI that excludes 0"
 assert float(table[("degraded", "text corrupted", "dynamic")]["weight_text"]) < \
     float(none["weight_text"]) - 0.2, "dynamic's text weight should drop where the text is corrupted"
 check("noisy_text", "noisy_text = 1", noisy_text)
+# A meta column: one slice per speaker with at least 30 utterances (min_size), the rest pooled.
+values, counts = np.unique(speaker, return_counts=True)
+assert len(values) == 20, values
+for v, n in zip(values, counts):
+    if n >= 30:
+        check("speaker", f"speaker = {v}", speaker == v)
+small = np.isin(speaker, values[counts < 30])
+if small.any():
+    check("speaker", "speaker = other (values with < 30 utterances)", small)
+assert len({r[1] for r in table if r[0] == "speaker"}) == (counts >= 30).sum() + small.any()
 
 weights = {m: np.array([[float(r[f"weight_{m}"]) for r in run] for run in conditions["dynamic"]]).mean(axis=0)
            for m in ("text", "audio", "video")}
@@ -126,9 +139,12 @@ print("analysis checked: conflicting", int(conflicting.sum()), "corrupted among 
       round(corrupted[conflicting].mean(), 3), "vs", round(corrupted[~conflicting].mean(), 3))
 PY
 
-# A column the cache lacks fails at collect time, naming what the cache has.
-sed -i 's/noisy_text\]/session]/' swept/plan.yaml
-expect_exit 2 "analysis.slices.column: the cache's test split has no column 'session' (it has: noisy_audio, noisy_text, sentiment)" \
+# A column the cache lacks fails before anything trains, and at collect time (a plan edited since),
+# naming what the cache has.
+expect_exit 2 "analysis.slices.column: 'speakr' is neither a label nor a meta column of $WORK/demo.h5, did you mean 'speaker'? (has: noisy_audio, noisy_text, sentiment, meta/speaker)" \
+  -- "$DAF_BIN/daf-ablate" --config sweep.yaml "analysis.slices.column=[speakr]" --out "$WORK/x"
+sed -i 's/noisy_text, speaker\]/session]/' swept/plan.yaml
+expect_exit 2 "analysis.slices.column: the cache's test split has no column 'session' (it has: noisy_audio, noisy_text, sentiment, meta/speaker)" \
   -- "$DAF_BIN/daf-ablate" --collect swept
 # A bad section fails before anything trains.
 expect_exit 2 "analysis.slices.conflict.between: condition 'dynamic' is not unimodal" \

@@ -68,11 +68,24 @@ mv out.shard-2-of-3.h5 held.h5
 expect_exit 2 "shard 2/3: out.shard-2-of-3.h5 (not written: rerun the shard)" -- "$X" -c cfg.yaml --collect 3
 mv held.h5 out.shard-2-of-3.h5
 
-# JSON Lines manifest.
-awk -F, 'NR > 1 { printf "{\"id\": \"%s\", \"split\": \"%s\", \"text\": \"%s\", \"audio\": \"%s\", \"sentiment\": %s}\n", $1, $2, $3, $4, $7 }' \
+# JSON Lines manifest, with a speaker column kept as metadata (extract.meta), not as a label.
+awk -F, 'NR > 1 { printf "{\"id\": \"%s\", \"split\": \"%s\", \"text\": \"%s\", \"audio\": \"%s\", \"sentiment\": %s, \"speaker\": \"spk%d\"}\n", $1, $2, $3, $4, $7, NR % 3 }' \
   corpus/manifest.csv >corpus/manifest.jsonl
-"$X" -c cfg.yaml extract.manifest=corpus/manifest.jsonl extract.output=jsonl.h5 audio.encoder= 2>/dev/null
+"$X" -c cfg.yaml extract.manifest=corpus/manifest.jsonl extract.output=jsonl.h5 audio.encoder= "extract.meta=[speaker]" 2>/dev/null
 [ -s jsonl.h5 ] || fail "JSON Lines manifest not extracted"
+"$py" - <<'PY' || fail "extract.meta: the speaker column is not in the cache's meta/ group as written"
+import json, h5py
+rows = {r["id"]: r for r in map(json.loads, open("corpus/manifest.jsonl"))}
+with h5py.File("jsonl.h5") as f:
+    assert f.attrs["daf_format"] == 2
+    for split in ("train", "valid", "test"):
+        assert "speaker" not in f[split]["labels"]
+        ids = [i.decode() for i in f[split]["ids"][:]]
+        speakers = [s.decode() for s in f[split]["meta/speaker"][:]]
+        assert speakers == [rows[i]["speaker"] for i in ids], split
+PY
+expect_exit 2 "extract.meta names column 'speakr', which the manifest lacks, did you mean 'speaker'?" -- \
+  "$X" -c cfg.yaml extract.manifest=corpus/manifest.jsonl extract.output=x.h5 audio.encoder= "extract.meta=[speakr]"
 
 # A text embedding added to a cache with transcripts (as daf-import writes them).
 "$DAF_BIN/daf-import" --write-synthetic csd csd.videos=12 2>/dev/null

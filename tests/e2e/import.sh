@@ -15,6 +15,10 @@ grep -q "feature rows/s" "$WORK/import.log" || fail "no throughput"
 "$DAF_BIN/daf-train" data.cache="$WORK/mosei.h5" data.modalities=[audio,video] output.dir="$WORK/run" \
   train.max_epochs=2 model.dim=16 2>/dev/null
 [ -s "$WORK/run/final_metrics.json" ] || fail "training on the imported cache failed"
+# Each segment's video is stored (meta/video) and daf-eval copies it next to the id "video[k]".
+"$DAF_BIN/daf-eval" --run "$WORK/run" 2>/dev/null >/dev/null || fail "daf-eval on the imported cache"
+awk -F, 'NR == 1 { ok = ($NF == "video"); next } { v = $1; sub(/\[[0-9]+\]$/, "", v); ok = ok && v == $NF; n++ }
+         END { exit !(ok && n > 0) }' "$WORK/run/eval/test/predictions.csv" || fail "predictions.csv has no video column matching the ids"
 
 echo "not hdf5" >"$WORK/bad.csd"
 expect_exit 2 "bad.csd: not an HDF5 file" -- "$DAF_BIN/daf-import" --labels "$WORK/bad.csd" \

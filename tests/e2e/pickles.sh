@@ -51,15 +51,17 @@ import h5py, numpy as np
 work = sys.argv[1]
 with h5py.File(f"{work}/mmsa.h5") as f, open(f"{work}/mmsa.pkl", "rb") as p:
     raw = pickle.load(p)["train"]
-    assert f.attrs["daf_format"] == 1
+    assert f.attrs["daf_format"] == 2
     assert abs(f["train/features/audio"][0, 0] - 3.0) < 1e-6        # (1 + 2 + 6) / 3 valid steps
     assert np.allclose(f["train/features/text"][1], raw["text"][1, :4].mean(axis=0), atol=1e-5)
     assert f["train/ids"][2].decode() == "vid2$_$2"
+    assert f["train/meta/video"][2].decode() == "vid2"              # the video part of MMSA's id
     assert f["train/transcripts"][3].decode() == "words 3"
     assert np.allclose(f["train/labels/sentiment"][:], raw["regression_labels"])
 with h5py.File(f"{work}/mult.h5") as f:
     assert abs(f["train/features/audio"][0, 0] - 4.0) < 1e-6        # (3 + 5) / 2 non-zero steps
     assert f["test/ids"][1].decode() == "v1[1]"
+    assert f["test/meta/video"][1].decode() == "v1"
     assert f["valid/features/text"].shape == (20, 300)
 PY
 

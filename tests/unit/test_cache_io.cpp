@@ -198,3 +198,58 @@ TEST_CASE("a cache cannot be created where the OS refuses, and says why", "[cach
   CHECK_THROWS_WITH(daf::write_cache(dir.file("plain/y.h5"), daf::test::small_cache()),
                     ContainsSubstring("plain: cannot create folder"));
 }
+
+TEST_CASE("meta columns round-trip; integer columns read as text; version 1 files still read", "[cache]") {
+  TempDir dir;
+  auto cache = daf::test::small_cache();
+  for (auto& [split, data] : cache.splits) {
+    data.meta.clear();  // daf-synth's own speaker column
+    for (int64_t i = 0; i < data.size(); ++i) data.meta["speaker"].push_back(i % 2 ? "Ses01F" : "");
+  }
+  daf::write_cache(dir.file("m.h5"), cache);
+  const auto back = daf::read_cache(dir.file("m.h5"));
+  CHECK(back.splits.at("valid").meta.at("speaker") == cache.splits.at("valid").meta.at("speaker"));
+  CHECK(daf::list_cache_contents(dir.file("m.h5")).meta == std::vector<std::string>{"speaker"});
+  {
+    auto f = daf::hdf5::File::open_read(dir.file("m.h5"));
+    int64_t version = 0;
+    CHECK(f.read_int_attribute("/", "daf_format", version));
+    CHECK(version == 2);
+  }
+
+  // A version 1 file (no meta/), and integer meta columns as another writer may store them.
+  std::vector<double> session(80);
+  for (size_t i = 0; i < session.size(); ++i) session[i] = static_cast<double>(i % 5 + 1);
+  const auto old = write_raw(dir, daf::test::small_cache(), [&](daf::hdf5::File& f) {
+    f.create_group("/test/meta");
+    f.write_doubles("/test/meta/session", {80}, session.data());
+  });
+  const auto read = daf::read_cache(old);
+  CHECK(read.splits.at("train").meta.empty());
+  const auto& column = read.splits.at("test").meta.at("session");
+  CHECK(column[0] == "1");
+  CHECK(column[6] == "2");
+  CHECK(daf::list_cache_contents(old).meta.empty());  // not in every split
+
+  session[3] = 2.5;
+  const auto fractional = write_raw(dir, daf::test::small_cache(), [&](daf::hdf5::File& f) {
+    f.create_group("/test/meta");
+    f.write_doubles("/test/meta/session", {80}, session.data());
+  });
+  CHECK_THROWS_WITH(daf::read_cache(fractional),
+                    ContainsSubstring("/test/meta/session row 3: expected strings or integers, found 2.5"));
+
+  auto bad = daf::test::small_cache();
+  bad.splits["test"].meta["speaker"] = {"a", "b"};
+  CHECK_THROWS_WITH(daf::write_cache(dir.file("bad.h5"), bad),
+                    ContainsSubstring("/test/meta/speaker has 2 rows but /test/ids has 80"));
+  bad.splits["test"].meta.clear();
+  bad.splits["test"].meta["a/b"] = std::vector<std::string>(80, "x");
+  CHECK_THROWS_WITH(daf::write_cache(dir.file("bad.h5"), bad), ContainsSubstring("column name 'a/b' is not usable"));
+
+  auto newer = daf::hdf5::File::create(dir.file("v3.h5"), dir.file("v3.h5"));
+  newer.write_int_attribute("/", "daf_format", 3);
+  newer.close();
+  CHECK_THROWS_WITH(daf::read_cache(dir.file("v3.h5")),
+                    ContainsSubstring("format version 3 is not supported (expected 1 to 2; written by a newer daf)"));
+}

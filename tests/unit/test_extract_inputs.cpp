@@ -186,6 +186,26 @@ TEST_CASE("a sentencepiece model trained in the test tokenizes through the dlope
   CHECK_THROWS_WITH(daf::SentencePieceTokenizer::load(dir.file("none.model")), ContainsSubstring("not found"));
 }
 
+TEST_CASE("extract.meta columns are kept as text and are never labels") {
+  TempDir dir;
+  daf::write_file_atomic(dir.file("m.csv"),
+                         "id,split,text,speaker,session,sentiment\n"
+                         "a,train,hi,Ses01F, 1 ,1.5\n"
+                         "b,test,bye,Ses02M,2,-2\n");
+  daf::SkipReport problems(false);
+  const auto manifest = daf::read_manifest(dir.file("m.csv"), {}, problems, {}, {"speaker", "session"});
+  CHECK(manifest.label_columns == std::vector<std::string>{"sentiment"});
+  REQUIRE(manifest.rows.size() == 2);
+  CHECK(manifest.rows[0].meta.at("speaker") == "Ses01F");
+  CHECK(manifest.rows[0].meta.at("session") == "1");
+  CHECK(manifest.rows[1].meta.at("speaker") == "Ses02M");
+  CHECK_THROWS_WITH(daf::read_manifest(dir.file("m.csv"), {}, problems, {}, {"speakr"}),
+                    ContainsSubstring("extract.meta names column 'speakr', which the manifest lacks, did you mean "
+                                      "'speaker'?"));
+  CHECK_THROWS_WITH(daf::read_manifest(dir.file("m.csv"), {"sentiment", "session"}, problems, {}, {"session"}),
+                    ContainsSubstring("column 'session' is named in both extract.labels and extract.meta"));
+}
+
 TEST_CASE("shard slices cover every row once and append back to the whole") {
   for (int64_t n : {0, 1, 7, 10})
     for (int64_t count : {1, 3, 4}) {
@@ -206,6 +226,7 @@ TEST_CASE("shard slices cover every row once and append back to the whole") {
   CHECK(first.ids == whole.ids);
   CHECK(first.features.at("text").values == whole.features.at("text").values);
   CHECK(first.labels == whole.labels);
+  CHECK(first.meta == whole.meta);  // daf-synth's speakers
   REQUIRE(first.present.count("audio"));
   CHECK(first.present.at("audio")[29] == 1);
   CHECK(first.present.at("audio")[30] == 0);

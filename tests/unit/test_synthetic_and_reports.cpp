@@ -1,6 +1,8 @@
 #include "catch.h"
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <set>
 
 #include "daf/data/synthetic.h"
 #include "daf/model/feature_stats.h"
@@ -38,6 +40,42 @@ TEST_CASE("synthetic caches are MOSEI-shaped and deterministic", "[synth]") {
   CHECK(noisy / text.size() == Approx(0.3).margin(0.1));
   const auto other = daf::generate_synthetic_cache(daf::load_synth_config("tiny", "", {"synth.seed=8"}));
   CHECK(other.splits.at("train").features.at("text").values != a.splits.at("train").features.at("text").values);
+}
+
+TEST_CASE("synthetic speakers and sessions: meta columns, their own random stream, a nuisance shift", "[synth]") {
+  const auto config = daf::load_synth_config("tiny", "", {});
+  const auto cache = daf::generate_synthetic_cache(config);
+  const auto& test = cache.splits.at("test");
+  REQUIRE(test.meta.count("speaker"));
+  CHECK(test.meta.count("session") == 0);
+  std::set<std::string> speakers(test.meta.at("speaker").begin(), test.meta.at("speaker").end());
+  CHECK(speakers.size() > 10);
+  for (const auto& s : speakers) CHECK((s.size() == 5 && s.rfind("spk", 0) == 0 && s >= "spk01" && s <= "spk20"));
+
+  // Speakers are drawn apart from the utterances: labels, corruption and, without a shift,
+  // features are those of the same seed with any number of speakers.
+  const auto flat = daf::generate_synthetic_cache(daf::load_synth_config("tiny", "", {"synth.speaker_effect=0"}));
+  const auto flat3 = daf::generate_synthetic_cache(
+      daf::load_synth_config("tiny", "", {"synth.speaker_effect=0", "synth.speakers=3"}));
+  CHECK(flat.splits.at("test").features.at("audio").values == flat3.splits.at("test").features.at("audio").values);
+  CHECK(flat.splits.at("test").labels == test.labels);
+  CHECK(flat.splits.at("test").meta.at("speaker") == test.meta.at("speaker"));
+  CHECK(flat.splits.at("test").features.at("audio").values != test.features.at("audio").values);
+
+  // The categorical preset: IEMOCAP's 5 sessions of 2 speakers, each speaker in one session.
+  const auto iemocap = daf::generate_synthetic_cache(
+      daf::load_synth_config("categorical", "", {"synth.train_size=200", "synth.valid_size=50", "synth.test_size=50"}));
+  std::map<std::string, std::string> session_of;
+  for (const auto& [split, data] : iemocap.splits)
+    for (size_t i = 0; i < data.ids.size(); ++i) {
+      const std::string& speaker = data.meta.at("speaker")[i];
+      const std::string& session = data.meta.at("session")[i];
+      CHECK(speaker.rfind(session + "_spk", 0) == 0);
+      session_of[speaker] = session;
+    }
+  CHECK(session_of.size() == 10);
+  CHECK_THROWS_WITH(daf::load_synth_config("tiny", "", {"synth.speakers=7", "synth.sessions=5"}),
+                    ContainsSubstring("synth.speakers: expected a multiple of synth.sessions (5), found 7"));
 }
 
 TEST_CASE("synth presets and options are checked", "[synth]") {

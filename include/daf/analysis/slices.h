@@ -51,6 +51,7 @@ struct SliceData {
   std::map<std::string, std::map<int64_t, RunPredictions>> conditions;  // condition -> seed -> predictions
   std::map<std::string, std::vector<float>> columns;   // the cache's label columns (noisy_text, ...), by id order
   std::map<std::string, std::vector<uint8_t>> present; // the cache's present masks, by id order
+  std::map<std::string, std::vector<std::string>> meta; // the cache's meta/ columns (speaker, ...), by id order
   std::vector<std::string> class_names;                 // class tasks, where known
 };
 

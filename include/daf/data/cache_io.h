@@ -33,10 +33,12 @@ void write_cache(const std::string& path, const EmbeddingCache& cache);
 // need rows, and say so before any work.
 void require_rows(const EmbeddingCache& cache, const std::string& path, const std::vector<std::string>& splits = {});
 
-// Modalities and label columns present in every split of a cache file.
+// Modalities and label columns of a cache file (as its train split has them), and the
+// meta columns every split has.
 struct CacheContents {
   std::vector<std::string> modalities;
   std::vector<std::string> labels;
+  std::vector<std::string> meta;
 };
 CacheContents list_cache_contents(const std::string& path);
 

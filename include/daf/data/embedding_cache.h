@@ -7,7 +7,9 @@
 
 namespace daf {
 
-constexpr int kCacheFormatVersion = 1;
+// Version 2 added the optional meta/ group; version 1 files (without it) are still read.
+constexpr int kCacheFormatVersion = 2;
+constexpr int kOldestCacheFormatVersion = 1;
 
 // Row-major float32 matrix [rows, cols].
 struct FeatureMatrix {
@@ -30,6 +32,10 @@ struct SplitData {
   std::map<std::string, std::vector<uint8_t>> present;
   // Optional transcripts: one UTF-8 string per row (empty when none), for text encoders.
   std::vector<std::string> transcripts;
+  // Optional meta/<column>: per-utterance metadata as text (speaker, session, video, source
+  // file), one string per row, empty where unknown. Integer columns in a file read as their
+  // decimal text. Slices, folds and predictions.csv use them.
+  std::map<std::string, std::vector<std::string>> meta;
 
   int64_t size() const { return static_cast<int64_t>(ids.size()); }
 };

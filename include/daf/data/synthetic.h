@@ -21,6 +21,11 @@
 // wrong view; mean and static fusion cannot. labels/noisy_text and
 // labels/noisy_audio record the truth, for checking the gate.
 //
+//   speakers    each utterance has a speaker (meta/speaker; with synth.sessions,
+//               also meta/session, the speakers split evenly among sessions),
+//               drawn from a separate stream; a speaker shifts every view's
+//               nuisance factors by a fixed N(0, speaker_effect^2) vector.
+//
 // Emotion targets (synth.emotions), carried by the latent code in place of
 // nuisance factors, wrong in a noisy view as s_seen is:
 //   categorical IEMOCAP-style classes neutral, happy, sad, angry with
@@ -58,6 +63,8 @@ struct SynthConfig {
   std::string emotions;  // none | categorical | multilabel
   double emotion_signal = 0;
   double emotion_label_noise = 0;
+  int64_t speakers = 0, sessions = 0;  // meta/speaker, meta/session (0 sessions: none)
+  double speaker_effect = 0;           // std of a speaker's shift of the nuisance factors
 };
 
 // The class names of synth.emotions=categorical and the labels of multilabel.

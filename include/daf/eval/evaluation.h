@@ -27,7 +27,8 @@ struct EvalResult {
 
 // predictions.csv: id, then label, prediction (regression); label, true_class,
 // predicted_class, probability_<class>... (class tasks); <label>, true_<label>,
-// predicted_<label>, probability_<label> per label (multilabel); then weight_<modality>...
+// predicted_<label>, probability_<label> per label (multilabel); then weight_<modality>...;
+// then the cache's meta/ columns by name (meta_<name> where a name would clash with these).
 std::string predictions_csv(const SplitTensors& data, const Predictions& predictions, const ModelMetadata& metadata);
 
 // The fusion weights per sentiment bucket, per true class (multiclass) or per

@@ -35,6 +35,7 @@ struct ExtractConfig {
   std::string output;
   std::vector<std::string> labels;  // manifest label columns; empty: every column that is not a field
   std::string class_label;           // a label column of class names (stored as indices)
+  std::vector<std::string> meta;     // manifest columns kept as per-utterance metadata (meta/<column>)
   std::vector<std::string> classes;  // its classes, in index order
   std::string on_error;             // fail | skip
   std::string report;               // skipped utterances; empty: <output>.skipped.csv

@@ -18,6 +18,7 @@ struct Utterance {
   double start = 0;    // seconds
   double end = 0;      // seconds; 0: to the end of the file
   std::map<std::string, float> labels;
+  std::map<std::string, std::string> meta;  // extract.meta columns, as written (trimmed)
   std::string where;   // "manifest.csv:12" for messages
 };
 
@@ -37,12 +38,13 @@ struct Manifest {
 // `label_columns` empty: every column that is not a field.
 // A label column whose values are class names (extract.class_label), kept as
 // the class's index in `classes`; a name not in it is a bad row.
+// `meta_columns` (extract.meta) are kept as text per row and are never labels.
 struct ClassColumn {
   std::string label;                 // empty: none
   std::vector<std::string> classes;  // index order
 };
 Manifest read_manifest(const std::string& path, const std::vector<std::string>& label_columns, SkipReport& problems,
-                       const ClassColumn& class_column = {});
+                       const ClassColumn& class_column = {}, const std::vector<std::string>& meta_columns = {});
 
 // A manifest of utterances to predict (daf-predict): only id is required; split and
 // label columns are optional and not read, and other columns are ignored.

@@ -3,6 +3,7 @@
 // with the model's statistics, availability mask, and the target.
 #include <torch/torch.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@ struct SplitTensors {
   torch::Tensor target;
   std::vector<float> scores;            // the label columns as stored, row-major [N, L] (L = 1 but multilabel)
   std::vector<int64_t> classes;         // class tasks: the true class of each row
+  std::map<std::string, std::vector<std::string>> meta;  // the cache's meta/ columns (predictions.csv)
 
   int64_t size() const { return static_cast<int64_t>(ids.size()); }
 };
