@@ -1,12 +1,11 @@
 // The sweep's slice analysis in the collect step: analysis.csv,
 // top_utterances.csv, plots/analysis-*.png and its summary.md section.
-#include <yaml-cpp/yaml.h>
-
 #include <filesystem>
 
-#include "analysis_settings.h"
+#include "daf/analysis/analysis_settings.h"
 #include "collected_runs.h"
 #include "daf/analysis/slice_analysis.h"
+#include "daf/config/config.h"
 #include "daf/data/cache_io.h"
 #include "daf/report/plots.h"
 #include "daf/util/atomic_file.h"
@@ -22,30 +21,7 @@ void read_test_split(const Plan& plan, SliceData& data, std::vector<std::string>
   if (!fs::exists(plan.cache))
     throw InputError(plan.cache + ": the sweep's cache, whose test split the analysis reads (labels, present "
                                   "masks): file not found");
-  CacheReadOptions options;
-  options.splits = {"test"};
-  options.modalities = {plan.conditions.front().modalities.front()};  // features are not needed: read the fewest
-  options.replace_nonfinite = true;
-  const EmbeddingCache cache = read_cache(plan.cache, options);
-  const SplitData& test = cache.splits.at("test");
-  std::map<std::string, size_t> row;
-  for (size_t i = 0; i < test.ids.size(); ++i) row[test.ids[i]] = i;
-  std::vector<size_t> order;
-  for (const auto& id : data.ids) {
-    const auto it = row.find(id);
-    if (it == row.end())
-      throw InputError(plan.cache + ": test split has no utterance '" + id +
-                       "', which the sweep's runs were scored on (was the cache replaced since?)");
-    order.push_back(it->second);
-  }
-  for (const auto& [name, values] : test.labels)
-    for (size_t i : order) data.columns[name].push_back(values[i]);
-  for (const auto& [modality, mask] : test.present)
-    for (size_t i : order) data.present[modality].push_back(mask[i]);
-  for (const auto& [column, values] : test.meta)
-    for (size_t i : order) data.meta[column].push_back(values[i]);
-  if (!test.transcripts.empty())
-    for (size_t i : order) transcripts.push_back(test.transcripts[i]);
+  read_slice_columns(plan.cache, "test", plan.conditions.front().modalities.front(), data, &transcripts);
 }
 
 }  // namespace
@@ -55,7 +31,7 @@ std::string analysis_section(const Plan& plan, const std::string& dir, bool plot
   std::vector<AnalysisCondition> conditions;
   std::vector<std::string> names;
   for (const auto& c : plan.conditions) conditions.push_back({c.name, c.fusion, c.modalities}), names.push_back(c.name);
-  const SliceSettings settings = parse_analysis(YAML::Load(plan.analysis), dir + "/plan.yaml", plan.task, conditions);
+  const SliceSettings settings = parse_analysis(plan.analysis, dir + "/plan.yaml", plan.task, conditions);
 
   SliceData data;
   data.task = plan.task;
@@ -68,6 +44,12 @@ std::string analysis_section(const Plan& plan, const std::string& dir, bool plot
   data.ids = data.conditions.at(plan.reference).begin()->second.ids;
   std::vector<std::string> transcripts;
   read_test_split(plan, data, transcripts);
+  // Class slices are named by the runs' data.classes (every condition has the same, checked at plan time).
+  for (const auto& run : plan.runs)
+    if (fs::exists(dir + "/" + run.dir + "/config.yaml")) {
+      data.class_names = load_config(dir + "/" + run.dir + "/config.yaml", {}).data.classes;
+      break;
+    }
 
   const SliceAnalysis analysis = analyse_slices(settings, data, names, plan.reference, plan.baseline, plan.bootstrap);
   write_file_atomic(dir + "/analysis.csv", analysis_csv(analysis));

@@ -13,7 +13,7 @@
 #include "daf/util/error.h"
 #include "daf/util/strings.h"
 #include "daf/search/halving.h"
-#include "analysis_settings.h"
+#include "daf/analysis/analysis_settings.h"
 #include "search_settings.h"
 
 namespace daf {
@@ -437,7 +437,7 @@ Sweep load_sweep(const std::string& path, const std::vector<std::string>& comman
       }
       // Every condition has the base config's task (checked with the cache below).
       const std::string task = load_config_text(sweep.base_text, sweep.base_origin, sweep.common).model.task;
-      sweep.analysis = parse_analysis(root["analysis"], path, task, conditions);
+      sweep.analysis = parse_analysis(YAML::Dump(root["analysis"]), path, task, conditions);
       sweep.analysis_yaml = YAML::Dump(root["analysis"]);
     }
   } catch (const YAML::Exception& e) {

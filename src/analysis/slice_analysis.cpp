@@ -47,11 +47,29 @@ std::string interval(const MetricComparison& c) {
   return value(c.t_test.mean_difference) + " [" + value(c.bootstrap.low) + ", " + value(c.bootstrap.high) + "]";
 }
 
-// analysis-<family>.png, the family's name with anything but letters and digits as '_'.
-std::string plot_file(const std::string& family) {
+// analysis-<family><suffix>.png, the family's name with anything but letters and digits as '_':
+// the forest plot (no suffix), each condition's metric (-metric), the fusion weights (-weights).
+std::string plot_file(const std::string& family, const std::string& suffix = "") {
   std::string file = family;
   std::replace_if(file.begin(), file.end(), [](char c) { return !std::isalnum(static_cast<unsigned char>(c)); }, '_');
-  return "analysis-" + file + ".png";
+  return "analysis-" + file + suffix + ".png";
+}
+
+// The modalities the reference has fusion weights for in a family's slices (sorted).
+std::vector<std::string> weighted_modalities(const SliceAnalysis& a, const std::string& family) {
+  std::set<std::string> modalities;
+  for (const auto& r : a.slices)
+    if (r.slice.family == family && r.conditions.count(a.reference))
+      for (const auto& [m, w] : r.conditions.at(a.reference).weights) modalities.insert(m);
+  return {modalities.begin(), modalities.end()};
+}
+
+// The slice families, in the order of their slices.
+std::vector<std::string> family_names(const SliceAnalysis& a) {
+  std::vector<std::string> names;
+  for (const auto& r : a.slices)
+    if (std::find(names.begin(), names.end(), r.slice.family) == names.end()) names.push_back(r.slice.family);
+  return names;
 }
 
 // Whether the reference is better than the baseline by `difference` (reference - baseline).
@@ -175,16 +193,24 @@ std::string analysis_csv(const SliceAnalysis& a) {
 }
 
 std::string analysis_markdown(const SliceAnalysis& a, const std::string& plots_dir) {
+  const bool paired = !a.baseline.empty();
   const std::string better = lower_is_better(a.metric) ? "negative" : "positive";
-  std::string md = "\n## Where " + a.reference + " beats " + a.baseline + ": slice analysis (test split)\n\n" +
-                   a.metric + " within each slice, mean ± std over seeds (undefined: the slice cannot define it). "
-                   "Difference = " + a.reference + " - " + a.baseline + " (" + better + ": " + a.reference +
-                   " better), mean over seeds, with a paired bootstrap 95% CI over the slice's utterances (" +
-                   std::to_string(a.bootstrap) + " resamples). Weights: " + a.reference +
-                   "'s mean fusion weight per modality. Interaction: a permutation test of the slice labels "
-                   "(does the difference depend on the slice?). Every condition and weight: analysis.csv; the "
-                   "utterances where " + a.reference + " gains most and least: top_utterances.csv.\n";
-  // The slice with the largest gain whose CI excludes 0, over all families.
+  std::string md;
+  if (paired)
+    md = "\n## Where " + a.reference + " beats " + a.baseline + ": slice analysis (test split)\n\n" + a.metric +
+         " within each slice, mean ± std over seeds (undefined: the slice cannot define it). Difference = " +
+         a.reference + " - " + a.baseline + " (" + better + ": " + a.reference +
+         " better), mean over seeds, with a paired bootstrap 95% CI over the slice's utterances (" +
+         std::to_string(a.bootstrap) + " resamples). Weights: " + a.reference +
+         "'s mean fusion weight per modality. Interaction: a permutation test of the slice labels (does the "
+         "difference depend on the slice?). Every condition and weight: analysis.csv; the utterances where " +
+         a.reference + " gains most and least: top_utterances.csv.\n";
+  else
+    md = "\n## Slice analysis\n\n" + a.metric +
+         " within each slice (undefined: the slice cannot define it) and the mean fusion weight per modality; "
+         "every value: analysis.csv. Comparing conditions within slices, with paired CIs and an interaction "
+         "test, is daf-ablate's analysis.\n";
+  // The slice with the largest gain, over all families.
   const SliceResult* best = nullptr;
   for (const auto& r : a.slices)
     if (r.compared && std::isfinite(r.comparison.t_test.mean_difference) &&
@@ -195,27 +221,25 @@ std::string analysis_markdown(const SliceAnalysis& a, const std::string& plots_d
     md += "\nLargest gain of " + a.reference + " over " + a.baseline + ": " + best->slice.family + " = '" +
           best->slice.name + "' (n = " + std::to_string(best->slice.rows.size()) + ", difference " +
           interval(best->comparison) + ").\n";
-  for (const auto& test : a.tests) {
+  for (const auto& family : family_names(a)) {
     std::vector<std::string> header = {"slice", "n"};
     header.insert(header.end(), a.conditions.begin(), a.conditions.end());
-    header.push_back(a.reference + " - " + a.baseline + " [95% CI]");
-    std::set<std::string> modalities;
-    for (const auto& r : a.slices)
-      if (r.slice.family == test.family && r.conditions.count(a.reference))
-        for (const auto& [m, w] : r.conditions.at(a.reference).weights) modalities.insert(m);
-    if (!modalities.empty()) header.push_back(a.reference + " weights (" + join({modalities.begin(), modalities.end()}, " / ") + ")");
+    if (paired) header.push_back(a.reference + " - " + a.baseline + " [95% CI]");
+    const auto modalities = weighted_modalities(a, family);
+    if (!modalities.empty()) header.push_back(a.reference + " weights (" + join(modalities, " / ") + ")");
     MarkdownTable table(header);
     const SliceResult* top = nullptr;
     for (const auto& r : a.slices) {
-      if (r.slice.family != test.family) continue;
+      if (r.slice.family != family) continue;
       std::vector<std::string> row = {r.slice.name, std::to_string(r.slice.rows.size())};
       for (const auto& condition : a.conditions) {
         const auto it = r.conditions.find(condition);
-        row.push_back(it == r.conditions.end() || !std::isfinite(it->second.metric.mean)
-                          ? "undefined"
-                          : value(it->second.metric.mean) + " ± " + value(it->second.metric.std));
+        const bool defined = it != r.conditions.end() && std::isfinite(it->second.metric.mean);
+        row.push_back(!defined ? "undefined"
+                      : paired ? value(it->second.metric.mean) + " ± " + value(it->second.metric.std)
+                               : value(it->second.metric.mean));
       }
-      row.push_back(r.compared ? interval(r.comparison) : "undefined (no utterances)");
+      if (paired) row.push_back(r.compared ? interval(r.comparison) : "undefined (no utterances)");
       if (!modalities.empty()) {
         std::vector<std::string> weights;
         for (const auto& m : modalities)
@@ -230,17 +254,29 @@ std::string analysis_markdown(const SliceAnalysis& a, const std::string& plots_d
                        gain(a.metric, top->comparison.t_test.mean_difference)))
         top = &r;
     }
-    md += "\n### " + test.family + "\n\n" + table.str();
-    if (!plots_dir.empty()) md += "\n![" + test.family + "](" + plots_dir + "/" + plot_file(test.family) + ")\n";
-    if (!std::isfinite(test.p)) {
+    md += "\n### " + family + "\n\n" + table.str();
+    if (!plots_dir.empty()) {
+      if (paired)
+        md += "\n![" + family + ": difference per slice](" + plots_dir + "/" + plot_file(family) + ")\n";
+      md += std::string(paired ? "" : "\n") + "![" + family + ": " + a.metric + " per slice](" + plots_dir + "/" +
+            plot_file(family, "-metric") + ")\n";
+      if (!modalities.empty())
+        md += "![" + family + ": " + a.reference + "'s fusion weights per slice](" + plots_dir + "/" +
+              plot_file(family, "-weights") + ")\n";
+    }
+    const InteractionTest* test = nullptr;
+    for (const auto& t : a.tests)
+      if (t.family == family) test = &t;
+    if (!test) continue;
+    if (!std::isfinite(test->p) || !top) {
       md += "\nInteraction: not tested (fewer than two slices with utterances).\n";
       continue;
     }
     md += "\n" + a.reference + " gains most on '" + top->slice.name + "' (" + interval(top->comparison) +
-          "). Interaction: permutation p = " + format_fixed(test.p, 4) + " (" + std::to_string(test.permutations) +
+          "). Interaction: permutation p = " + format_fixed(test->p, 4) + " (" + std::to_string(test->permutations) +
           " permutations): " +
-          (test.p < 0.05 ? "the data support that the gain depends on the slice (p < 0.05)."
-                         : "the data do not show that the gain depends on the slice (p >= 0.05).") +
+          (test->p < 0.05 ? "the data support that the gain depends on the slice (p < 0.05)."
+                          : "the data do not show that the gain depends on the slice (p >= 0.05).") +
           "\n";
   }
   return md;
@@ -310,17 +346,44 @@ std::string top_utterances_csv(const SliceData& data, const std::vector<std::str
 
 std::vector<std::string> plot_slice_analysis(const SliceAnalysis& a, const std::string& dir) {
   std::vector<std::string> files;
-  for (const auto& test : a.tests) {
+  for (const auto& family : family_names(a)) {
     std::vector<ForestRow> rows;
-    for (const auto& r : a.slices)
-      if (r.slice.family == test.family)
-        rows.push_back({r.slice.name + " (n " + std::to_string(r.slice.rows.size()) + ")",
-                        r.compared ? r.comparison.t_test.mean_difference : std::nan(""),
-                        r.compared ? r.comparison.bootstrap.low : std::nan(""),
-                        r.compared ? r.comparison.bootstrap.high : std::nan("")});
-    plot_forest(dir + "/" + plot_file(test.family), a.reference + " - " + a.baseline + " per slice: " + test.family,
-                a.metric + " difference (95% bootstrap CI)", rows);
-    files.push_back(plot_file(test.family));
+    std::vector<BarCluster> metric, weights;
+    const auto modalities = weighted_modalities(a, family);
+    for (const auto& r : a.slices) {
+      if (r.slice.family != family) continue;
+      const std::string label = r.slice.name + " (n " + std::to_string(r.slice.rows.size()) + ")";
+      rows.push_back({label, r.compared ? r.comparison.t_test.mean_difference : std::nan(""),
+                      r.compared ? r.comparison.bootstrap.low : std::nan(""),
+                      r.compared ? r.comparison.bootstrap.high : std::nan("")});
+      BarCluster m{label, {}, {}}, w{label, {}, {}};
+      for (const auto& condition : a.conditions) {
+        const auto it = r.conditions.find(condition);
+        m.mean.push_back(it == r.conditions.end() ? std::nan("") : it->second.metric.mean);
+        m.std.push_back(it == r.conditions.end() ? std::nan("") : it->second.metric.std);
+      }
+      for (const auto& modality : modalities) {
+        const auto it = r.conditions.find(a.reference);
+        w.mean.push_back(it != r.conditions.end() && it->second.weights.count(modality) ? it->second.weights.at(modality)
+                                                                                         : std::nan(""));
+      }
+      metric.push_back(std::move(m));
+      weights.push_back(std::move(w));
+    }
+    if (!a.baseline.empty()) {
+      plot_forest(dir + "/" + plot_file(family), a.reference + " - " + a.baseline + " per slice: " + family,
+                  a.metric + " difference (95% bootstrap CI)", rows);
+      files.push_back(plot_file(family));
+    }
+    plot_clustered_bars(dir + "/" + plot_file(family, "-metric"), a.metric + " per slice: " + family,
+                        a.metric + (a.baseline.empty() ? "" : " (mean ± std over seeds)"), a.conditions, metric);
+    files.push_back(plot_file(family, "-metric"));
+    if (!modalities.empty()) {
+      plot_stacked_bars(dir + "/" + plot_file(family, "-weights"),
+                        a.reference + "'s fusion weights per slice: " + family, "mean fusion weight", modalities,
+                        weights);
+      files.push_back(plot_file(family, "-weights"));
+    }
   }
   return files;
 }

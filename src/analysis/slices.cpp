@@ -5,6 +5,7 @@
 #include <cmath>
 #include <set>
 
+#include "daf/data/cache_io.h"
 #include "daf/util/error.h"
 #include "daf/util/strings.h"
 
@@ -269,6 +270,34 @@ int64_t bin_of(double x, const std::vector<double>& edges) {
   if (edges.size() < 2 || !(x >= edges.front()) || x > edges.back()) return -1;
   if (x == edges.back()) return static_cast<int64_t>(edges.size()) - 2;
   return std::upper_bound(edges.begin(), edges.end(), x) - edges.begin() - 1;
+}
+
+void read_slice_columns(const std::string& path, const std::string& split, const std::string& modality,
+                        SliceData& data, std::vector<std::string>* transcripts) {
+  CacheReadOptions options;
+  options.splits = {split};
+  options.modalities = {modality};
+  options.replace_nonfinite = true;
+  const EmbeddingCache cache = read_cache(path, options);
+  const SplitData& rows = cache.splits.at(split);
+  std::map<std::string, size_t> row;
+  for (size_t i = 0; i < rows.ids.size(); ++i) row[rows.ids[i]] = i;
+  std::vector<size_t> order;
+  for (const auto& id : data.ids) {
+    const auto it = row.find(id);
+    if (it == row.end())
+      throw InputError(path + ": " + split + " split has no utterance '" + id +
+                       "', which the predictions were scored on (was the cache replaced since?)");
+    order.push_back(it->second);
+  }
+  for (const auto& [name, values] : rows.labels)
+    for (size_t i : order) data.columns[name].push_back(values[i]);
+  for (const auto& [modality_name, mask] : rows.present)
+    for (size_t i : order) data.present[modality_name].push_back(mask[i]);
+  for (const auto& [column, values] : rows.meta)
+    for (size_t i : order) data.meta[column].push_back(values[i]);
+  if (transcripts && !rows.transcripts.empty())
+    for (size_t i : order) transcripts->push_back(rows.transcripts[i]);
 }
 
 std::vector<Slice> make_slices(const SliceSettings& s, const SliceData& data) {

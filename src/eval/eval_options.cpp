@@ -11,6 +11,9 @@ void declare_eval_options(OptionSet& o, EvalRequest& r) {
   o.add("eval.split", r.split, "test", "split of the cache to evaluate", {"train", "valid", "test"});
   o.add("eval.mask", r.masked, {}, "modalities to treat as missing for every utterance");
   o.add("eval.out", r.out_dir, "", "output folder (default: <run>/eval/<split>[-mask-<modality>])");
+  o.add("eval.analysis", r.analysis, "",
+        "YAML file with an analysis: section (a sweep file works): the split's slices (intensity, gate_entropy, "
+        "degraded, column), this model's metric and fusion weights per slice -> analysis.csv, plots, report.md");
   o.add("eval.threads", r.threads, 1, "CPU threads for LibTorch (0: all cores)", Range::at_least(0));
   o.add("eval.device", r.device, "cpu", "cpu or cuda", {"cpu", "cuda"});
 }

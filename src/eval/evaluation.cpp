@@ -11,6 +11,7 @@
 #include "daf/model/model_io.h"
 #include "daf/model/run_progress.h"
 #include "daf/report/gate_summary.h"
+#include "slice_report.h"
 #include "daf/report/json_writer.h"
 #include "daf/report/markdown_table.h"
 #include "daf/train/runtime.h"
@@ -279,6 +280,12 @@ EvalResult evaluate_model(const EvalRequest& original) {
                                  progress));
   result.markdown =
       report_markdown(request, cache_path, data.size(), result.scores, names, has_gate ? &gate : nullptr, progress);
+  if (!request.analysis.empty()) {
+    // Named as the sweep names conditions: the fusion, or the one modality.
+    const std::string condition = modalities.size() == 1 ? modalities.front() : config.model.fusion;
+    result.markdown +=
+        eval_slice_analysis(request.analysis, config, condition, cache_path, request.split, result.out_dir);
+  }
   write_file_atomic(result.out_dir + "/report.md", result.markdown);
   return result;
 }

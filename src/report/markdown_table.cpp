@@ -12,13 +12,22 @@ size_t display_width(const std::string& text) {
   for (unsigned char c : text) width += (c & 0xC0) != 0x80;
   return width;
 }
+// A '|' inside a cell ("|label| [0, 1)") would end the cell: Markdown's escape keeps it text.
+std::vector<std::string> escaped(std::vector<std::string> cells) {
+  for (auto& cell : cells) {
+    std::string out;
+    for (char c : cell) out += c == '|' ? std::string("\\|") : std::string(1, c);
+    cell = std::move(out);
+  }
+  return cells;
+}
 }  // namespace
 
-MarkdownTable::MarkdownTable(std::vector<std::string> header) : header_(std::move(header)) {}
+MarkdownTable::MarkdownTable(std::vector<std::string> header) : header_(escaped(std::move(header))) {}
 
 void MarkdownTable::add_row(std::vector<std::string> row) {
   if (row.size() != header_.size()) throw std::invalid_argument("MarkdownTable: row width differs from header");
-  rows_.push_back(std::move(row));
+  rows_.push_back(escaped(std::move(row)));
 }
 
 std::string MarkdownTable::str() const {

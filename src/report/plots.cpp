@@ -62,6 +62,54 @@ void plot_bars(const std::string& png, const std::string& title, const std::stri
   render(png, script, 900, 500);
 }
 
+namespace {
+
+std::string number_or_nan(double v) { return std::isfinite(v) ? format_number(v) : "NaN"; }
+
+// The bars' data: label, then mean (and std) per series; the key names the series.
+std::string bar_data(const std::vector<BarCluster>& clusters, bool with_std) {
+  std::string data;
+  for (const auto& c : clusters) {
+    data += quote(c.label);
+    for (size_t k = 0; k < c.mean.size(); ++k)
+      data += " " + number_or_nan(c.mean[k]) + (with_std ? " " + number_or_nan(k < c.std.size() ? c.std[k] : 0) : "");
+    data += "\n";
+  }
+  return data;
+}
+
+int bars_width(size_t bars) { return std::clamp(200 + 22 * static_cast<int>(bars), 700, 2400); }
+
+}  // namespace
+
+void plot_clustered_bars(const std::string& png, const std::string& title, const std::string& ylabel,
+                         const std::vector<std::string>& series, const std::vector<BarCluster>& clusters) {
+  write_file_atomic(stem(png) + ".dat", bar_data(clusters, true));
+  std::string plot;
+  for (size_t k = 0; k < series.size(); ++k)
+    plot += std::string(k ? ", ''" : quote(stem(png) + ".dat")) + " using " + std::to_string(2 + 2 * k) + ":" +
+            std::to_string(3 + 2 * k) + (k ? "" : ":xtic(1)") + " title " + quote(series[k]);
+  const std::string script = "set title " + quote(title) + "\nset ylabel " + quote(ylabel) +
+                             "\nset style data histogram\nset style histogram errorbars gap 1 lw 1\n"
+                             "set style fill solid 0.7 border -1\nset grid ytics\nset xtics rotate by -25\n"
+                             "set key outside right top\nset yrange [0:*]\nplot " + plot + "\n";
+  render(png, script, bars_width(clusters.size() * (series.size() + 1)), 520);
+}
+
+void plot_stacked_bars(const std::string& png, const std::string& title, const std::string& ylabel,
+                       const std::vector<std::string>& series, const std::vector<BarCluster>& bars) {
+  write_file_atomic(stem(png) + ".dat", bar_data(bars, false));
+  std::string plot;
+  for (size_t k = 0; k < series.size(); ++k)
+    plot += std::string(k ? ", ''" : quote(stem(png) + ".dat")) + " using " + std::to_string(2 + k) +
+            (k ? "" : ":xtic(1)") + " title " + quote(series[k]);
+  const std::string script = "set title " + quote(title) + "\nset ylabel " + quote(ylabel) +
+                             "\nset style data histogram\nset style histogram rowstacked\nset boxwidth 0.6\n"
+                             "set style fill solid 0.8 border -1\nset grid ytics\nset xtics rotate by -25\n"
+                             "set key outside right top\nset yrange [0:1]\nplot " + plot + "\n";
+  render(png, script, bars_width(4 * bars.size()), 520);
+}
+
 void plot_boxes(const std::string& png, const std::string& title, const std::string& ylabel,
                 const std::vector<std::pair<std::string, std::vector<double>>>& samples) {
   std::string data;

@@ -139,6 +139,59 @@ print("analysis checked: conflicting", int(conflicting.sum()), "corrupted among 
       round(corrupted[conflicting].mean(), 3), "vs", round(corrupted[~conflicting].mean(), 3))
 PY
 
+# The same slices for one model: daf-eval --analysis (conflict needs a sweep's unimodal conditions).
+cat >one.yaml <<'YAML'
+slices:
+  intensity: {bins: [0, 1, 2, 3]}
+  gate_entropy: {bins: 3}
+  degraded: true
+  column: [speaker]
+YAML
+"$DAF_BIN/daf-eval" --run swept/dynamic/seed-1112 --out one --analysis one.yaml >one.md 2>/dev/null || fail "daf-eval --analysis"
+grep -q "^## Slice analysis" one/report.md || fail "no slice analysis in daf-eval's report.md"
+[ -s one/analysis.csv ] || fail "daf-eval --analysis wrote no analysis.csv"
+"$py" - <<'PY' || fail "daf-eval's slice analysis differs from the expectations computed from its predictions.csv"
+import csv
+import h5py, numpy as np
+rows = list(csv.DictReader(open("one/predictions.csv")))
+y = np.array([float(r["label"]) for r in rows]); p = np.array([float(r["prediction"]) for r in rows])
+w = np.array([[float(r[f"weight_{m}"]) for m in ("audio", "text", "video")] for r in rows])
+speaker = np.array([r["speaker"] for r in rows])
+with h5py.File("demo.h5") as f:
+    order = {i.decode(): k for k, i in enumerate(f["test/ids"][:])}
+    index = [order[r["id"]] for r in rows]
+    noisy_text = f["test/labels/noisy_text"][:][index] > 0.5
+    noisy_audio = f["test/labels/noisy_audio"][:][index] > 0.5
+table = {(r["family"], r["slice"]): r for r in csv.DictReader(open("one/analysis.csv"))}
+assert {r["condition"] for r in table.values()} == {"dynamic"}
+def check(family, name, mask):
+    r = table[(family, name)]
+    assert int(r["n"]) == mask.sum(), (family, name, r["n"], mask.sum())
+    assert abs(float(r["mean"]) - np.abs(p[mask] - y[mask]).mean()) < 1e-6, (family, name)
+    for k, m in enumerate(("audio", "text", "video")):
+        assert abs(float(r[f"weight_{m}"]) - w[mask, k].mean()) < 1e-5, (family, name, m)
+    assert r["difference"] == "", "one model: no comparison"
+check("degraded", "text corrupted", noisy_text)
+check("degraded", "none", ~(noisy_text | noisy_audio))
+check("intensity", "|label| [0, 1)", np.abs(y) < 1)
+for v, n in zip(*np.unique(speaker, return_counts=True)):
+    if n >= 30:
+        check("speaker", f"speaker = {v}", speaker == v)
+entropy = -(np.where(w > 0, w * np.log(np.where(w > 0, w, 1)), 0)).sum(axis=1) / np.log(3)
+q1 = np.quantile(entropy, 1 / 3)
+check("gate_entropy", f"low (< {q1:.3f})", entropy < q1)
+assert float(table[("degraded", "text corrupted")]["weight_text"]) < float(table[("degraded", "none")]["weight_text"]) - 0.2
+PY
+if command -v gnuplot >/dev/null; then
+  for f in analysis-degraded-metric analysis-degraded-weights; do [ -s "one/plots/$f.png" ] || fail "daf-eval: no $f.png"; done
+  [ ! -e one/plots/analysis-degraded.png ] || fail "daf-eval drew a forest plot of a comparison it does not make"
+  for f in analysis-conflict analysis-conflict-metric analysis-conflict-weights; do
+    [ -s "swept/plots/$f.png" ] || fail "daf-ablate: no $f.png"
+  done
+fi
+expect_exit 2 "sweep.yaml: analysis.slices.conflict: compares the unimodal conditions of a sweep, and daf-eval evaluates one model" \
+  -- "$DAF_BIN/daf-eval" --run swept/dynamic/seed-1112 --out one-bad --analysis sweep.yaml
+
 # A column the cache lacks fails before anything trains, and at collect time (a plan edited since),
 # naming what the cache has.
 expect_exit 2 "analysis.slices.column: 'speakr' is neither a label nor a meta column of $WORK/demo.h5, did you mean 'speaker'? (has: noisy_audio, noisy_text, sentiment, meta/speaker)" \

@@ -16,8 +16,8 @@ grep -q "fusion: dynamic" "$WORK/run/config.yaml" || fail "resolved config lacks
 
 "$DAF_BIN/daf-eval" --run "$WORK/run" >"$WORK/report.md"
 grep -q "Has0_F1_score" "$WORK/report.md" || fail "report lacks MMSA metrics"
-head -1 "$WORK/run/eval/test/predictions.csv" | grep -q "^id,label,prediction,weight_text,weight_audio,weight_video$" \
-  || fail "predictions.csv header"
+head -1 "$WORK/run/eval/test/predictions.csv" | grep -q "^id,label,prediction,weight_text,weight_audio,weight_video,speaker$" \
+  || fail "predictions.csv header (the meta column speaker last)"
 [ "$(wc -l <"$WORK/run/eval/test/predictions.csv")" -eq 81 ] || fail "predictions.csv should have 80 rows"
 
 "$DAF_BIN/daf-eval" --run "$WORK/run" --mask audio --split valid >/dev/null

@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "ablate/analysis_settings.h"
+#include "daf/analysis/analysis_settings.h"
 #include "catch.h"
 #include "daf/analysis/slice_analysis.h"
 #include "daf/analysis/slices.h"
@@ -125,7 +125,7 @@ TEST_CASE("the analysis section: keys, conditions and bins are checked", "[analy
       {"dynamic", "dynamic", {"text", "audio"}}, {"static", "static", {"text", "audio"}},
       {"text", "dynamic", {"text"}}, {"audio", "dynamic", {"audio"}}};
   auto parse = [&](const std::string& yaml, const std::string& task = "regression") {
-    return daf::parse_analysis(YAML::Load(yaml), "s.yaml", task, conditions);
+    return daf::parse_analysis(yaml, "s.yaml", task, conditions);
   };
   const auto s = parse("{slices: {conflict: {between: [text, audio]}, intensity: {bins: [0, 1, 3]}, "
                        "gate_entropy: {condition: dynamic}, degraded: true}, cross: [conflict, degraded], top: 5}");

@@ -112,6 +112,9 @@ TEST_CASE("Markdown tables align columns", "[report]") {
   table.add_row({"dynamic", "0.47"});
   CHECK(table.str() == "| name    | MAE  |\n|---------|------|\n| dynamic | 0.47 |\n");
   CHECK_THROWS(table.add_row({"x"}));
+  daf::MarkdownTable bars({"slice", "n"});
+  bars.add_row({"|label| [0, 1)", "460"});  // a '|' in a cell is escaped, so it stays in its column
+  CHECK(bars.str() == "| slice            | n   |\n|------------------|-----|\n| \\|label\\| [0, 1) | 460 |\n");
 }
 
 TEST_CASE("gate summary by sentiment bucket", "[report]") {

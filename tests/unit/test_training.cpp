@@ -135,7 +135,7 @@ TEST_CASE("evaluation writes predictions and metrics and gate reports, and maski
   const auto full = daf::evaluate_model(request);
   CHECK(full.out_dir == dir.file("run") + "/eval/test");
   const std::string csv = daf::read_file(full.out_dir + "/predictions.csv");
-  CHECK_THAT(csv, ContainsSubstring("id,label,prediction,weight_text,weight_audio,weight_video\nsynth_test_000000,"));
+  CHECK_THAT(csv, ContainsSubstring("id,label,prediction,weight_text,weight_audio,weight_video,speaker\nsynth_test_000000,"));
   CHECK_THAT(daf::read_file(full.out_dir + "/metrics.json"), ContainsSubstring("\"Has0_F1_score\"") && ContainsSubstring("\"by_sentiment\""));
   CHECK_THAT(full.markdown, ContainsSubstring("## Fusion weights"));
 

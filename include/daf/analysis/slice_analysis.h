@@ -70,7 +70,9 @@ std::string analysis_markdown(const SliceAnalysis& analysis, const std::string& 
 std::string top_utterances_csv(const SliceData& data, const std::vector<std::string>& conditions,
                                const std::string& reference, const std::string& baseline, int64_t top,
                                const std::vector<std::string>& transcripts);
-// Forest plots of the paired difference per slice, one PNG per family, into `dir`; returns their names.
+// Per family, into `dir`: a forest plot of the paired difference per slice, each condition's metric
+// per slice (clustered bars) and the reference's fusion weights per slice (stacked bars, where it
+// has them); returns the files' names.
 std::vector<std::string> plot_slice_analysis(const SliceAnalysis& analysis, const std::string& dir);
 
 }  // namespace daf

@@ -60,6 +60,13 @@ struct Slice {
   Indices rows;
 };
 
+// The columns slices read from a cache's `split` (label and meta columns, present masks and,
+// when `transcripts` is given, the transcripts) into `data`, in the order of data.ids.
+// `modality`: one modality of the cache (features are not needed; the fewest are read).
+// InputError for an id the split lacks (the cache replaced since the predictions?).
+void read_slice_columns(const std::string& cache, const std::string& split, const std::string& modality,
+                        SliceData& data, std::vector<std::string>* transcripts = nullptr);
+
 // The slices of every family the settings ask for, families in the order above and
 // slices in a fixed order within each. InputError naming the setting for what the data
 // cannot give (a missing column, a condition without fusion weights, ...).

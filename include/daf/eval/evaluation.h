@@ -15,6 +15,7 @@ struct EvalRequest {
   std::string split = "test";
   std::vector<std::string> masked;    // modalities treated as missing
   std::string out_dir;                // empty: <model_dir>/eval/<split>[-mask-<m>]
+  std::string analysis;               // a YAML file with an `analysis:` section: slice analysis (empty: none)
   int64_t threads = 1;
   std::string device = "cpu";
 };

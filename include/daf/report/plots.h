@@ -47,6 +47,18 @@ struct PointPanel {
 void plot_points(const std::string& png, const std::string& title, const std::string& ylabel,
                  const std::vector<PointPanel>& panels);
 
+// One group of bars: one value (and std, 0 for none; NaN: no bar) per series.
+struct BarCluster {
+  std::string label;
+  std::vector<double> mean, std;
+};
+// Clustered bars: one cluster per entry, one coloured bar per series within it, with error bars.
+void plot_clustered_bars(const std::string& png, const std::string& title, const std::string& ylabel,
+                         const std::vector<std::string>& series, const std::vector<BarCluster>& clusters);
+// Stacked bars: one bar per entry, its `mean` values stacked in series order (shares: fusion weights).
+void plot_stacked_bars(const std::string& png, const std::string& title, const std::string& ylabel,
+                       const std::vector<std::string>& series, const std::vector<BarCluster>& bars);
+
 struct ForestRow {
   std::string label;
   double estimate = 0, low = 0, high = 0;  // a NaN estimate: the row is labelled and left empty

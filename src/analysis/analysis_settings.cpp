@@ -1,4 +1,6 @@
-#include "analysis_settings.h"
+#include "daf/analysis/analysis_settings.h"
+
+#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 
@@ -43,9 +45,15 @@ struct Reader {
 
 }  // namespace
 
-SliceSettings parse_analysis(const YAML::Node& node, const std::string& where, const std::string& task,
-                             const std::vector<AnalysisCondition>& conditions) {
+SliceSettings parse_analysis(const std::string& yaml, const std::string& where, const std::string& task,
+                             const std::vector<AnalysisCondition>& conditions, bool one_model) {
   const Reader r{where};
+  YAML::Node node;
+  try {
+    node = YAML::Load(yaml);
+  } catch (const YAML::Exception& e) {
+    throw InputError(where + ": analysis: " + e.msg);
+  }
   SliceSettings s;
   r.keys(node, "", {"slices", "cross", "top", "permutations", "min_size"});
   if (!node["slices"]) throw InputError(where + ": analysis: 'slices' is missing (which slices to analyse)");
@@ -59,6 +67,9 @@ SliceSettings parse_analysis(const YAML::Node& node, const std::string& where, c
     throw InputError(where + ": analysis." + key + ": no condition named '" + name + "'" + did_you_mean(name, known));
   };
   if (const auto conflict = slices["conflict"]) {
+    if (one_model)
+      throw InputError(where + ": analysis.slices.conflict: compares the unimodal conditions of a sweep, and daf-eval "
+                               "evaluates one model (run the analysis in daf-ablate, or leave conflict out)");
     r.keys(conflict, "slices.conflict", {"between", "bins"});
     if (!conflict["between"]) throw InputError(where + ": analysis.slices.conflict: 'between' is missing");
     s.conflict = r.names(conflict["between"], "slices.conflict.between", 2);
@@ -90,6 +101,7 @@ SliceSettings parse_analysis(const YAML::Node& node, const std::string& where, c
   if (const auto gate = slices["gate_entropy"]) {
     r.keys(gate, "slices.gate_entropy", {"condition", "bins"});
     s.gate_condition = gate["condition"] ? gate["condition"].as<std::string>() : "dynamic";
+    if (one_model) s.gate_condition = conditions.front().name;
     if (condition(s.gate_condition, "slices.gate_entropy.condition").fusion != "dynamic")
       throw InputError(where + ": analysis.slices.gate_entropy: condition '" + s.gate_condition +
                        "' has no per-utterance fusion weights (model.fusion: dynamic is needed)");
