@@ -27,9 +27,10 @@ of each and the seed noise of the best configuration (std over 5 seeds).
 instead times the slice analysis (docs/ablation.md, "Slice analysis") of
 configs/ablate-mosei.yaml on the MOSEI-sized test split (4,659 utterances,
 7 conditions x 5 seeds, 2 epochs, no robustness evaluations), its slice
-families plus the noisy_text and noisy_audio columns (7 families, 1,000
-bootstrap resamples and 1,000 permutations each): daf-ablate --collect with
-and without the section, the median of 3 runs each.
+families plus the noisy_text and noisy_audio label columns and the speaker
+meta column (8 families, 1,000 bootstrap resamples and 1,000 permutations
+each; three plots per family): daf-ablate --collect with and without the
+section, the median of 3 runs each.
 """
 import argparse
 import csv
@@ -219,7 +220,7 @@ def analysis_bench(work, cache):
     out = os.path.join(work, "analysis-sweep")
     run([f"{BIN}/daf-ablate", "--config", f"{ROOT}/configs/ablate-mosei.yaml", "--out", out, "--jobs",
          str(os.cpu_count()), f"data.cache={cache}", "train.max_epochs=2", "evaluate=[]",
-         "analysis.slices.column=[noisy_text, noisy_audio]"])
+         "analysis.slices.column=[noisy_text, noisy_audio, speaker]"])
     plan = os.path.join(out, "plan.yaml")
     with open(plan) as f:
         with_analysis = f.read()
