@@ -61,7 +61,10 @@ std::string analysis_section(const Plan& plan, const std::string& dir, bool plot
     fs::create_directories(dir + "/plots");
     plot_slice_analysis(analysis, dir + "/plots");
   }
-  return analysis_markdown(analysis, plotted ? "plots" : "");
+  // Also on its own (analysis.md), beside the summary.md that includes it.
+  const std::string markdown = analysis_markdown(analysis, plotted ? "plots" : "");
+  write_file_atomic(dir + "/analysis.md", markdown);
+  return markdown;
 }
 
 }  // namespace daf

@@ -45,10 +45,15 @@ std::string eval_slice_analysis(const std::string& analysis_file, const Config& 
 
   const SliceAnalysis analysis = analyse_slices(settings, data, {condition}, condition, "", 0);
   write_file_atomic(out_dir + "/analysis.csv", analysis_csv(analysis));
-  if (!gnuplot_available()) return analysis_markdown(analysis, "");
-  std::filesystem::create_directories(out_dir + "/plots");
-  plot_slice_analysis(analysis, out_dir + "/plots");
-  return analysis_markdown(analysis, "plots");
+  const bool plotted = gnuplot_available();
+  if (plotted) {
+    std::filesystem::create_directories(out_dir + "/plots");
+    plot_slice_analysis(analysis, out_dir + "/plots");
+  }
+  // Also on its own (analysis.md), beside the report.md that includes it.
+  const std::string markdown = analysis_markdown(analysis, plotted ? "plots" : "");
+  write_file_atomic(out_dir + "/analysis.md", markdown);
+  return markdown;
 }
 
 }  // namespace daf

@@ -32,7 +32,8 @@ analysis:
 output: swept
 YAML
 "$DAF_BIN/daf-ablate" --config sweep.yaml --jobs 2 >ablate.out 2>&1 || { tail ablate.out; fail "daf-ablate"; }
-for f in analysis.csv top_utterances.csv; do [ -s "swept/$f" ] || fail "no $f"; done
+for f in analysis.csv analysis.md top_utterances.csv; do [ -s "swept/$f" ] || fail "no $f"; done
+grep -q "^### degraded" swept/analysis.md || fail "analysis.md lacks the degraded table"
 grep -q "^## Where dynamic beats static: slice analysis" swept/summary.md || fail "no analysis section in summary.md"
 grep -qE "^dynamic gains most on '.*'.*Interaction: permutation p = [0-9.]+ \(1000 permutations\)" swept/summary.md \
   || fail "no verdict in words"
@@ -149,7 +150,7 @@ slices:
 YAML
 "$DAF_BIN/daf-eval" --run swept/dynamic/seed-1112 --out one --analysis one.yaml >one.md 2>/dev/null || fail "daf-eval --analysis"
 grep -q "^## Slice analysis" one/report.md || fail "no slice analysis in daf-eval's report.md"
-[ -s one/analysis.csv ] || fail "daf-eval --analysis wrote no analysis.csv"
+[ -s one/analysis.csv ] && [ -s one/analysis.md ] || fail "daf-eval --analysis wrote no analysis.csv or analysis.md"
 "$py" - <<'PY' || fail "daf-eval's slice analysis differs from the expectations computed from its predictions.csv"
 import csv
 import h5py, numpy as np
