@@ -115,7 +115,9 @@ struct Speakers {
 Speakers make_speakers(const SynthConfig& c, size_t modalities) {
   Speakers s;
   s.rng.seed(static_cast<uint64_t>(c.seed) ^ 0x9e3779b97f4a7c15ULL);
-  std::normal_distribution<float> normal(0.0f, static_cast<float>(c.speaker_effect));
+  // N(0, 1) scaled rather than N(0, effect): the same numbers, and defined for an effect of 0.
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  const auto effect = static_cast<float>(c.speaker_effect);
   const int64_t per_session = c.sessions > 0 ? c.speakers / c.sessions : 0;
   for (int64_t k = 0; k < c.speakers; ++k) {
     char name[64];
@@ -130,7 +132,7 @@ Speakers make_speakers(const SynthConfig& c, size_t modalities) {
     s.names.push_back(name);
     std::vector<float> shift(modalities * kLatent, 0.0f);
     for (size_t m = 0; m < modalities; ++m)
-      for (int j = 2; j < kLatent; ++j) shift[m * kLatent + static_cast<size_t>(j)] = normal(s.rng);
+      for (int j = 2; j < kLatent; ++j) shift[m * kLatent + static_cast<size_t>(j)] = effect * normal(s.rng);
     s.shift.push_back(std::move(shift));
   }
   return s;
