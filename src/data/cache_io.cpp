@@ -68,7 +68,7 @@ void check_split(const std::string& path, const std::string& split, const SplitD
                      " rows but " + group + "/ids has " + std::to_string(n));
   for (const auto& [column, values] : data.meta) {
     const std::string dataset = group + "/meta/" + column;
-    if (column.empty() || column.find('/') != std::string::npos || column.find('.') == 0)
+    if (column.empty() || column.find('/') != std::string::npos)
       throw InputError(path + ": " + group + "/meta: column name '" + column +
                        "' is not usable (expected a non-empty name without '/')");
     if (static_cast<int64_t>(values.size()) != n)

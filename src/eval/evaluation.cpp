@@ -11,10 +11,10 @@
 #include "daf/model/model_io.h"
 #include "daf/model/run_progress.h"
 #include "daf/report/gate_summary.h"
-#include "slice_report.h"
 #include "daf/report/json_writer.h"
 #include "daf/report/markdown_table.h"
 #include "daf/train/runtime.h"
+#include "slice_report.h"
 #include "daf/util/atomic_file.h"
 #include "daf/util/file_lock.h"
 #include "daf/util/csv.h"
@@ -245,6 +245,10 @@ EvalResult evaluate_model(const EvalRequest& original) {
   if (!progress.finished) spdlog::warn("{}", unfinished_run_note(request.model_dir, progress));
   const auto& modalities = loaded.metadata.modalities();
   const auto masked = masked_indices(request.masked, modalities, request.model_dir);
+  // Named as a sweep names conditions: the fusion, or the one modality.
+  const std::string condition = modalities.size() == 1 ? modalities.front() : config.model.fusion;
+  SliceSettings slices;
+  if (!request.analysis.empty()) slices = eval_analysis_settings(request.analysis, config, condition);
 
   const std::string cache_path = request.cache.empty() ? config.data.cache : request.cache;
   CacheReadOptions options;
@@ -280,12 +284,8 @@ EvalResult evaluate_model(const EvalRequest& original) {
                                  progress));
   result.markdown =
       report_markdown(request, cache_path, data.size(), result.scores, names, has_gate ? &gate : nullptr, progress);
-  if (!request.analysis.empty()) {
-    // Named as the sweep names conditions: the fusion, or the one modality.
-    const std::string condition = modalities.size() == 1 ? modalities.front() : config.model.fusion;
-    result.markdown +=
-        eval_slice_analysis(request.analysis, config, condition, cache_path, request.split, result.out_dir);
-  }
+  if (!request.analysis.empty())
+    result.markdown += eval_slice_analysis(slices, config, condition, cache_path, request.split, result.out_dir);
   write_file_atomic(result.out_dir + "/report.md", result.markdown);
   return result;
 }

@@ -29,12 +29,15 @@ std::string analysis_text(const std::string& path) {
 
 }  // namespace
 
-std::string eval_slice_analysis(const std::string& analysis_file, const Config& config, const std::string& condition,
+SliceSettings eval_analysis_settings(const std::string& analysis_file, const Config& config,
+                                     const std::string& condition) {
+  return parse_analysis(analysis_text(analysis_file), analysis_file, config.model.task,
+                        {{condition, config.model.fusion, config.data.modalities}}, true);
+}
+
+std::string eval_slice_analysis(const SliceSettings& settings, const Config& config, const std::string& condition,
                                 const std::string& cache_path, const std::string& split, const std::string& out_dir) {
   const std::string& task = config.model.task;
-  const SliceSettings settings =
-      parse_analysis(analysis_text(analysis_file), analysis_file, task,
-                     {{condition, config.model.fusion, config.data.modalities}}, true);
   SliceData data;
   data.task = task;
   const RunPredictions run = read_predictions(out_dir + "/predictions.csv", task);

@@ -192,6 +192,7 @@ if command -v gnuplot >/dev/null; then
 fi
 expect_exit 2 "sweep.yaml: analysis.slices.conflict: compares the unimodal conditions of a sweep, and daf-eval evaluates one model" \
   -- "$DAF_BIN/daf-eval" --run swept/dynamic/seed-1112 --out one-bad --analysis sweep.yaml
+[ ! -e one-bad ] || fail "daf-eval evaluated before refusing its analysis file"
 
 # A column the cache lacks fails before anything trains, and at collect time (a plan edited since),
 # naming what the cache has.
