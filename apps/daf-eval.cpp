@@ -50,7 +50,8 @@ int main(int argc, char** argv) {
     const daf::EvalRequest request = daf::load_eval_request(config_file, overrides);
     const daf::EvalResult result = daf::evaluate_model(request);
     std::cout << result.markdown;
-    std::cerr << "wrote " << result.out_dir << "/{predictions.csv,metrics.json,report.md}\n";
+    std::cerr << "wrote " << result.out_dir << "/{predictions.csv,metrics.json,report.md"
+              << (request.analysis.empty() ? "" : ",analysis.csv,analysis.md") << "}\n";
     return 0;
   });
 }

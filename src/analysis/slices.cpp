@@ -1,7 +1,6 @@
 #include "daf/analysis/slices.h"
 
 #include <algorithm>
-#include <functional>
 #include <cmath>
 #include <set>
 
@@ -179,9 +178,8 @@ Family degraded_family(const SliceData& data) {
 }
 
 // One slice per value (in sorted order); values with fewer than min_size utterances pooled as "other".
-template <typename Value>
-Family value_family(const std::string& column, const std::vector<Value>& values, int64_t min_size,
-                    const std::function<std::string(const Value&)>& text) {
+template <typename Value, typename Text>
+Family value_family(const std::string& column, const std::vector<Value>& values, int64_t min_size, Text text) {
   std::map<Value, int64_t> counts;
   for (const auto& v : values) ++counts[v];
   Family f{column, {}, {}};
@@ -211,9 +209,8 @@ Family column_family(const std::string& column, const SliceSettings& s, const Sl
                      join(names, ", ") + ")");
   }
   if (it == data.columns.end())
-    return value_family<std::string>(column, meta->second, s.min_size, [](const std::string& v) {
-      return v.empty() ? std::string("(none)") : v;
-    });
+    return value_family(column, meta->second, s.min_size,
+                        [](const std::string& v) { return v.empty() ? std::string("(none)") : v; });
   const auto& values = it->second;
   std::set<float> distinct;
   bool integers = true;
@@ -223,7 +220,7 @@ Family column_family(const std::string& column, const SliceSettings& s, const Sl
   }
   if (!integers || distinct.size() > 20)
     return quantile_family(column, column + " ", std::vector<double>(values.begin(), values.end()), 3);
-  return value_family<float>(column, values, s.min_size, [](const float& v) { return format_number(v); });
+  return value_family(column, values, s.min_size, [](float v) { return format_number(v); });
 }
 
 Family crossed(const Family& a, const Family& b) {

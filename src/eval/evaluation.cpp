@@ -14,12 +14,12 @@
 #include "daf/report/json_writer.h"
 #include "daf/report/markdown_table.h"
 #include "daf/train/runtime.h"
-#include "slice_report.h"
 #include "daf/util/atomic_file.h"
 #include "daf/util/file_lock.h"
 #include "daf/util/csv.h"
 #include "daf/util/error.h"
 #include "daf/util/strings.h"
+#include "slice_report.h"
 
 namespace daf {
 namespace {
@@ -140,10 +140,6 @@ std::string report_markdown(const EvalRequest& request, const std::string& cache
   if (gate) md += "\n## Fusion weights (mean ± std)\n\n" + gate_markdown(*gate);
   return md;
 }
-
-}  // namespace
-
-namespace {
 
 // A meta column's header in predictions.csv: its own name, unless that is one of the
 // file's own columns or prefixes (then meta_<name>), so readers never mistake it.
