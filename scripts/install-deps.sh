@@ -35,6 +35,7 @@ packages=(
   gnuplot-nox espeak-ng
   asterisk-core-sounds-en-wav asterisk-core-sounds-en alsa-utils   # real recorded speech for e2e.recordings
   python3-numpy python3-h5py python3-torch python3-torchaudio
+  python3-sklearn   # reference metrics of the end-to-end tests (e2e.cross_validation)
   "clang-$clang" "libclang-rt-$clang-dev"   # the ASan/UBSan build and the libFuzzer harnesses (scripts/sanitize.sh, fuzz.sh)
 )
 packages+=("${extra[@]}")

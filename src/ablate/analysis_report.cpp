@@ -21,7 +21,9 @@ void read_test_split(const Plan& plan, SliceData& data, std::vector<std::string>
   if (!fs::exists(plan.cache))
     throw InputError(plan.cache + ": the sweep's cache, whose test split the analysis reads (labels, present "
                                   "masks): file not found");
-  read_slice_columns(plan.cache, "test", plan.conditions.front().modalities.front(), data, &transcripts);
+  // Cross-validated: the predictions are those of every fold, from all pooled splits.
+  read_slice_columns(plan.cache, plan.folds > 0 ? plan.pool : std::vector<std::string>{"test"},
+                     plan.conditions.front().modalities.front(), data, &transcripts);
 }
 
 }  // namespace

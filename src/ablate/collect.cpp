@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "collected_runs.h"
 #include "daf/analysis/paired_comparison.h"
@@ -24,7 +25,10 @@
 namespace daf {
 namespace fs = std::filesystem;
 
-std::string cell(const MeanStd& s) { return format_fixed(s.mean, 4) + " ± " + format_fixed(s.std, 4); }
+// One value has no spread: its std is not printed as 0.
+std::string cell(const MeanStd& s) {
+  return s.n == 1 ? format_fixed(s.mean, 4) + " (one value)" : format_fixed(s.mean, 4) + " ± " + format_fixed(s.std, 4);
+}
 
 MeanStd stats_of(const Collected& c, const std::string& condition, const std::string& eval, const std::string& column) {
   const auto by_eval = c.values.find(condition);
@@ -59,11 +63,19 @@ std::vector<std::string> find_missing(const std::string& dir, const Plan& plan) 
   for (size_t i = 0; i < plan.runs.size(); ++i) {
     const auto& run = plan.runs[i];
     if (fs::exists(dir + "/" + run.dir + "/ablation.csv")) continue;
-    std::string line = run.condition + " seed " + std::to_string(run.seed) + " (" + run.dir;
+    std::string line = run.condition + (run.fold > 0 ? " fold " + std::to_string(run.fold) : "") + " seed " +
+                       std::to_string(run.seed) + " (" + run.dir;
     if (shard_count > 0)
       line += ", shard " + std::to_string(i % static_cast<size_t>(shard_count) + 1) + "/" + std::to_string(shard_count);
     missing.push_back(line + ")");
   }
+  // Cross-validation: a (condition, seed) whose folds are all done is pooled by the
+  // sweep's last shard; one killed before that pools when the sweep runs again.
+  if (missing.empty())
+    for (const auto& run : pooled_runs(plan))
+      if (plan.folds > 0 && !fs::exists(dir + "/" + run.dir + "/ablation.csv"))
+        missing.push_back(run.condition + " seed " + std::to_string(run.seed) + " (" + run.dir +
+                          ": its folds are finished but not pooled; run the sweep again to pool them)");
   return missing;
 }
 
@@ -190,6 +202,71 @@ std::string summary_tables(const Plan& plan, const Collected& c, const std::stri
   return "## Test metrics (mean ± sample std over seeds; best in bold)\n\n" + table.str();
 }
 
+// Cross-validation: each fold's clean test metric (mean over seeds), and the mean ±
+// sample std over folds next to the pooled value of summary.csv; folds.csv has every
+// run's clean metrics.
+std::string fold_section(const Plan& plan, const Collected& pooled, const std::string& dir, bool plots) {
+  if (plan.folds == 0) return "";
+  std::vector<std::string> metrics;
+  std::string csv;
+  // [condition][fold] -> values over seeds, of the primary metric
+  std::map<std::string, std::map<int64_t, std::vector<double>>> primary;
+  const std::string metric = primary_metric(plan.task);
+  for (const auto& run : plan.runs) {
+    const std::string path = dir + "/" + run.dir + "/ablation.csv";
+    if (!fs::exists(path)) continue;
+    const CsvTable table = read_csv(path);
+    if (metrics.empty()) {
+      for (size_t i = 1; i < table.header.size(); ++i)
+        if (table.header[i].rfind("weight_", 0) != 0) metrics.push_back(table.header[i]);
+      csv = "condition,fold,seed," + join(metrics, ",") + "\n";
+    }
+    const auto& clean = table.rows.front();  // "clean" first (checked with the runs)
+    csv += csv_field(run.condition) + "," + std::to_string(run.fold) + "," + std::to_string(run.seed);
+    for (const auto& m : metrics) csv += "," + clean[table.column(m, path)];
+    csv += "\n";
+    primary[run.condition][run.fold].push_back(std::stod(clean[table.column(metric, path)]));
+  }
+  if (metrics.empty()) return "";
+  write_file_atomic(dir + "/folds.csv", csv);
+  std::vector<std::string> header = {"condition"};
+  for (int64_t f = 1; f <= plan.folds; ++f) header.push_back("fold " + std::to_string(f));
+  header.push_back("mean ± std over folds");
+  header.push_back("pooled (mean ± std over seeds)");
+  MarkdownTable table(header);
+  std::vector<BarCluster> clusters;
+  std::vector<std::string> series;
+  for (const auto& condition : plan.conditions) series.push_back(condition.name);
+  for (int64_t f = 1; f <= plan.folds; ++f) clusters.push_back({"fold " + std::to_string(f), {}, {}});
+  for (const auto& condition : plan.conditions) {
+    std::vector<std::string> row = {condition.name};
+    std::vector<double> fold_means;
+    for (int64_t f = 1; f <= plan.folds; ++f) {
+      const auto& values = primary[condition.name][f];
+      const MeanStd s = mean_std(values);
+      row.push_back(values.empty() ? "n/a" : format_fixed(s.mean, 4));
+      if (!values.empty()) fold_means.push_back(s.mean);
+      clusters[static_cast<size_t>(f - 1)].mean.push_back(values.empty() ? std::nan("") : s.mean);
+      clusters[static_cast<size_t>(f - 1)].std.push_back(values.empty() ? 0 : (std::isnan(s.std) ? 0 : s.std));
+    }
+    row.push_back(fold_means.empty() ? "n/a" : cell(mean_std(fold_means)));
+    row.push_back(cell(stats_of(pooled, condition.name, "clean", metric)));
+    table.add_row(row);
+  }
+  std::string md = "\n## Per fold: test " + metric + " (mean over seeds)\n\n" + std::to_string(plan.folds) +
+                   " folds (folds.yaml lists the groups of each). Pooled: every fold's test predictions "
+                   "concatenated, then " + metric + " over all of them, per seed (the summary table above); per "
+                   "fold: " + metric + " within each fold, then mean ± sample std over folds. folds.csv has every "
+                   "run's metrics.\n\n" + table.str();
+  if (plots && gnuplot_available()) {
+    fs::create_directories(dir + "/plots");
+    plot_clustered_bars(dir + "/plots/folds.png", "test " + metric + " per fold (mean ± std over seeds)", metric,
+                        series, clusters);
+    md += "\n![test " + metric + " per fold](plots/folds.png)\n";
+  }
+  return md;
+}
+
 // What daf-ablate prints on the terminal: the task's primary metric and two others per
 // condition, narrow enough for a terminal (summary.md has every metric and section).
 std::string headline_table(const Plan& plan, const Collected& c) {
@@ -241,40 +318,97 @@ std::string robustness_tables(const Plan& plan, const Collected& c, const std::s
          "m's normalised features. n/a: the condition does not use that modality.\n\n" + table.str();
 }
 
-// `headline` gets the primary metric's comparison in one line.
-std::string comparison_section(const Plan& plan, const std::string& dir, std::string& headline) {
+// Cross-validation: each pooled utterance's fold (the cv_fold column of the pooled predictions).
+std::vector<int64_t> fold_strata(const std::string& path) {
+  const CsvTable table = read_csv(path);
+  const size_t column = table.column("cv_fold", path);
+  std::vector<int64_t> out;
+  for (size_t r = 0; r < table.rows.size(); ++r) {
+    const std::string& text = table.rows[r][column];
+    if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
+      throw InputError(path + " line " + std::to_string(table.lines[r]) + ": cv_fold '" + text +
+                       "' is not a fold number; delete the pooled run's folder and rerun the sweep to pool again");
+    out.push_back(std::stoll(text));
+  }
+  return out;
+}
+
+// `headline` gets the primary metric's comparison in one line. Cross-validated: the
+// differences are those of the pooled metrics, per seed; the t-test pairs the per-fold
+// metrics by (fold, seed); the bootstrap resamples the pooled utterances within each fold.
+std::string comparison_section(const Plan& plan, const std::vector<PlanRun>& runs, const std::string& dir,
+                               std::string& headline) {
   if (plan.reference.empty()) return "";
-  std::map<int64_t, RunPredictions> reference, baseline;
-  for (const auto& run : plan.runs) {
+  std::map<int64_t, RunPredictions> reference, baseline, fold_reference, fold_baseline;
+  std::vector<int64_t> strata;
+  for (const auto& run : runs) {
     const std::string path = dir + "/" + run.dir + "/eval/test/predictions.csv";
     if (!fs::exists(dir + "/" + run.dir + "/ablation.csv")) continue;
     if (run.condition == plan.reference) reference[run.seed] = read_predictions(path, plan.task);
     if (run.condition == plan.baseline) baseline[run.seed] = read_predictions(path, plan.task);
+    if (plan.folds > 0 && strata.empty() && run.condition == plan.reference) strata = fold_strata(path);
   }
-  const auto comparisons = compare_conditions(reference, baseline, plan.task, plan.bootstrap);
+  const bool folds = plan.folds > 0;
+  if (folds)
+    for (const auto& run : plan.runs) {  // the fold runs, keyed by (fold, seed)
+      const std::string path = dir + "/" + run.dir + "/eval/test/predictions.csv";
+      if (!fs::exists(dir + "/" + run.dir + "/ablation.csv")) continue;
+      const int64_t key = run.fold * 1000000007LL + run.seed;
+      if (run.condition == plan.reference) fold_reference[key] = read_predictions(path, plan.task);
+      if (run.condition == plan.baseline) fold_baseline[key] = read_predictions(path, plan.task);
+    }
+  auto comparisons = compare_conditions(reference, baseline, plan.task, plan.bootstrap, nullptr, false,
+                                        folds && !strata.empty() ? &strata : nullptr);
   if (comparisons.empty()) return "";
-  std::string csv = "metric,seed," + plan.reference + "," + plan.baseline + ",difference\n";
-  MarkdownTable table({"metric", "mean difference", "per-seed differences", "paired t-test p",
-                       "bootstrap 95% CI (" + std::to_string(plan.bootstrap) + " resamples)"});
+  // Per (fold, seed): each fold run's metric on its own test fold (the folds differ in size).
+  std::map<std::string, std::vector<std::tuple<int64_t, double, double>>> per_fold;  // metric -> (key, ref, base)
+  std::map<std::string, PairedTTest> fold_tests;
+  for (const auto& c : comparisons) {
+    std::vector<double> differences;
+    for (const auto& [key, run] : fold_reference) {
+      const auto other = fold_baseline.find(key);
+      if (other == fold_baseline.end()) continue;
+      Indices all(run.ids.size());
+      for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+      const double a = run_metric(c.metric, plan.task, run, all), b = run_metric(c.metric, plan.task, other->second, all);
+      per_fold[c.metric].emplace_back(key, a, b);
+      differences.push_back(a - b);
+    }
+    if (folds) fold_tests[c.metric] = paired_t_test(differences);
+  }
+  std::string csv = std::string(folds ? "metric,fold,seed," : "metric,seed,") + plan.reference + "," + plan.baseline +
+                    ",difference\n";
+  const std::string t_header = folds ? "paired t-test p (" + std::to_string(fold_reference.size()) + " fold x seed pairs)"
+                                     : "paired t-test p";
+  const std::string ci_header = "bootstrap 95% CI (" + std::to_string(plan.bootstrap) + " resamples" +
+                                (folds ? " within folds)" : ")");
+  MarkdownTable table({"metric", "mean difference", "per-seed differences", t_header, ci_header});
   for (const auto& c : comparisons) {
     std::vector<std::string> per_seed;
     for (size_t i = 0; i < c.seeds.size(); ++i) {
       per_seed.push_back(format_fixed(c.difference[i], 4));
-      csv += c.metric + "," + std::to_string(c.seeds[i]) + "," + format_number(c.reference[i]) + "," +
-             format_number(c.baseline[i]) + "," + format_number(c.difference[i]) + "\n";
+      csv += c.metric + (folds ? ",pooled," : ",") + std::to_string(c.seeds[i]) + "," + format_number(c.reference[i]) +
+             "," + format_number(c.baseline[i]) + "," + format_number(c.difference[i]) + "\n";
     }
-    table.add_row({c.metric, format_fixed(c.t_test.mean_difference, 4), join(per_seed, ", "),
-                   format_fixed(c.t_test.p, 4),
+    const PairedTTest& test = folds && fold_tests.count(c.metric) ? fold_tests[c.metric] : c.t_test;
+    table.add_row({c.metric, format_fixed(c.t_test.mean_difference, 4), join(per_seed, ", "), format_fixed(test.p, 4),
                    "[" + format_fixed(c.bootstrap.low, 4) + ", " + format_fixed(c.bootstrap.high, 4) + "]"});
     if (c.metric == primary_metric(plan.task))
-      headline = plan.reference + " - " + plan.baseline + ", paired by seed: " + c.metric + " " +
-                 format_fixed(c.t_test.mean_difference, 4) + " (t-test p " + format_fixed(c.t_test.p, 4) +
-                 ", bootstrap 95% CI [" + format_fixed(c.bootstrap.low, 4) + ", " + format_fixed(c.bootstrap.high, 4) +
-                 "])\n";
+      headline = plan.reference + " - " + plan.baseline + (folds ? ", folds pooled, paired by seed: " : ", paired by seed: ") +
+                 c.metric + " " + format_fixed(c.t_test.mean_difference, 4) + " (t-test p " + format_fixed(test.p, 4) +
+                 (folds ? " over fold x seed pairs" : "") + ", bootstrap 95% CI [" + format_fixed(c.bootstrap.low, 4) +
+                 ", " + format_fixed(c.bootstrap.high, 4) + "])\n";
   }
+  for (const auto& c : comparisons)  // the per-fold differences the t-test pairs
+    for (const auto& [key, a, b] : per_fold[c.metric]) {
+      csv += c.metric + "," + std::to_string(key / 1000000007LL) + "," + std::to_string(key % 1000000007LL) + "," +
+             format_number(a) + "," + format_number(b) + "," + format_number(a - b) + "\n";
+    }
   write_file_atomic(dir + "/comparison.csv", csv);
-  return "\n## " + plan.reference + " vs " + plan.baseline + " (paired by seed; difference = " + plan.reference +
-         " - " + plan.baseline + ")\n\n" + table.str();
+  return "\n## " + plan.reference + " vs " + plan.baseline + " (" +
+         (folds ? "folds pooled, paired by seed; t-test over the per-fold metrics paired by fold and seed"
+                : "paired by seed") +
+         "; difference = " + plan.reference + " - " + plan.baseline + ")\n\n" + table.str();
 }
 
 // How each gated condition weights its modalities, and how the weight of a
@@ -396,29 +530,41 @@ CollectResult collect_sweep(const std::string& dir, const CollectOptions& option
                      "):\n  " + join(result.missing, "\n  ") +
                      "\nrerun the shards named above (finished runs are kept), or pass --allow-partial");
   }
-  const Collected collected = read_runs(dir, plan);
+  // Cross-validation: the report's runs are the pooled ones, one per (condition, seed).
+  Plan report_plan = plan;
+  if (plan.folds > 0) report_plan.runs = pooled_runs(plan);
+  const Collected collected = read_runs(dir, report_plan);
   if (collected.metrics.empty()) throw InputError(dir + ": no finished run to collect");
   result.runs = static_cast<int64_t>(plan.runs.size() - result.missing.size());
   write_file_atomic(dir + "/runs.csv", collected.runs_csv);
 
+  const std::string folds = plan.folds > 0 ? std::to_string(plan.folds) + " folds x " : "";
   std::string md = "# daf-ablate: " + dir + "\n\n" + std::to_string(plan.conditions.size()) + " conditions x " +
-                   std::to_string(plan.seeds.size()) + " seeds; " + std::to_string(result.runs) + " runs collected" +
+                   folds + std::to_string(plan.seeds.size()) + " seeds; " + std::to_string(result.runs) +
+                   " runs collected" +
                    (result.missing.empty() ? "" : " (" + std::to_string(result.missing.size()) + " missing)") +
                    ". Files: runs.csv, summary.csv, robustness.csv, comparison.csv, gates.csv" +
+                   (plan.folds > 0 ? ", folds.csv, folds.yaml" : "") +
                    (plan.analysis.empty() ? "" : ", analysis.csv, top_utterances.csv") + ".\n\n";
-  md += summary_tables(plan, collected, dir);
+  if (plan.folds > 0)
+    md += "Cross-validated: every metric below but the per-fold table is computed on the test predictions of all " +
+          std::to_string(plan.folds) + " folds pooled, per seed (" + plan.conditions.front().name +
+          "/pooled/seed-*/eval/test/predictions.csv).\n\n";
+  md += summary_tables(report_plan, collected, dir);
+  md += fold_section(plan, collected, dir, options.plots);
   // A search's section (search/search_report): the trials and how the final conditions were chosen.
   if (fs::exists(dir + "/search.md")) md += read_file(dir + "/search.md");
   std::string comparison_line;
-  md += comparison_section(plan, dir, comparison_line);
-  md += analysis_section(plan, dir, options.plots);
-  md += robustness_tables(plan, collected, dir);
-  md += missing_rate_section(plan, collected, dir, options.plots);
-  md += gate_section(plan, collected, dir);
-  if (options.plots) md += plots_section(plan, collected, dir);
+  md += comparison_section(plan, report_plan.runs, dir, comparison_line);
+  md += analysis_section(report_plan, dir, options.plots);
+  md += robustness_tables(report_plan, collected, dir);
+  md += missing_rate_section(report_plan, collected, dir, options.plots);
+  md += gate_section(report_plan, collected, dir);
+  if (options.plots) md += plots_section(report_plan, collected, dir);
   write_file_atomic(dir + "/summary.md", md);
   result.summary_markdown = md;
-  result.terminal_summary = "Test split, mean ± sample std over seeds:\n\n" + headline_table(plan, collected) +
+  result.terminal_summary = std::string(plan.folds > 0 ? "Test folds pooled" : "Test split") +
+                            ", mean ± sample std over seeds:\n\n" + headline_table(plan, collected) +
                             (comparison_line.empty() ? "" : "\n" + comparison_line) +
                             "\nEvery metric, the comparison, robustness and gate tables: " + dir + "/summary.md\n";
   return result;

@@ -28,9 +28,22 @@ Plan make_plan(const Sweep& sweep) {
   plan.bootstrap = sweep.bootstrap;
   plan.analysis = sweep.analysis_yaml;
   plan.cache = std::filesystem::absolute(runs.front().config.data.cache).lexically_normal().string();
+  plan.folds = sweep.cv.count();
+  plan.pool = sweep.cv.pool;
   for (const auto& run : runs)
-    plan.runs.push_back({run.condition, run.seed, run.dir.substr(sweep.output.size() + 1)});
+    plan.runs.push_back({run.condition, run.seed, run.dir.substr(sweep.output.size() + 1), run.fold});
   return plan;
+}
+
+std::string pooled_run_dir(const std::string& condition, int64_t seed) {
+  return condition + "/pooled/seed-" + std::to_string(seed);
+}
+
+std::vector<PlanRun> pooled_runs(const Plan& plan) {
+  std::vector<PlanRun> out;
+  for (const auto& condition : plan.conditions)
+    for (int64_t seed : plan.seeds) out.push_back({condition.name, seed, pooled_run_dir(condition.name, seed), 0});
+  return out;
 }
 
 void write_plan(const std::string& path, const Plan& plan) {
@@ -50,10 +63,17 @@ void write_plan(const std::string& path, const Plan& plan) {
   out << YAML::Key << "bootstrap" << YAML::Value << plan.bootstrap;
   if (!plan.analysis.empty()) out << YAML::Key << "analysis" << YAML::Value << YAML::Load(plan.analysis);
   out << YAML::Key << "cache" << YAML::Value << plan.cache;
+  if (plan.folds > 0) {
+    out << YAML::Key << "folds" << YAML::Value << plan.folds;
+    out << YAML::Key << "pool" << YAML::Value << YAML::Flow << plan.pool;
+  }
   out << YAML::Key << "runs" << YAML::Value << YAML::BeginSeq;
-  for (const auto& r : plan.runs)
+  for (const auto& r : plan.runs) {
     out << YAML::Flow << YAML::BeginMap << YAML::Key << "condition" << YAML::Value << r.condition << YAML::Key
-        << "seed" << YAML::Value << r.seed << YAML::Key << "dir" << YAML::Value << r.dir << YAML::EndMap;
+        << "seed" << YAML::Value << r.seed;
+    if (r.fold > 0) out << YAML::Key << "fold" << YAML::Value << r.fold;
+    out << YAML::Key << "dir" << YAML::Value << r.dir << YAML::EndMap;
+  }
   out << YAML::EndSeq << YAML::EndMap;
   write_file_atomic(path, std::string(out.c_str()) + "\n");
 }
@@ -74,8 +94,11 @@ Plan read_plan(const std::string& path) {
     plan.bootstrap = root["bootstrap"].as<int64_t>();
     if (root["analysis"]) plan.analysis = YAML::Dump(root["analysis"]);
     if (root["cache"]) plan.cache = root["cache"].as<std::string>();
+    if (root["folds"]) plan.folds = root["folds"].as<int64_t>();
+    if (root["pool"]) plan.pool = root["pool"].as<std::vector<std::string>>();
     for (const auto& r : root["runs"])
-      plan.runs.push_back({r["condition"].as<std::string>(), r["seed"].as<int64_t>(), r["dir"].as<std::string>()});
+      plan.runs.push_back({r["condition"].as<std::string>(), r["seed"].as<int64_t>(), r["dir"].as<std::string>(),
+                           r["fold"] ? r["fold"].as<int64_t>() : 0});
     return plan;
   } catch (const YAML::Exception& e) {
     throw InputError(path + ": not a daf-ablate plan (" + e.msg + ")");

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <set>
 
+#include "daf/config/option_set.h"
 #include "daf/config/task.h"
 #include "daf/data/cache_io.h"
 #include "daf/config/yaml_text.h"
@@ -260,6 +261,28 @@ void check_against_cache(const Sweep& sweep, const std::vector<SweepRun>& runs, 
                        did_you_mean(e.modality, contents.modalities));
 }
 
+// Cross-validation: every condition is tested on the same folds, made once from the cache.
+void resolve_folds(Sweep& sweep, const std::vector<SweepRun>& runs, const std::string& where) {
+  const CvConfig& cv = runs.front().config.cv;
+  for (const auto& run : runs) {
+    const CvConfig& other = run.config.cv;
+    if (other.by != cv.by || other.folds != cv.folds || other.stratify != cv.stratify || other.seed != cv.seed ||
+        other.pool != cv.pool || other.valid_by != cv.valid_by || other.valid_fraction != cv.valid_fraction)
+      throw InputError(where + ": condition '" + run.condition +
+                       "': the cv section must be the same in every condition (conditions are compared fold by "
+                       "fold); set it in the base config");
+  }
+  if (!cv.enabled()) return;
+  if (sweep.has_search)
+    throw InputError(where + ": cv: a search with cross-validation is not supported yet; cross-validate the "
+                             "conditions the search found (best-1, ...) in a sweep of their own");
+  try {
+    sweep.cv = make_cv_folds(runs.front().config);
+  } catch (const InputError& e) {
+    throw InputError(where + ": cv: " + e.what());
+  }
+}
+
 }  // namespace
 
 Config Sweep::condition_config(const SweepCondition& condition, int64_t seed, const std::string& dir) const {
@@ -297,11 +320,31 @@ std::vector<SweepRun> Sweep::trial_runs() const {
 
 std::vector<SweepRun> Sweep::runs() const {
   std::vector<SweepRun> out;
+  if (cv.count() == 0) {
+    for (const auto& condition : conditions)
+      for (int64_t seed : seeds) {
+        const std::string dir = output + "/" + condition.name + "/seed-" + std::to_string(seed);
+        out.push_back({condition.name, seed, dir, condition_config(condition, seed, dir)});
+      }
+    return out;
+  }
+  // A fold's run is an ordinary run on the fold's split file, without a cv section of its own.
+  Config defaults;
+  {
+    OptionSet options;
+    declare_options(options, defaults);
+  }
+  const std::string folds_dir = std::filesystem::absolute(output).lexically_normal().string();
   for (const auto& condition : conditions)
-    for (int64_t seed : seeds) {
-      const std::string dir = output + "/" + condition.name + "/seed-" + std::to_string(seed);
-      out.push_back({condition.name, seed, dir, condition_config(condition, seed, dir)});
-    }
+    for (int64_t fold = 1; fold <= cv.count(); ++fold)
+      for (int64_t seed : seeds) {
+        const std::string dir =
+            output + "/" + condition.name + "/fold-" + std::to_string(fold) + "/seed-" + std::to_string(seed);
+        Config config = condition_config(condition, seed, dir);
+        config.cv = defaults.cv;
+        config.data.split_file = fold_split_file(folds_dir, fold);
+        out.push_back({condition.name, seed, dir, config, fold});
+      }
   return out;
 }
 
@@ -449,6 +492,24 @@ Sweep load_sweep(const std::string& path, const std::vector<std::string>& comman
     runs.insert(runs.end(), trials.begin(), trials.end());
   }
   check_against_cache(sweep, runs, path);
+  resolve_folds(sweep, runs, path);
+  return sweep;
+}
+
+Sweep cross_validation_sweep(const std::string& config_file, const std::vector<std::string>& overrides) {
+  const Config config = load_config(config_file, overrides);
+  Sweep sweep;
+  sweep.source = config_file.empty() ? "command line" : config_file;
+  sweep.base_origin = sweep.source;
+  sweep.base_text = config_file.empty() ? "" : read_file(config_file);
+  sweep.common = overrides;
+  sweep.conditions = {{config.data.modalities.size() == 1 ? config.data.modalities.front() : config.model.fusion, {}}};
+  sweep.seeds = {config.train.seed};
+  sweep.evaluations = {EvalCondition{"clean", "", false, 0}};
+  sweep.output = config.output.dir;
+  const auto runs = sweep.runs();
+  check_against_cache(sweep, runs, sweep.source);
+  resolve_folds(sweep, runs, sweep.source);
   return sweep;
 }
 

@@ -12,6 +12,7 @@
 
 #include "daf/ablate/plan.h"
 #include "daf/data/cache_io.h"
+#include "daf/data/split_file.h"
 #include "daf/eval/evaluation.h"
 #include "daf/eval/missing_masks.h"
 #include "daf/train/predictor.h"
@@ -26,6 +27,8 @@
 #include "daf/util/progress.h"
 #include "daf/util/strings.h"
 #include "daf/util/csv.h"
+#include "cv_pooling.h"
+#include "run_evaluation.h"
 #include "run_stage.h"
 
 namespace daf {
@@ -37,82 +40,22 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// One read of the cache with every modality any condition uses.
-EmbeddingCache read_sweep_cache(const std::vector<SweepRun>& runs) {
-  std::set<std::string> modalities;
-  for (const auto& run : runs) modalities.insert(run.config.data.modalities.begin(), run.config.data.modalities.end());
-  Config config = runs.front().config;
-  config.data.modalities.assign(modalities.begin(), modalities.end());
-  return read_training_cache(config);
-}
-
-// Mean weight of each modality over the rows ("" where the run has no gate).
-std::vector<std::string> mean_weights(const Predictions& predictions, size_t modality_count) {
-  std::vector<std::string> out(modality_count);
-  if (predictions.weights.empty()) return out;
-  const size_t rows = predictions.weights.size() / modality_count;
-  for (size_t m = 0; m < modality_count; ++m) {
-    double sum = 0;
-    for (size_t i = 0; i < rows; ++i) sum += predictions.weights[i * modality_count + m];
-    out[m] = format_number(sum / static_cast<double>(rows));
-  }
-  return out;
-}
-
 // Evaluates a trained run on the test split under every evaluation condition
 // that applies to it; writes eval/test/predictions.csv and ablation.csv.
-// The split's presence mask as [rows, M] bytes, for the missing-rate masks.
-std::vector<uint8_t> present_rows(const SplitTensors& split) {
-  const auto present = (split.present.to(torch::kCPU) > 0).to(torch::kUInt8).contiguous();
-  return std::vector<uint8_t>(present.data_ptr<uint8_t>(), present.data_ptr<uint8_t>() + present.numel());
-}
-
 MetricValues evaluate_run(const Sweep& sweep, const SweepRun& run, const EmbeddingCache& cache) {
   LoadedModel loaded = load_model(run.dir);
-  const Config& config = loaded.metadata.config;
-  const auto& modalities = loaded.metadata.modalities();
-  const SplitTensors test = make_split_tensors(select_columns(cache.splits.at("test"), config, "test"),
-                                               loaded.metadata, torch::Device(torch::kCPU), config.data.cache, "test");
-  std::string csv;
-  MetricValues clean;
-  for (size_t e = 0; e < sweep.evaluations.size(); ++e) {
-    const EvalCondition& condition = sweep.evaluations[e];
-    if (!evaluation_applies(condition, modalities)) continue;
-    InputPerturbation perturbation;
-    if (condition.missing_rate > 0) {
-      perturbation.removed = missing_mask(modalities, present_rows(test), condition.modality, condition.missing_rate);
-    } else if (!condition.modality.empty()) {
-      const int64_t index = std::find(modalities.begin(), modalities.end(), condition.modality) - modalities.begin();
-      if (condition.mask) {
-        perturbation.masked = {index};
-      } else {
-        perturbation.noisy_modality = index;
-        perturbation.noise_std = condition.noise_std;
-        perturbation.noise_seed = static_cast<uint64_t>(run.seed) * 7919ULL + e;
-      }
-    }
-    const Predictions predictions = predict(loaded.model, test, loaded.metadata, perturbation);
-    const Scores scores = score_predictions(predictions, test, loaded.metadata);
-    if (csv.empty()) {
-      csv = "eval";
-      for (const auto& [name, value] : scores.metrics) csv += "," + name;
-      for (const auto& m : modalities) csv += ",weight_" + m;
-      csv += "\n";
-    }
-    csv += condition.name;
-    for (const auto& [name, value] : scores.metrics) csv += "," + format_number(value);
-    for (const auto& w : mean_weights(predictions, modalities.size())) csv += "," + w;
-    csv += "\n";
-    if (condition.name == "clean") {
-      clean = scores.metrics;
-      fs::create_directories(run.dir + "/eval/test");
-      write_file_atomic(run.dir + "/eval/test/predictions.csv",
-                        predictions_csv(test, predictions, loaded.metadata));
-    }
-  }
-  write_file_atomic(ablation_file(run.dir), csv);  // last: marks the run complete
+  const SplitTensors test = run_test_tensors(loaded, cache);
+  const RunEvaluations evaluations = predict_evaluations(sweep, run.seed, loaded, test);
+  std::vector<Scores> scores;
+  for (const auto& predictions : evaluations.predictions)
+    scores.push_back(score_predictions(predictions, test, loaded.metadata));
+  fs::create_directories(run.dir + "/eval/test");
+  write_file_atomic(run.dir + "/eval/test/predictions.csv",
+                    predictions_csv(test, evaluations.predictions.front(), loaded.metadata));
+  write_file_atomic(ablation_file(run.dir), ablation_csv(evaluations, scores, loaded.metadata.modalities()));
+  // ablation.csv last: it marks the run complete
   for (const auto& dir : {run.dir, run.dir + "/eval/test"}) remove_stale_temporaries(dir);
-  return clean;
+  return scores.front().metrics;
 }
 
 // The cores are divided between concurrent runs: train.threads (0: all cores)
@@ -304,8 +247,8 @@ SweepRunReport run_stage(const Sweep& sweep, const std::vector<SweepRun>& all_ru
             std::lock_guard<std::mutex> lock(mutex);
             ++report.completed;
             progress.finish_line();
-            spdlog::info("[{}/{}] {} seed {}: {} ({})", report.completed, pending.size(), run->condition, run->seed,
-                         scores, timing);
+            spdlog::info("[{}/{}] {}{} seed {}: {} ({})", report.completed, pending.size(), run->condition,
+                         run->fold > 0 ? " fold " + std::to_string(run->fold) : "", run->seed, scores, timing);
             progress.update(report.completed);
           }
         } catch (...) {
@@ -339,8 +282,12 @@ std::string shard_marker(const std::string& folder, const SweepOptions& options)
 
 SweepRunReport run_plain_sweep(const Sweep& sweep, const SweepOptions& options) {
   fs::create_directories(sweep.output + "/shards");
+  if (sweep.cv.count() > 0) write_cv_folds(sweep.output, sweep.cv);  // before any run trains on them
   write_plan(sweep.output + "/plan.yaml", make_plan(sweep));
-  return run_stage(sweep, sweep.runs(), RunStage::kFinal, options, shard_marker(sweep.output, options));
+  const SweepRunReport report =
+      run_stage(sweep, sweep.runs(), RunStage::kFinal, options, shard_marker(sweep.output, options));
+  pool_cv_runs(sweep);
+  return report;
 }
 
 SweepRunReport run_sweep(const Sweep& sweep, const SweepOptions& options) {

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <functional>
+#include <map>
 #include <random>
 
 #include "daf/config/task.h"
@@ -124,7 +125,7 @@ bool lower_is_better(const std::string& metric) { return metric == "MAE" || metr
 std::vector<MetricComparison> compare_conditions(const std::map<int64_t, RunPredictions>& reference,
                                                  const std::map<int64_t, RunPredictions>& baseline,
                                                  const std::string& task, int64_t resamples, const Indices* subset,
-                                                 bool primary_only) {
+                                                 bool primary_only, const std::vector<int64_t>* strata) {
   std::vector<int64_t> seeds;
   for (const auto& [seed, run] : reference) {
     const auto other = baseline.find(seed);
@@ -140,6 +141,9 @@ std::vector<MetricComparison> compare_conditions(const std::map<int64_t, RunPred
   if (subset) all = *subset;
   const size_t n = all.size();
   if (n == 0) return out;
+  // Positions of `all` by stratum: a draw replaces each position by one of its own stratum.
+  std::map<int64_t, std::vector<size_t>> members;
+  for (size_t p = 0; p < n; ++p) members[strata ? strata->at(all[p]) : 0].push_back(all[p]);
   for (const auto& [name, metric] : compared_metrics(task)) {
     if (primary_only && name != primary_metric(task)) continue;
     MetricComparison c;
@@ -153,11 +157,15 @@ std::vector<MetricComparison> compare_conditions(const std::map<int64_t, RunPred
     c.t_test = paired_t_test(c.difference);
     // Resample utterances (the same draw for every seed), average the difference over seeds.
     std::mt19937_64 rng(20250926);
-    std::uniform_int_distribution<size_t> pick(0, n - 1);
     std::vector<double> draws;
-    Indices rows(n);
+    Indices rows;
+    rows.reserve(n);
     for (int64_t b = 0; b < resamples; ++b) {
-      for (auto& r : rows) r = all[pick(rng)];
+      rows.clear();
+      for (const auto& [stratum, group] : members) {
+        std::uniform_int_distribution<size_t> pick(0, group.size() - 1);
+        for (size_t k = 0; k < group.size(); ++k) rows.push_back(group[pick(rng)]);
+      }
       double sum = 0;
       for (int64_t seed : seeds) sum += metric(reference.at(seed), rows) - metric(baseline.at(seed), rows);
       draws.push_back(sum / static_cast<double>(seeds.size()));

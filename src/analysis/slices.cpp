@@ -269,32 +269,48 @@ int64_t bin_of(double x, const std::vector<double>& edges) {
   return std::upper_bound(edges.begin(), edges.end(), x) - edges.begin() - 1;
 }
 
-void read_slice_columns(const std::string& path, const std::string& split, const std::string& modality,
+void read_slice_columns(const std::string& path, const std::vector<std::string>& splits, const std::string& modality,
                         SliceData& data, std::vector<std::string>* transcripts) {
   CacheReadOptions options;
-  options.splits = {split};
+  options.splits = splits;
   options.modalities = {modality};
   options.replace_nonfinite = true;
   const EmbeddingCache cache = read_cache(path, options);
-  const SplitData& rows = cache.splits.at(split);
-  std::map<std::string, size_t> row;
-  for (size_t i = 0; i < rows.ids.size(); ++i) row[rows.ids[i]] = i;
-  std::vector<size_t> order;
+  std::map<std::string, std::pair<const SplitData*, size_t>> row;  // ids are unique across pooled splits
+  for (const auto& split : splits) {
+    const SplitData& rows = cache.splits.at(split);
+    for (size_t i = 0; i < rows.ids.size(); ++i) row.emplace(rows.ids[i], std::make_pair(&rows, i));
+  }
+  std::vector<std::pair<const SplitData*, size_t>> order;
   for (const auto& id : data.ids) {
     const auto it = row.find(id);
     if (it == row.end())
-      throw InputError(path + ": " + split + " split has no utterance '" + id +
-                       "', which the predictions were scored on (was the cache replaced since?)");
+      throw InputError(path + ": " + join(splits, "/") + " split" + (splits.size() > 1 ? "s have" : " has") +
+                       " no utterance '" + id + "', which the predictions were scored on (was the cache replaced "
+                       "since?)");
     order.push_back(it->second);
   }
-  for (const auto& [name, values] : rows.labels)
-    for (size_t i : order) data.columns[name].push_back(values[i]);
-  for (const auto& [modality_name, mask] : rows.present)
-    for (size_t i : order) data.present[modality_name].push_back(mask[i]);
-  for (const auto& [column, values] : rows.meta)
-    for (size_t i : order) data.meta[column].push_back(values[i]);
-  if (transcripts && !rows.transcripts.empty())
-    for (size_t i : order) transcripts->push_back(rows.transcripts[i]);
+  // Columns of the first split; a row of a split without one: 1 (present) or "" (meta).
+  const SplitData& first = cache.splits.at(splits.front());
+  for (const auto& [name, values] : first.labels)
+    for (const auto& [rows, i] : order) data.columns[name].push_back(rows->labels.at(name)[i]);
+  std::set<std::string> present_names, meta_names;
+  for (const auto& split : splits) {
+    for (const auto& [name, mask] : cache.splits.at(split).present) present_names.insert(name);
+    for (const auto& [name, values] : cache.splits.at(split).meta) meta_names.insert(name);
+  }
+  for (const auto& name : present_names)
+    for (const auto& [rows, i] : order) {
+      const auto mask = rows->present.find(name);
+      data.present[name].push_back(mask == rows->present.end() ? 1 : mask->second[i]);
+    }
+  for (const auto& name : meta_names)
+    for (const auto& [rows, i] : order) {
+      const auto values = rows->meta.find(name);
+      data.meta[name].push_back(values == rows->meta.end() ? "" : values->second[i]);
+    }
+  if (transcripts)
+    for (const auto& [rows, i] : order) transcripts->push_back(rows->transcripts.empty() ? "" : rows->transcripts[i]);
 }
 
 std::vector<Slice> make_slices(const SliceSettings& s, const SliceData& data) {

@@ -96,6 +96,27 @@ void validate(Config& config, const std::string& origin) {
     throw InputError(origin + ": key 'train.modality_dropout': needs at least two modalities in data.modalities");
 }
 
+// The cv section: what it conflicts with and what only makes sense together.
+// (cv.stratify is documented as applying to k-fold over utterances of class tasks
+// only: a resolved config.yaml carries its default everywhere.)
+void validate_cv(const Config& config, const std::string& origin) {
+  const CvConfig& cv = config.cv;
+  if (!cv.enabled()) {
+    const CvConfig off;
+    if (cv.valid_by != off.valid_by)
+      throw InputError(origin + ": key 'cv.valid.by' is set, but cross-validation is off: set cv.by (groups) or "
+                       "cv.folds (k-fold)");
+    return;
+  }
+  if (cv.folds == 1)
+    throw InputError(origin + ": key 'cv.folds': expected at least 2 folds (or 0 with cv.by: one per group)");
+  if (!config.data.split_file.empty())
+    throw InputError(origin + ": keys 'cv' and 'data.split_file' conflict: cross-validation writes each fold's "
+                     "split file itself; remove one of them");
+  if (cv.pool.empty()) throw InputError(origin + ": key 'cv.pool': expected at least one cache split");
+  check_names(cv.pool, "cv.pool", origin);
+}
+
 }  // namespace
 
 std::vector<std::string> early_stop_metrics(const std::string& task) {
@@ -115,6 +136,7 @@ Config load_config(const std::string& file, const std::vector<std::string>& over
   declare_options(options, config);
   apply_config_sources(options, file, overrides);
   validate(config, file.empty() ? "config" : file);
+  validate_cv(config, file.empty() ? "config" : file);
   return config;
 }
 
@@ -124,6 +146,7 @@ Config load_config_text(const std::string& yaml, const std::string& origin, cons
   declare_options(options, config);
   apply_config_text(options, yaml, origin, overrides);
   validate(config, origin);
+  validate_cv(config, origin);
   return config;
 }
 

@@ -80,8 +80,9 @@ OptionSet::OptionSet() = default;
 OptionSet::~OptionSet() = default;
 
 void OptionSet::declare(std::unique_ptr<Option> option) {
-  if (std::count(option->key.begin(), option->key.end(), '.') != 1)
-    throw std::logic_error("option keys are 'section.name': " + option->key);
+  const auto dots = std::count(option->key.begin(), option->key.end(), '.');
+  if (dots != 1 && dots != 2)
+    throw std::logic_error("option keys are 'section.name' or 'section.subsection.name': " + option->key);
   if (by_key_.count(option->key)) throw std::logic_error("option declared twice: " + option->key);
   by_key_[option->key] = option.get();
   options_.push_back(std::move(option));
@@ -324,6 +325,17 @@ void OptionSet::apply_node(const YAML::Node& node, const std::string& prefix, co
       apply_node(value, key, origin);
       continue;
     }
+    // A sub-section (cv.valid: {by: speaker, fraction: 0.2}): a mapping whose key is
+    // no option itself but the prefix of some.
+    if (value.IsMap() && !by_key_.count(key)) {
+      bool is_subsection = false;
+      for (const auto& option : options_)
+        if (option->key.compare(0, key.size() + 1, key + ".") == 0) is_subsection = true;
+      if (is_subsection) {
+        apply_node(value, key, origin);
+        continue;
+      }
+    }
     Option& option = find(key, location(origin, entry.first));
     const std::string error = option.parse(value);
     if (!error.empty()) throw InputError(location(origin, value) + ": key '" + key + "': " + error);
@@ -359,21 +371,31 @@ void OptionSet::apply_override(const std::string& assignment, const std::string&
 }
 
 std::string OptionSet::to_yaml(bool with_help) const {
+  // Keys are section.key or section.subsection.key (cv.valid.by): each level a mapping.
   YAML::Emitter out;
-  std::string section;
+  std::string section, subsection;
   out << YAML::BeginMap;
   for (const auto& option : options_) {
     const auto dot = option->key.find('.');
     const std::string this_section = option->key.substr(0, dot);
-    if (this_section != section) {
-      if (!section.empty()) out << YAML::EndMap;
-      section = this_section;
-      out << YAML::Key << section << YAML::Value << YAML::BeginMap;
+    std::string rest = option->key.substr(dot + 1);
+    const auto second_dot = rest.find('.');
+    const std::string this_subsection = second_dot == std::string::npos ? "" : rest.substr(0, second_dot);
+    if (this_section != section || this_subsection != subsection) {
+      if (!subsection.empty()) out << YAML::EndMap;
+      if (this_section != section) {
+        if (!section.empty()) out << YAML::EndMap;
+        section = this_section;
+        out << YAML::Key << section << YAML::Value << YAML::BeginMap;
+      }
+      subsection = this_subsection;
+      if (!subsection.empty()) out << YAML::Key << subsection << YAML::Value << YAML::BeginMap;
     }
     if (with_help) out << YAML::Comment(option->help);
-    out << YAML::Key << option->key.substr(dot + 1) << YAML::Value;
+    out << YAML::Key << (subsection.empty() ? rest : rest.substr(second_dot + 1)) << YAML::Value;
     option->emit(out);
   }
+  if (!subsection.empty()) out << YAML::EndMap;
   if (!section.empty()) out << YAML::EndMap;
   out << YAML::EndMap;
   return std::string(out.c_str()) + "\n";

@@ -23,6 +23,9 @@ void declare_data(OptionSet& o, DataConfig& c) {
         "z-score each feature with statistics of the train split (stored with the model)");
   o.add("data.nonfinite", c.nonfinite, "error", "what to do with NaN/Inf features: fail, or replace them by 0",
         {"error", "zero"});
+  o.add("data.split_file", c.split_file, "",
+        "CSV id,part (part: train, valid or test): the cache's splits pooled and re-split by utterance id, rows "
+        "not listed unused; cross-validation writes one per fold (folds/fold-<f>.csv); empty: the cache's splits");
 }
 
 void declare_model(OptionSet& o, ModelConfig& c) {
@@ -90,6 +93,30 @@ void declare_train(OptionSet& o, TrainConfig& c) {
         {"cpu", "cuda"});
 }
 
+void declare_cv(OptionSet& o, CvConfig& c) {
+  o.add("cv.by", c.by, "",
+        "cross-validation over groups: the meta column (session, speaker, video) whose groups are kept whole in "
+        "one fold; empty with cv.folds set: k-fold over utterances");
+  o.add("cv.folds", c.folds, 0,
+        "number of folds; with cv.by, groups are assigned to this many folds (scikit-learn's GroupKFold), 0 "
+        "giving one fold per group (leave-one-group-out); 0 without cv.by: no cross-validation",
+        Range::at_least(0));
+  o.add("cv.stratify", c.stratify, true,
+        "k-fold over utterances on binary, seven_class and multiclass tasks: every fold keeps each class's "
+        "share (floor or ceil of its count / k)");
+  o.add("cv.seed", c.seed, 0, "seed of the k-fold order and of each fold's validation carve-out",
+        Range::at_least(0));
+  o.add("cv.pool", c.pool, {"train", "valid", "test"}, "the cache splits pooled before folding",
+        {"train", "valid", "test"});
+  o.add("cv.valid.by", c.valid_by, "",
+        "meta column whose groups make each fold's validation part (whole groups of the training folds, in a "
+        "seeded order, until cv.valid.fraction of the rows); empty: single utterances at random");
+  o.add("cv.valid.fraction", c.valid_fraction, 0.2,
+        "the share of each fold's training rows (all but the test fold) that goes to validation; with "
+        "cv.valid.by whole groups are added until it is reached",
+        Range{0, 0.5, false, true});
+}
+
 void declare_output(OptionSet& o, OutputConfig& c) {
   o.add("output.dir", c.dir, "runs/daf", "run directory for config, model, metrics and log");
   o.add("output.overwrite", c.overwrite, false, "replace a finished run in output.dir instead of failing");
@@ -104,6 +131,7 @@ void declare_options(OptionSet& options, Config& config) {
   declare_data(options, config.data);
   declare_model(options, config.model);
   declare_train(options, config.train);
+  declare_cv(options, config.cv);
   declare_output(options, config.output);
 }
 

@@ -8,6 +8,7 @@
 
 #include "daf/config/task.h"
 #include "daf/data/cache_io.h"
+#include "daf/data/split_file.h"
 #include "daf/model/model_io.h"
 #include "daf/model/run_progress.h"
 #include "daf/report/gate_summary.h"
@@ -247,13 +248,16 @@ EvalResult evaluate_model(const EvalRequest& original) {
   if (!request.analysis.empty()) slices = eval_analysis_settings(request.analysis, config, condition);
 
   const std::string cache_path = request.cache.empty() ? config.data.cache : request.cache;
+  // A cross-validation fold's run, on its own cache: the fold's parts (data.split_file).
+  const bool fold = request.cache.empty() && !config.data.split_file.empty();
   CacheReadOptions options;
-  options.splits = {request.split};
+  if (!fold) options.splits = {request.split};
   options.modalities = modalities;
   options.labels = task_label_columns(config);
   options.replace_nonfinite = config.data.nonfinite == "zero";
   EmbeddingCache cache = read_cache(cache_path, options);
-  require_rows(cache, cache_path, {request.split});
+  if (fold) cache = apply_split_file(cache, config.data.split_file, cache_path);
+  require_rows(cache, fold ? config.data.split_file : cache_path, {request.split});
   check_class_names(cache, config, cache_path);
   const SplitTensors data = make_split_tensors(std::move(cache.splits.at(request.split)), loaded.metadata, device,
                                                cache_path, request.split);

@@ -7,6 +7,7 @@
 #include "daf/analysis/analysis_settings.h"
 #include "daf/analysis/slice_analysis.h"
 #include "daf/config/config.h"
+#include "daf/data/embedding_cache.h"
 #include "daf/report/plots.h"
 #include "daf/util/atomic_file.h"
 #include "daf/util/error.h"
@@ -44,7 +45,10 @@ std::string eval_slice_analysis(const SliceSettings& settings, const Config& con
   data.ids = run.ids;
   data.conditions[condition][config.train.seed] = run;
   data.class_names = config.data.classes;
-  read_slice_columns(cache_path, split, config.data.modalities.front(), data);
+  // A cross-validation fold's run on its own cache: its parts come from every split.
+  const bool fold = !config.data.split_file.empty() && cache_path == config.data.cache;
+  read_slice_columns(cache_path, fold ? cache_split_names() : std::vector<std::string>{split},
+                     config.data.modalities.front(), data);
 
   const SliceAnalysis analysis = analyse_slices(settings, data, {condition}, condition, "", 0);
   write_file_atomic(out_dir + "/analysis.csv", analysis_csv(analysis));

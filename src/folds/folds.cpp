@@ -111,4 +111,35 @@ void check_no_leakage(const std::vector<std::string>& groups, const std::vector<
   }
 }
 
+std::vector<size_t> validation_rows(const std::vector<size_t>& candidates, const std::vector<std::string>& groups,
+                                    double fraction, uint64_t seed, const std::string& column) {
+  std::mt19937_64 rng(seed);
+  std::vector<size_t> chosen;
+  const double wanted = fraction * static_cast<double>(candidates.size());
+  if (groups.empty()) {
+    const auto count = std::max<size_t>(1, static_cast<size_t>(std::llround(wanted)));
+    const auto order = shuffled(candidates.size(), rng);
+    for (size_t i = 0; i < count && i < candidates.size(); ++i) chosen.push_back(candidates[order[i]]);
+    std::sort(chosen.begin(), chosen.end());
+    return chosen;
+  }
+  std::map<std::string, std::vector<size_t>> members;  // sorted by name, so the order is the seed's alone
+  for (size_t row : candidates) members[groups[row]].push_back(row);
+  std::vector<const std::vector<size_t>*> by_name;
+  for (const auto& [name, rows] : members) by_name.push_back(&rows);
+  size_t taken = 0;
+  for (size_t i : shuffled(by_name.size(), rng)) {
+    if (static_cast<double>(chosen.size()) >= wanted && !chosen.empty()) break;
+    chosen.insert(chosen.end(), by_name[i]->begin(), by_name[i]->end());
+    ++taken;
+  }
+  if (taken >= by_name.size())
+    throw InputError("cv.valid: the training folds hold " + std::to_string(by_name.size()) + " group(s) of '" +
+                     column + "', and validation needs " + std::to_string(taken) +
+                     " of them to reach cv.valid.fraction, leaving none for training; lower cv.valid.fraction or "
+                     "carve validation out by another column");
+  std::sort(chosen.begin(), chosen.end());
+  return chosen;
+}
+
 }  // namespace daf

@@ -10,6 +10,7 @@
 
 #include "daf/config/task.h"
 #include "daf/data/cache_io.h"
+#include "daf/data/split_file.h"
 #include "daf/train/run_directory.h"
 #include "daf/train/runtime.h"
 #include "daf/util/file_lock.h"
@@ -56,8 +57,14 @@ std::shared_ptr<const TrainingData> PreparedData::get(const Config& config) {
     memo_->prepared.emplace(key, promise.get_future().share());
   }
   try {
-    auto data = std::make_shared<const TrainingData>(
-        prepare_training_data(config, cache_, select_device(config.train.device)));
+    // A fold of cross-validation: the cache re-split by the fold's split file.
+    EmbeddingCache fold;
+    if (!config.data.split_file.empty()) {
+      fold = apply_split_file(cache_, config.data.split_file, config.data.cache);
+      require_rows(fold, config.data.split_file);
+    }
+    auto data = std::make_shared<const TrainingData>(prepare_training_data(
+        config, config.data.split_file.empty() ? cache_ : fold, select_device(config.train.device)));
     promise.set_value(data);
     return data;
   } catch (...) {

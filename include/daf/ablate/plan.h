@@ -21,6 +21,7 @@ struct PlanRun {
   std::string condition;
   int64_t seed = 0;
   std::string dir;  // relative to the output folder
+  int64_t fold = 0;  // cross-validation: 1..folds
 };
 
 struct Plan {
@@ -32,8 +33,15 @@ struct Plan {
   int64_t bootstrap = 0;
   std::string analysis;  // the sweep's `analysis:` section as YAML ("" without one)
   std::string cache;     // the runs' data.cache, absolute (the analysis reads its test split)
+  int64_t folds = 0;     // cross-validation: the number of folds (runs are per fold; see pooled_runs)
+  std::vector<std::string> pool;  // cross-validation: the cache splits pooled (cv.pool)
   std::vector<PlanRun> runs;
 };
+
+// Cross-validation: one run per (condition, seed) whose test predictions are those of
+// every fold concatenated, <condition>/pooled/seed-<seed> (ablate/cv_pooling.h).
+std::vector<PlanRun> pooled_runs(const Plan& plan);
+std::string pooled_run_dir(const std::string& condition, int64_t seed);
 
 Plan make_plan(const Sweep& sweep);
 void write_plan(const std::string& path, const Plan& plan);

@@ -26,6 +26,7 @@
 
 #include "daf/analysis/slices.h"
 #include "daf/config/config.h"
+#include "daf/folds/cv_folds.h"
 #include "daf/search/space.h"
 #include "daf/util/shard.h"  // parse_shard, for --shard
 
@@ -69,8 +70,9 @@ bool evaluation_applies(const EvalCondition& evaluation, const std::vector<std::
 struct SweepRun {
   std::string condition;
   int64_t seed = 0;
-  std::string dir;  // <output>/<condition>/seed-<seed>
+  std::string dir;  // <output>/<condition>/seed-<seed>; cross-validated: <output>/<condition>/fold-<f>/seed-<seed>
   Config config;    // fully resolved
+  int64_t fold = 0;  // 1..k under cross-validation (config.data.split_file names the fold's parts), else 0
 };
 
 struct Sweep {
@@ -85,10 +87,12 @@ struct Sweep {
   std::string output;
   SliceSettings analysis;   // the `analysis:` section (analysis.enabled(): present)
   std::string analysis_yaml;  // ... as written, for plan.yaml
+  CvFolds cv;  // the base config's cv section resolved over the cache (cv.count() == 0: no cross-validation)
   bool has_search = false;
   SearchSettings search;  // when has_search: `seeds` are the trials' seeds, `conditions` run in the final step
 
-  // Every (condition, seed) in a fixed order: conditions, then seeds.
+  // Every (condition, seed) in a fixed order: conditions, then seeds; under cross-validation
+  // every (condition, fold, seed): conditions, then folds, then seeds.
   std::vector<SweepRun> runs() const;
   Config condition_config(const SweepCondition& condition, int64_t seed, const std::string& dir) const;
   // A search's trial runs: every trial with every seed, in <output>/trials/<trial>/seed-<seed>.
@@ -110,6 +114,11 @@ std::string best_condition_name(int64_t rank);
 // of every run, or, for the sweep's own keys (search.*, compare.*, evaluate, seeds and
 // output alone; output.log_level is a config key), the sweep file's value.
 Sweep load_sweep(const std::string& path, const std::vector<std::string>& overrides = {});
+
+// daf-train with a cv section: the config's folds as a sweep of one condition (named by
+// its fusion, or its modality when it has one) and one seed (train.seed), evaluated on the
+// clean test folds, in output.dir. `overrides` as for load_config.
+Sweep cross_validation_sweep(const std::string& config_file, const std::vector<std::string>& overrides);
 
 // Runs of shard K of N: every N-th run starting at K-1, so shards stay balanced.
 bool in_shard(size_t run_index, int64_t shard, int64_t shard_count);

@@ -44,9 +44,12 @@ struct MetricComparison {
 
 // Seeds present in both maps are paired. `resamples` bootstrap draws with a fixed seed,
 // resampling `rows` (all utterances when null); `primary_only`: the task's primary metric alone.
+// `strata` (one value per utterance; cross-validation: each utterance's fold): each draw
+// resamples within every stratum, keeping its size.
 std::vector<MetricComparison> compare_conditions(const std::map<int64_t, RunPredictions>& reference,
                                                  const std::map<int64_t, RunPredictions>& baseline,
                                                  const std::string& task, int64_t resamples,
-                                                 const Indices* rows = nullptr, bool primary_only = false);
+                                                 const Indices* rows = nullptr, bool primary_only = false,
+                                                 const std::vector<int64_t>* strata = nullptr);
 
 }  // namespace daf

@@ -60,11 +60,12 @@ struct Slice {
   Indices rows;
 };
 
-// The columns slices read from a cache's `split` (label and meta columns, present masks and,
-// when `transcripts` is given, the transcripts) into `data`, in the order of data.ids.
+// The columns slices read from a cache's `splits` (label and meta columns, present masks and,
+// when `transcripts` is given, the transcripts) into `data`, in the order of data.ids; several
+// splits: those cross-validation pooled, whose ids are unique across them.
 // `modality`: one modality of the cache (features are not needed; the fewest are read).
-// InputError for an id the split lacks (the cache replaced since the predictions?).
-void read_slice_columns(const std::string& cache, const std::string& split, const std::string& modality,
+// InputError for an id the splits lack (the cache replaced since the predictions?).
+void read_slice_columns(const std::string& cache, const std::vector<std::string>& splits, const std::string& modality,
                         SliceData& data, std::vector<std::string>* transcripts = nullptr);
 
 // The slices of every family the settings ask for, families in the order above and

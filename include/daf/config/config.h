@@ -22,6 +22,10 @@ struct DataConfig {
   double presence_threshold = 0;         // multilabel: a label is present when its value exceeds this
   bool normalize = true;                 // z-score features with train-split statistics
   std::string nonfinite;                 // "error" or "zero"
+  // One fold's parts (CSV id,part): the cache's splits pooled, then re-split by id
+  // (data/split_file.h). Written by cross-validation for each fold's runs; empty: the
+  // cache's own train/valid/test.
+  std::string split_file;
 };
 
 struct ModelConfig {
@@ -57,6 +61,20 @@ struct TrainConfig {
   std::string device;  // cpu | cuda
 };
 
+// Cross-validation (docs/cross-validation.md): k-fold over utterances, or grouped
+// k-fold / leave-one-group-out over a meta column. Off unless `by` or `folds` is set.
+struct CvConfig {
+  std::string by;                  // meta column of the groups ("": k-fold over utterances)
+  int64_t folds = 0;               // k; with `by`, 0 = one fold per group (leave-one-group-out)
+  bool stratify = true;            // k-fold on class tasks: class shares kept per fold
+  int64_t seed = 0;                // k-fold order, validation carve-out
+  std::vector<std::string> pool;   // cache splits pooled before folding
+  std::string valid_by;            // meta column the validation part is carved out by ("": rows)
+  double valid_fraction = 0;       // of each fold's training rows
+
+  bool enabled() const { return !by.empty() || folds > 0; }
+};
+
 struct OutputConfig {
   std::string dir;
   bool overwrite = false;
@@ -68,6 +86,7 @@ struct Config {
   DataConfig data;
   ModelConfig model;
   TrainConfig train;
+  CvConfig cv;
   OutputConfig output;
 };
 

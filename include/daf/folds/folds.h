@@ -32,6 +32,14 @@ std::vector<int64_t> kfold_assignment(size_t rows, int64_t folds, uint64_t seed,
 std::vector<int64_t> group_assignment(const std::vector<std::string>& groups, int64_t folds,
                                       const std::string& column);
 
+// Which rows of `candidates` (the rows outside a fold's test fold) form its validation
+// part. With `groups` (one per row of the pool): whole groups, sorted by name and then put
+// in a seeded random order, added until they hold at least fraction x candidates rows;
+// InputError naming the column when that would leave no group for training. Without
+// `groups`: max(1, round(fraction x candidates)) rows in a seeded random order.
+std::vector<size_t> validation_rows(const std::vector<size_t>& candidates, const std::vector<std::string>& groups,
+                                    double fraction, uint64_t seed, const std::string& column);
+
 // The groups of each fold, in sorted order: folds.yaml's content.
 std::vector<std::vector<std::string>> groups_per_fold(const std::vector<std::string>& groups,
                                                       const std::vector<int64_t>& fold_of, int64_t folds);

@@ -1,0 +1,228 @@
+#include "daf/folds/cv_folds.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "daf/config/task.h"
+#include "daf/data/cache_io.h"
+#include "daf/data/split_file.h"
+#include "daf/folds/folds.h"
+#include "daf/metrics/classification_metrics.h"
+#include "daf/util/atomic_file.h"
+#include "daf/util/error.h"
+#include "daf/util/strings.h"
+
+namespace daf {
+namespace {
+
+struct Pool {
+  std::vector<std::string> ids;
+  std::vector<int64_t> classes;  // class tasks
+  std::map<std::string, std::vector<std::string>> meta;
+};
+
+std::vector<std::string> meta_column(const Pool& pool, const std::string& column, const std::string& key,
+                                     const Config& config) {
+  const auto found = pool.meta.find(column);
+  if (found != pool.meta.end()) return found->second;
+  std::set<std::string> have;
+  for (const auto& [name, values] : pool.meta) have.insert(name);
+  throw InputError(config.data.cache + ": " + key + " '" + column + "': the pooled splits (" +
+                   join(config.cv.pool, ", ") + ") have no meta column of that name; meta columns: " +
+                   (have.empty() ? "none (see docs/cache-format.md, meta/)"
+                                 : join(std::vector<std::string>(have.begin(), have.end()), ", ")));
+}
+
+Pool read_pool(const Config& config) {
+  CacheReadOptions options;
+  options.modalities = {config.data.modalities.front()};
+  options.labels = task_label_columns(config);
+  options.splits = config.cv.pool;
+  const EmbeddingCache cache = read_cache(config.data.cache, options);
+  Pool pool;
+  std::map<std::string, std::string> split_of;
+  const std::string& task = config.model.task;
+  for (const auto& split : config.cv.pool) {
+    const SplitData& data = cache.splits.at(split);
+    for (size_t i = 0; i < data.ids.size(); ++i) {
+      if (!split_of.emplace(data.ids[i], split).second)
+        throw InputError(config.data.cache + ": utterance id '" + data.ids[i] + "' is in both the " +
+                         split_of[data.ids[i]] + " and the " + split +
+                         " split; cross-validation pools the splits and needs ids unique across them");
+      pool.ids.push_back(data.ids[i]);
+      if (is_class_task(task)) {
+        const float value = data.labels.at(config.data.target)[i];
+        pool.classes.push_back(task == "multiclass" ? static_cast<int64_t>(value)
+                                                    : sentiment_class(value, task_num_outputs(config)));
+      }
+    }
+  }
+  // Meta columns every pooled split has.
+  for (const auto& [column, values] : cache.splits.at(config.cv.pool.front()).meta) {
+    bool everywhere = true;
+    for (const auto& split : config.cv.pool) everywhere = everywhere && cache.splits.at(split).meta.count(column);
+    if (!everywhere) continue;
+    auto& out = pool.meta[column];
+    for (const auto& split : config.cv.pool) {
+      const auto& part = cache.splits.at(split).meta.at(column);
+      out.insert(out.end(), part.begin(), part.end());
+    }
+  }
+  return pool;
+}
+
+// "[a, b]" of the distinct groups of the rows in `part` of one fold.
+std::vector<std::string> groups_in(const std::vector<std::string>& groups, const std::vector<std::string>& parts,
+                                   const std::string& part) {
+  std::set<std::string> found;
+  for (size_t i = 0; i < parts.size(); ++i)
+    if (parts[i] == part) found.insert(groups[i]);
+  return {found.begin(), found.end()};
+}
+
+// Every class must have training rows in every fold; one missing from a validation or
+// test part leaves that part's per-class recall undefined (a warning).
+void check_classes(const Config& config, const Pool& pool, const std::vector<std::string>& parts, int64_t fold) {
+  if (pool.classes.empty()) return;
+  const auto names = task_output_names(config);
+  for (const char* part : {"train", "valid", "test"}) {
+    std::vector<int64_t> count(names.size(), 0);
+    for (size_t i = 0; i < parts.size(); ++i)
+      if (parts[i] == part && pool.classes[i] >= 0 && pool.classes[i] < static_cast<int64_t>(names.size()))
+        ++count[static_cast<size_t>(pool.classes[i])];
+    for (size_t c = 0; c < names.size(); ++c) {
+      if (count[c] > 0) continue;
+      const std::string what = "fold " + std::to_string(fold + 1) + ": class '" + names[c] + "' has no utterance in the " +
+                               part + " part";
+      if (std::string(part) == "train")
+        throw InputError(config.data.cache + ": " + what + ", so it cannot be learnt; use fewer folds or other groups");
+      spdlog::warn("{}: {} (its recall there is undefined)", config.data.cache, what);
+    }
+  }
+}
+
+}  // namespace
+
+CvFolds make_cv_folds(const Config& config) {
+  const CvConfig& cv = config.cv;
+  const Pool pool = read_pool(config);
+  const size_t n = pool.ids.size();
+  std::vector<std::string> groups, valid_groups;
+  std::vector<int64_t> fold_of;
+  try {
+    if (!cv.by.empty()) {
+      groups = meta_column(pool, cv.by, "cv.by", config);
+      fold_of = group_assignment(groups, cv.folds, cv.by);
+    } else {
+      const bool stratify = cv.stratify && is_class_task(config.model.task);
+      fold_of = kfold_assignment(n, cv.folds, static_cast<uint64_t>(cv.seed),
+                                 stratify ? pool.classes : std::vector<int64_t>{});
+    }
+    if (!cv.valid_by.empty()) valid_groups = meta_column(pool, cv.valid_by, "cv.valid.by", config);
+  } catch (const InputError& e) {
+    const std::string message = e.what();
+    if (message.rfind(config.data.cache, 0) == 0) throw;
+    throw InputError(config.data.cache + ": " + message);
+  }
+  const int64_t k = fold_of.empty() ? 0 : *std::max_element(fold_of.begin(), fold_of.end()) + 1;
+
+  CvFolds folds;
+  folds.pool = cv.pool;
+  folds.ids = pool.ids;
+  std::string yaml = "# Cross-validation folds (docs/cross-validation.md): each fold's test, valid and train parts.\n";
+  yaml += "cache: " + std::filesystem::absolute(config.data.cache).lexically_normal().string() + "\n";
+  yaml += "by: " + (cv.by.empty() ? std::string("~") : cv.by) + "\n";
+  yaml += "folds: " + std::to_string(k) + "\n";
+  yaml += "method: " +
+          std::string(!cv.by.empty() ? (cv.folds == 0 ? "leave-one-group-out" : "grouped k-fold")
+                                     : (cv.stratify && is_class_task(config.model.task) ? "stratified k-fold" : "k-fold")) +
+          "\n";
+  yaml += "seed: " + std::to_string(cv.seed) + "\n";
+  yaml += "pool: [" + join(cv.pool, ", ") + "]\n";
+  yaml += "valid: {by: " + (cv.valid_by.empty() ? std::string("~") : cv.valid_by) +
+          ", fraction: " + format_number(cv.valid_fraction) + "}\n";
+  yaml += "rows: " + std::to_string(n) + "\n";
+  yaml += "fold:\n";
+  for (int64_t f = 0; f < k; ++f) {
+    std::vector<std::string> parts(n, "train");
+    std::vector<size_t> candidates;
+    for (size_t i = 0; i < n; ++i) {
+      if (fold_of[i] == f)
+        parts[i] = "test";
+      else
+        candidates.push_back(i);
+    }
+    std::vector<size_t> valid;
+    try {
+      valid = validation_rows(candidates, valid_groups, cv.valid_fraction,
+                              static_cast<uint64_t>(cv.seed) * 1000003ULL + static_cast<uint64_t>(f), cv.valid_by);
+    } catch (const InputError& e) {
+      throw InputError(config.data.cache + ": fold " + std::to_string(f + 1) + ": " + e.what());
+    }
+    for (size_t i : valid) parts[i] = "valid";
+    std::vector<int8_t> codes(n);
+    for (size_t i = 0; i < n; ++i) codes[i] = parts[i] == "train" ? 0 : parts[i] == "valid" ? 1 : 2;
+    try {
+      // A fold's groups (sessions) stay out of its training folds; validation is carved out of
+      // those, so train and valid may share one (IEMOCAP: a held-out speaker of a training session)
+      // unless validation is carved out by the same column.
+      if (!groups.empty()) {
+        std::vector<int8_t> test_or_not = codes;
+        if (cv.valid_by != cv.by)
+          for (auto& code : test_or_not) code = code == 1 ? 0 : code;
+        check_no_leakage(groups, test_or_not, f, cv.by);
+      }
+      if (!valid_groups.empty()) check_no_leakage(valid_groups, codes, f, cv.valid_by);
+    } catch (const InputError& e) {
+      throw InputError(config.data.cache + ": " + e.what() +
+                       (groups.empty() || valid_groups.empty()
+                            ? ""
+                            : "; every '" + cv.valid_by + "' group must lie within one '" + cv.by + "' group"));
+    }
+    check_classes(config, pool, parts, f);
+    yaml += "  - fold: " + std::to_string(f + 1) + "\n";
+    yaml += "    split_file: folds/fold-" + std::to_string(f + 1) + ".csv\n";
+    for (const char* part : {"test", "valid", "train"}) {
+      const auto rows = std::count(parts.begin(), parts.end(), std::string(part));
+      yaml += "    " + std::string(part) + ": {rows: " + std::to_string(rows);
+      if (!groups.empty()) yaml += ", " + cv.by + ": [" + join(groups_in(groups, parts, part), ", ") + "]";
+      if (!valid_groups.empty() && cv.valid_by != cv.by)
+        yaml += ", " + cv.valid_by + ": [" + join(groups_in(valid_groups, parts, part), ", ") + "]";
+      yaml += "}\n";
+    }
+    folds.parts.push_back(std::move(parts));
+  }
+  folds.summary_yaml = yaml;
+  return folds;
+}
+
+std::string fold_split_file(const std::string& dir, int64_t fold) {
+  return dir + "/folds/fold-" + std::to_string(fold) + ".csv";
+}
+
+void write_cv_folds(const std::string& dir, const CvFolds& folds) {
+  std::vector<std::pair<std::string, std::string>> files = {{dir + "/folds.yaml", folds.summary_yaml}};
+  for (int64_t f = 0; f < folds.count(); ++f) {
+    std::vector<std::string> ids, parts;
+    for (size_t i = 0; i < folds.ids.size(); ++i)
+      if (!folds.parts[static_cast<size_t>(f)][i].empty()) {
+        ids.push_back(folds.ids[i]);
+        parts.push_back(folds.parts[static_cast<size_t>(f)][i]);
+      }
+    files.push_back({fold_split_file(dir, f + 1), split_file_text(ids, parts)});
+  }
+  for (const auto& [path, text] : files)
+    if (std::filesystem::exists(path) && read_file(path) != text)
+      throw InputError(path + ": differs from the folds this config makes now (the cache or the cv section "
+                              "changed since the first runs trained); use a new output folder, or delete it "
+                              "to train every fold again");
+  std::filesystem::create_directories(dir + "/folds");
+  for (const auto& [path, text] : files)
+    if (!std::filesystem::exists(path)) write_file_atomic(path, text);
+}
+
+}  // namespace daf
