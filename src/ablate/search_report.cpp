@@ -67,18 +67,18 @@ SeedRecord seed_record(const std::string& run_dir, const std::string& metric, co
   return record;
 }
 
-std::string trial_dir(const Sweep& sweep, size_t trial, int64_t seed) {
-  return sweep.output + "/trials/" + sweep.search.trial_conditions[trial].name + "/seed-" + std::to_string(seed);
+// A trial's run folders: one per seed, or per fold and seed under cross-validation.
+std::vector<std::string> trial_dirs(const Sweep& sweep, size_t trial) {
+  return sweep.run_dirs(sweep.output + "/trials/" + sweep.search.trial_conditions[trial].name);
 }
 
 }  // namespace
 
 double trial_value(const Sweep& sweep, size_t trial, int64_t epochs) {
   const Config config = sweep.condition_config(sweep.search.trial_conditions[trial], sweep.seeds.front(), sweep.output);
-  std::vector<double> values;
-  for (const int64_t seed : sweep.seeds)
-    values.push_back(
-        seed_record(trial_dir(sweep, trial, seed), sweep.search.metric, config.train.early_stop_metric, epochs).value);
+  std::vector<double> values;  // over seeds, and folds under cross-validation
+  for (const auto& dir : trial_dirs(sweep, trial))
+    values.push_back(seed_record(dir, sweep.search.metric, config.train.early_stop_metric, epochs).value);
   return mean_std(values).mean;
 }
 
@@ -93,8 +93,8 @@ std::vector<TrialRecord> read_trials(const Sweep& sweep, const std::vector<int64
     record.name = trial.name;
     for (const auto& o : trial.overrides) record.values.push_back(value_of(o));
     std::vector<std::vector<double>> histories;
-    for (const int64_t seed : sweep.seeds) {
-      const auto seed_result = seed_record(trial_dir(sweep, t, seed), metric, config.train.early_stop_metric, 0);
+    for (const auto& dir : trial_dirs(sweep, t)) {
+      const auto seed_result = seed_record(dir, metric, config.train.early_stop_metric, 0);
       record.seed_values.push_back(seed_result.value);
       if (record.best_epoch == 0) record.best_epoch = seed_result.best_epoch;
       histories.push_back(seed_result.history);
@@ -117,8 +117,8 @@ std::vector<TrialRecord> read_trials(const Sweep& sweep, const std::vector<int64
     // Stopped by halving: paused at its last rung (a seed without final metrics), not
     // finished there by patience.
     bool paused = false;
-    for (const int64_t seed : sweep.seeds)
-      paused = paused || !std::filesystem::exists(trial_dir(sweep, t, seed) + "/final_metrics.json");
+    for (const auto& dir : trial_dirs(sweep, t))
+      paused = paused || !std::filesystem::exists(dir + "/final_metrics.json");
     const bool halted = paused && !rungs.empty() && last_rung[t] + 1 < rungs.size() &&
                         record.epochs >= rungs[last_rung[t]];
     record.stopped = halted ? "halving"
@@ -191,11 +191,13 @@ std::string best_yaml(const Sweep& sweep, const std::vector<TrialRecord>& trials
   if (config.output.log_level != "debug") config.output.log_level = "info";
   std::string header = "# The best configuration of the search " + sweep.source + ": " + best.name + ", rank 1 of " +
                        std::to_string(trials.size()) + " on validation " + sweep.search.metric + " " +
-                       format_fixed(best.value, 4) + " (mean over trial seeds " + join_numbers(sweep.seeds) + ").\n";
+                       format_fixed(best.value, 4) + " (mean over trial seeds " + join_numbers(sweep.seeds) +
+                       (sweep.cv.count() > 0 ? " and " + std::to_string(sweep.cv.count()) + " folds" : "") + ").\n";
   header += "# Searched:";
   for (const auto& o : sweep.search.trial_conditions[index].overrides) header += " " + o;
   header += "\n# Train it: daf-train --config best.yaml [output.dir=...]; with train.seed " + std::to_string(seed) +
-            " it is the search's final run " + best_condition_name(1) + "/seed-" + std::to_string(seed) +
+            " it is the search's final run " + best_condition_name(1) + (sweep.cv.count() > 0 ? "/pooled" : "") +
+            "/seed-" + std::to_string(seed) +
             " (test scores in summary.md).\n";
   return header + config_to_yaml(config);
 }
@@ -212,7 +214,10 @@ std::string search_markdown(const Sweep& sweep, const std::vector<TrialRecord>& 
   const std::string metric = search.metric;
   std::string md = "\n## Search\n\n" + std::to_string(search.trials) + " trials drawn by the " + search.sampler +
                    " sampler (seed " + std::to_string(search.seed) + "), each trained with seed(s) " +
-                   join_numbers(sweep.seeds) + " and ranked on validation " + metric + " (" +
+                   join_numbers(sweep.seeds) +
+                   (sweep.cv.count() > 0 ? " on each of " + std::to_string(sweep.cv.count()) + " folds" : "") +
+                   " and ranked on validation " + metric + (sweep.cv.count() > 0 ? " (mean over folds and seeds)" : "") +
+                   " (" +
                    (metric_higher_is_better(metric) ? "higher" : "lower") +
                    " is better) at its best epoch. The test split was not scored for any trial: test results above "
                    "are those of the final runs (" + best_condition_name(1) +

@@ -20,12 +20,12 @@ namespace daf {
 namespace fs = std::filesystem;
 namespace {
 
-// The trial runs (every seed) of the given trials, in trial order.
+// The trial runs (every seed, and fold) of the given trials, in trial order.
 std::vector<SweepRun> runs_of(const Sweep& sweep, const std::vector<SweepRun>& all, const std::vector<size_t>& trials) {
   std::vector<SweepRun> out;
-  const size_t seeds = sweep.seeds.size();
+  const size_t per_trial = sweep.seeds.size() * static_cast<size_t>(std::max<int64_t>(1, sweep.cv.count()));
   for (const size_t t : trials)
-    for (size_t s = 0; s < seeds; ++s) out.push_back(all[t * seeds + s]);
+    for (size_t r = 0; r < per_trial; ++r) out.push_back(all[t * per_trial + r]);
   return out;
 }
 

@@ -273,9 +273,6 @@ void resolve_folds(Sweep& sweep, const std::vector<SweepRun>& runs, const std::s
                        "fold); set it in the base config");
   }
   if (!cv.enabled()) return;
-  if (sweep.has_search)
-    throw InputError(where + ": cv: a search with cross-validation is not supported yet; cross-validate the "
-                             "conditions the search found (best-1, ...) in a sweep of their own");
   try {
     sweep.cv = make_cv_folds(runs.front().config);
   } catch (const InputError& e) {
@@ -308,45 +305,49 @@ int64_t array_stages(const Sweep& sweep) {
 
 std::string best_condition_name(int64_t rank) { return "best-" + std::to_string(rank); }
 
-std::vector<SweepRun> Sweep::trial_runs() const {
-  std::vector<SweepRun> out;
-  for (const auto& trial : search.trial_conditions)
-    for (int64_t seed : seeds) {
-      const std::string dir = output + "/trials/" + trial.name + "/seed-" + std::to_string(seed);
-      out.push_back({trial.name, seed, dir, condition_config(trial, seed, dir)});
-    }
+std::vector<std::string> Sweep::run_dirs(const std::string& condition_dir) const {
+  std::vector<std::string> out;
+  for (int64_t fold = cv.count() == 0 ? 0 : 1; fold <= cv.count(); ++fold)
+    for (int64_t seed : seeds)
+      out.push_back(condition_dir + (fold > 0 ? "/fold-" + std::to_string(fold) : "") + "/seed-" + std::to_string(seed));
   return out;
 }
 
-std::vector<SweepRun> Sweep::runs() const {
-  std::vector<SweepRun> out;
-  if (cv.count() == 0) {
-    for (const auto& condition : conditions)
-      for (int64_t seed : seeds) {
-        const std::string dir = output + "/" + condition.name + "/seed-" + std::to_string(seed);
-        out.push_back({condition.name, seed, dir, condition_config(condition, seed, dir)});
-      }
-    return out;
-  }
-  // A fold's run is an ordinary run on the fold's split file, without a cv section of its own.
+namespace {
+
+// Every run of `conditions` under `root` (run_dirs order). A fold's run is an ordinary run
+// on the fold's split file, without a cv section of its own.
+std::vector<SweepRun> runs_under(const Sweep& sweep, const std::vector<SweepCondition>& conditions,
+                                 const std::string& root) {
   Config defaults;
   {
     OptionSet options;
     declare_options(options, defaults);
   }
-  const std::string folds_dir = std::filesystem::absolute(output).lexically_normal().string();
-  for (const auto& condition : conditions)
-    for (int64_t fold = 1; fold <= cv.count(); ++fold)
-      for (int64_t seed : seeds) {
-        const std::string dir =
-            output + "/" + condition.name + "/fold-" + std::to_string(fold) + "/seed-" + std::to_string(seed);
-        Config config = condition_config(condition, seed, dir);
-        config.cv = defaults.cv;
-        config.data.split_file = fold_split_file(folds_dir, fold);
+  const std::string folds_dir = std::filesystem::absolute(sweep.output).lexically_normal().string();
+  std::vector<SweepRun> out;
+  for (const auto& condition : conditions) {
+    const auto dirs = sweep.run_dirs(root + "/" + condition.name);
+    size_t i = 0;
+    for (int64_t fold = sweep.cv.count() == 0 ? 0 : 1; fold <= sweep.cv.count(); ++fold)
+      for (int64_t seed : sweep.seeds) {
+        const std::string& dir = dirs[i++];
+        Config config = sweep.condition_config(condition, seed, dir);
+        if (fold > 0) {
+          config.cv = defaults.cv;
+          config.data.split_file = fold_split_file(folds_dir, fold);
+        }
         out.push_back({condition.name, seed, dir, config, fold});
       }
+  }
   return out;
 }
+
+}  // namespace
+
+std::vector<SweepRun> Sweep::trial_runs() const { return runs_under(*this, search.trial_conditions, output + "/trials"); }
+
+std::vector<SweepRun> Sweep::runs() const { return runs_under(*this, conditions, output); }
 
 namespace {
 

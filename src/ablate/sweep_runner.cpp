@@ -294,6 +294,10 @@ SweepRunReport run_sweep(const Sweep& sweep, const SweepOptions& options) {
   std::error_code error;
   if (fs::exists(sweep.output, error) && !fs::is_directory(sweep.output, error))
     throw InputError(sweep.output + ": not a directory (the sweep's output folder); choose another 'output' or --out");
+  if (sweep.cv.count() > 0) {  // before any run (a search's trials too) trains on them
+    fs::create_directories(sweep.output);
+    write_cv_folds(sweep.output, sweep.cv);
+  }
   return sweep.has_search ? run_search(sweep, options) : run_plain_sweep(sweep, options);
 }
 

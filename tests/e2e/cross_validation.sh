@@ -4,7 +4,8 @@
 # per-fold metrics recomputed here from the runs' predictions.csv with
 # scikit-learn's definitions, the fold files checked for leakage against the
 # cache's meta columns, the same numbers with --jobs 1 --separate and after
-# kill -9 + resume, daf-train with a cv section, and bad cv settings.
+# kill -9 + resume, shards, daf-eval on one fold, daf-train with a cv section, a
+# search with cross-validated trials, and bad cv settings.
 source "$(dirname "$0")/common.sh"
 require_numpy_h5py
 "$py" -c "import sklearn" 2>/dev/null || { echo "SKIP: $py lacks sklearn (python3-sklearn)"; exit 77; }
@@ -156,6 +157,25 @@ grep -qF "meta columns: session, speaker" "$WORK/err" || fail "the error does no
 expect_exit 2 "7 folds need at least as many groups" -- "$DAF_BIN/daf-train" -c base.yaml cv.folds=7 output.dir=bad
 expect_exit 2 "keys 'cv' and 'data.split_file' conflict" -- \
   "$DAF_BIN/daf-train" -c base.yaml data.split_file=j2/folds/fold-1.csv output.dir=bad
-printf 'search: {trials: 2, space: {train.lr: {log_uniform: [1e-4, 1e-2]}}}\n' >>sweep.yaml
-expect_exit 2 "a search with cross-validation is not supported yet" -- "$DAF_BIN/daf-ablate" --config sweep.yaml --out bad
+
+# A search with cv: trials ranked on the validation metric averaged over folds (and seeds),
+# the best retrained under the same folds and scored on the pooled test folds.
+cat >search.yaml <<'YAML'
+base: base.yaml
+conditions:
+  - {name: static, set: {model.fusion: static}}
+seeds: [1]
+search: {trials: 3, space: {train.lr: {log_uniform: [1e-4, 1e-2]}}, metric: UAR, final: {top: 1, seeds: [1]}}
+YAML
+"$DAF_BIN/daf-ablate" --config search.yaml --jobs 2 --out search --no-plots >/dev/null 2>search.log \
+  || { tail -5 search.log; fail "CV search"; }
+[ -e search/trials/trial-003/fold-5/seed-1/final_metrics.json ] || fail "a trial did not train every fold"
+[ -e search/best-1/pooled/seed-1/ablation.csv ] || fail "the best trial was not cross-validated in the final stage"
+"$py" - <<'PY' || fail "the search does not rank trials on the validation UAR averaged over folds"
+import csv
+for t in csv.DictReader(open("search/trials.csv")):
+    best = [max(float(r["valid_UAR"]) for r in csv.DictReader(open(f"search/trials/{t['trial']}/fold-{f}/seed-1/metrics.csv")))
+            for f in range(1, 6)]
+    assert abs(float(t["valid_UAR"]) - sum(best) / 5) < 1e-9, (t["trial"], t["valid_UAR"], best)
+PY
 echo "cross-validation: OK"

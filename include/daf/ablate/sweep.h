@@ -95,8 +95,12 @@ struct Sweep {
   // every (condition, fold, seed): conditions, then folds, then seeds.
   std::vector<SweepRun> runs() const;
   Config condition_config(const SweepCondition& condition, int64_t seed, const std::string& dir) const;
-  // A search's trial runs: every trial with every seed, in <output>/trials/<trial>/seed-<seed>.
+  // A search's trial runs: every trial with every seed (and fold), in <output>/trials/<trial>/seed-<seed>
+  // (<output>/trials/<trial>/fold-<f>/seed-<seed>).
   std::vector<SweepRun> trial_runs() const;
+  // The run folders of one condition folder, in runs() order: <dir>/seed-<s>, or under
+  // cross-validation <dir>/fold-<f>/seed-<s>, folds first.
+  std::vector<std::string> run_dirs(const std::string& condition_dir) const;
 };
 
 // How many times a sharded sweep's array must run before --collect: 1; a
