@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "daf/ablate/collect.h"
 #include "daf/ablate/sweep.h"
 #include "daf/config/config.h"
 #include "daf/data/cache_io.h"
@@ -256,4 +257,68 @@ TEST_CASE("every shipped cross-validation config makes folds without leakage", "
     CHECK(runs[3].config.data.split_file.size() > 0);
     CHECK_FALSE(runs[3].config.cv.enabled());
   }
+}
+
+namespace {
+
+// A run's files as the sweep writes them: ablation.csv (clean row) and the test predictions.
+void write_run(const std::string& dir, const std::vector<std::string>& ids, const std::vector<int>& truth,
+               const std::vector<int>& predicted, double accuracy, double uar, const std::vector<int>& folds = {}) {
+  std::filesystem::create_directories(dir + "/eval/test");
+  daf::write_file_atomic(dir + "/ablation.csv", "eval,accuracy,UAR,loss\nclean," + std::to_string(accuracy) + "," +
+                                                    std::to_string(uar) + ",0.5\n");
+  std::string csv = std::string("id,label,true_class,predicted_class,probability_calm,probability_upset") +
+                    (folds.empty() ? "" : ",cv_fold") + "\n";
+  for (size_t i = 0; i < ids.size(); ++i)
+    csv += ids[i] + "," + std::to_string(truth[i]) + "," + std::to_string(truth[i]) + "," +
+           std::to_string(predicted[i]) + ",0.5,0.5" + (folds.empty() ? "" : "," + std::to_string(folds[i])) + "\n";
+  daf::write_file_atomic(dir + "/eval/test/predictions.csv", csv);
+}
+
+}  // namespace
+
+TEST_CASE("pooled and per-fold metrics, and the fold x seed comparison, worked by hand", "[cv]") {
+  // Fold 1 tests u1, u2 (classes 0, 1); fold 2 tests u3..u6 (0, 0, 1, 1).
+  //   a: fold 1 predicts 0 1 (UAR 1), fold 2 predicts 0 1 1 1 (recalls 0.5, 1: UAR 0.75)
+  //   b: fold 1 predicts 0 0 (UAR 0.5), fold 2 predicts 0 0 0 1 (recalls 1, 0.5: UAR 0.75)
+  // Pooled a: recalls 2/3 and 1, UAR 0.8333, not the folds' mean 0.875; pooled b: 1 and 1/3, 0.6667.
+  // The (fold, seed) pairs differ by 0.5 and 0: t = 0.25 / (0.3536 / sqrt 2) = 1, 1 df, p = 0.5.
+  TempDir dir;
+  const std::string out = dir.path();
+  daf::write_file_atomic(out + "/plan.yaml", R"(task: multiclass
+conditions:
+  - {name: a, fusion: dynamic, modalities: [text, audio], evaluations: [clean]}
+  - {name: b, fusion: static, modalities: [text, audio], evaluations: [clean]}
+seeds: [1]
+evaluations: [clean]
+reference: a
+baseline: b
+bootstrap: 20
+cache: none.h5
+folds: 2
+pool: [train, valid, test]
+runs:
+  - {condition: a, seed: 1, fold: 1, dir: a/fold-1/seed-1}
+  - {condition: a, seed: 1, fold: 2, dir: a/fold-2/seed-1}
+  - {condition: b, seed: 1, fold: 1, dir: b/fold-1/seed-1}
+  - {condition: b, seed: 1, fold: 2, dir: b/fold-2/seed-1}
+)");
+  const std::vector<std::string> f1 = {"u1", "u2"}, f2 = {"u3", "u4", "u5", "u6"};
+  const std::vector<std::string> all = {"u1", "u2", "u3", "u4", "u5", "u6"};
+  write_run(out + "/a/fold-1/seed-1", f1, {0, 1}, {0, 1}, 1.0, 1.0);
+  write_run(out + "/a/fold-2/seed-1", f2, {0, 0, 1, 1}, {0, 1, 1, 1}, 0.75, 0.75);
+  write_run(out + "/b/fold-1/seed-1", f1, {0, 1}, {0, 0}, 0.5, 0.5);
+  write_run(out + "/b/fold-2/seed-1", f2, {0, 0, 1, 1}, {0, 0, 0, 1}, 0.75, 0.75);
+  write_run(out + "/a/pooled/seed-1", all, {0, 1, 0, 0, 1, 1}, {0, 1, 0, 1, 1, 1}, 5.0 / 6, 5.0 / 6, {1, 1, 2, 2, 2, 2});
+  write_run(out + "/b/pooled/seed-1", all, {0, 1, 0, 0, 1, 1}, {0, 0, 0, 0, 0, 1}, 4.0 / 6, 4.0 / 6, {1, 1, 2, 2, 2, 2});
+  const auto result = daf::collect_sweep(out, {false, false});
+  const std::string md = result.summary_markdown;
+  CHECK_THAT(md, ContainsSubstring("| a         | 1.0000 | 0.7500 | 0.8750 ± 0.1768       | 0.8333 (one value)"));
+  CHECK_THAT(md, ContainsSubstring("| b         | 0.5000 | 0.7500 | 0.6250 ± 0.1768       | 0.6667 (one value)"));
+  CHECK_THAT(md, ContainsSubstring("| UAR         | 0.1667          | 0.1667               | 0.5000"));
+  CHECK_THAT(daf::read_file(out + "/summary.csv"), ContainsSubstring("a,1,0.8333"));
+  const std::string comparison = daf::read_file(out + "/comparison.csv");
+  CHECK_THAT(comparison, ContainsSubstring("UAR,1,1,1,0.5,0.5\n"));
+  CHECK_THAT(comparison, ContainsSubstring("UAR,2,1,0.75,0.75,0\n"));
+  CHECK_THAT(daf::read_file(out + "/folds.csv"), ContainsSubstring("b,2,1,0.750000,0.750000,0.5\n"));
 }
