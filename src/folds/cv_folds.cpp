@@ -205,7 +205,7 @@ std::string fold_split_file(const std::string& dir, int64_t fold) {
 }
 
 void write_cv_folds(const std::string& dir, const CvFolds& folds) {
-  std::vector<std::pair<std::string, std::string>> files = {{dir + "/folds.yaml", folds.summary_yaml}};
+  std::vector<std::pair<std::string, std::string>> files;
   for (int64_t f = 0; f < folds.count(); ++f) {
     std::vector<std::string> ids, parts;
     for (size_t i = 0; i < folds.ids.size(); ++i)
@@ -223,6 +223,9 @@ void write_cv_folds(const std::string& dir, const CvFolds& folds) {
   std::filesystem::create_directories(dir + "/folds");
   for (const auto& [path, text] : files)
     if (!std::filesystem::exists(path)) write_file_atomic(path, text);
+  // The summary names the cache's path, which may differ where a resumed sweep runs now;
+  // the split files above are what the runs train on.
+  write_file_atomic(dir + "/folds.yaml", folds.summary_yaml);
 }
 
 }  // namespace daf

@@ -32,9 +32,9 @@ CvFolds make_cv_folds(const Config& config);
 // DIR/folds/fold-<f>.csv, f = 1..k.
 std::string fold_split_file(const std::string& dir, int64_t fold);
 
-// Writes DIR/folds.yaml and the split files. Where they exist already (a resumed
-// or sharded sweep) they must be identical: InputError otherwise, since runs already
-// trained on the old folds would be mixed with new ones.
+// Writes DIR/folds.yaml and the split files. Split files that exist already (a resumed
+// or sharded sweep) must be identical: InputError otherwise, since runs already trained
+// on the old folds would be mixed with new ones.
 void write_cv_folds(const std::string& dir, const CvFolds& folds);
 
 }  // namespace daf
