@@ -103,7 +103,7 @@ void declare_cv(OptionSet& o, CvConfig& c) {
         Range::at_least(0));
   o.add("cv.stratify", c.stratify, true,
         "k-fold over utterances on binary, seven_class and multiclass tasks: every fold keeps each class's "
-        "share (floor or ceil of its count / k)");
+        "share (floor or ceil of its count / k); ignored with cv.by and for regression and multilabel tasks");
   o.add("cv.seed", c.seed, 0, "seed of the k-fold order and of each fold's validation carve-out",
         Range::at_least(0));
   o.add("cv.pool", c.pool, {"train", "valid", "test"}, "the cache splits pooled before folding",
