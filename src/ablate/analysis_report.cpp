@@ -53,7 +53,8 @@ std::string analysis_section(const Plan& plan, const std::string& dir, bool plot
       break;
     }
 
-  const SliceAnalysis analysis = analyse_slices(settings, data, names, plan.reference, plan.baseline, plan.bootstrap);
+  SliceAnalysis analysis = analyse_slices(settings, data, names, plan.reference, plan.baseline, plan.bootstrap);
+  if (plan.folds > 0) analysis.scope = "the " + std::to_string(plan.folds) + " test folds pooled";
   write_file_atomic(dir + "/analysis.csv", analysis_csv(analysis));
   if (settings.top > 0)
     write_file_atomic(dir + "/top_utterances.csv",

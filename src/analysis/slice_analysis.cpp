@@ -197,7 +197,7 @@ std::string analysis_markdown(const SliceAnalysis& a, const std::string& plots_d
   const std::string better = lower_is_better(a.metric) ? "negative" : "positive";
   std::string md;
   if (paired)
-    md = "\n## Where " + a.reference + " beats " + a.baseline + ": slice analysis (test split)\n\n" + a.metric +
+    md = "\n## Where " + a.reference + " beats " + a.baseline + ": slice analysis (" + a.scope + ")\n\n" + a.metric +
          " within each slice, mean ± std over seeds (undefined: the slice cannot define it). Difference = " +
          a.reference + " - " + a.baseline + " (" + better + ": " + a.reference +
          " better), mean over seeds, with a paired bootstrap 95% CI over the slice's utterances (" +
@@ -218,8 +218,12 @@ std::string analysis_markdown(const SliceAnalysis& a, const std::string& plots_d
                       gain(a.metric, best->comparison.t_test.mean_difference)))
       best = &r;
   if (best)
-    md += "\nLargest gain of " + a.reference + " over " + a.baseline + ": " + best->slice.family + " = '" +
-          best->slice.name + "' (n = " + std::to_string(best->slice.rows.size()) + ", difference " +
+    // A column's slices are named "speaker = spk01" already.
+    md += "\nLargest gain of " + a.reference + " over " + a.baseline + ": " +
+          (best->slice.name.rfind(best->slice.family + " = ", 0) == 0
+               ? best->slice.name
+               : best->slice.family + " = '" + best->slice.name + "'") +
+          " (n = " + std::to_string(best->slice.rows.size()) + ", difference " +
           interval(best->comparison) + ").\n";
   for (const auto& family : family_names(a)) {
     std::vector<std::string> header = {"slice", "n"};

@@ -1,6 +1,7 @@
 #include "daf/folds/cv_folds.h"
 
 #include <spdlog/spdlog.h>
+#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -105,98 +106,130 @@ void check_classes(const Config& config, const Pool& pool, const std::vector<std
   }
 }
 
+// Each pooled row's fold: grouped (cv.by) or k-fold over rows.
+std::vector<int64_t> assign_folds(const Config& config, const Pool& pool, const std::vector<std::string>& groups) {
+  const CvConfig& cv = config.cv;
+  try {
+    if (!cv.by.empty()) return group_assignment(groups, cv.folds, cv.by);
+    const bool stratify = cv.stratify && is_class_task(config.model.task);
+    return kfold_assignment(pool.ids.size(), cv.folds, static_cast<uint64_t>(cv.seed),
+                            stratify ? pool.classes : std::vector<int64_t>{});
+  } catch (const InputError& e) {
+    throw InputError(config.data.cache + ": " + e.what());
+  }
+}
+
+// Fold f's part of every pooled row: its test fold, a validation part carved out of the
+// other folds, the rest for training.
+std::vector<std::string> fold_parts(const Config& config, const std::vector<int64_t>& fold_of,
+                                    const std::vector<std::string>& valid_groups, int64_t f) {
+  std::vector<std::string> parts(fold_of.size(), "train");
+  std::vector<size_t> candidates;
+  for (size_t i = 0; i < fold_of.size(); ++i) {
+    if (fold_of[i] == f)
+      parts[i] = "test";
+    else
+      candidates.push_back(i);
+  }
+  const CvConfig& cv = config.cv;
+  try {
+    for (size_t i : validation_rows(candidates, valid_groups, cv.valid_fraction,
+                                    static_cast<uint64_t>(cv.seed) * 1000003ULL + static_cast<uint64_t>(f), cv.valid_by))
+      parts[i] = "valid";
+  } catch (const InputError& e) {
+    throw InputError(config.data.cache + ": fold " + std::to_string(f + 1) + ": " + e.what());
+  }
+  return parts;
+}
+
+// A fold's test groups stay out of its training folds; validation is carved out of those, so
+// train and valid may share a `by` group (IEMOCAP: a held-out speaker of a training session)
+// unless validation is carved out by the same column. `valid.by` groups stay in one part.
+void check_fold_leakage(const Config& config, const std::vector<std::string>& parts,
+                        const std::vector<std::string>& groups, const std::vector<std::string>& valid_groups,
+                        int64_t f) {
+  const CvConfig& cv = config.cv;
+  std::vector<int8_t> codes(parts.size());
+  for (size_t i = 0; i < parts.size(); ++i) codes[i] = parts[i] == "train" ? 0 : parts[i] == "valid" ? 1 : 2;
+  try {
+    if (!groups.empty()) {
+      std::vector<int8_t> test_or_not = codes;
+      if (cv.valid_by != cv.by)
+        for (auto& code : test_or_not) code = code == 1 ? 0 : code;
+      check_no_leakage(groups, test_or_not, f, cv.by);
+    }
+    if (!valid_groups.empty()) check_no_leakage(valid_groups, codes, f, cv.valid_by);
+  } catch (const InputError& e) {
+    throw InputError(config.data.cache + ": " + e.what() +
+                     (groups.empty() || valid_groups.empty()
+                          ? ""
+                          : "; every '" + cv.valid_by + "' group must lie within one '" + cv.by + "' group"));
+  }
+}
+
+std::string method_name(const Config& config) {
+  const CvConfig& cv = config.cv;
+  if (!cv.by.empty()) return cv.folds == 0 ? "leave-one-group-out" : "grouped k-fold";
+  return cv.stratify && is_class_task(config.model.task) ? "stratified k-fold" : "k-fold";
+}
+
+// folds.yaml: the settings, then per fold the rows and groups of each part.
+std::string summary_yaml(const Config& config, const CvFolds& folds, const std::vector<std::string>& groups,
+                         const std::vector<std::string>& valid_groups) {
+  const CvConfig& cv = config.cv;
+  YAML::Emitter out;
+  out << YAML::BeginMap;
+  out << YAML::Key << "cache" << YAML::Value
+      << std::filesystem::absolute(config.data.cache).lexically_normal().string();
+  out << YAML::Key << "by" << YAML::Value << (cv.by.empty() ? YAML::Node() : YAML::Node(cv.by));
+  out << YAML::Key << "folds" << YAML::Value << folds.count();
+  out << YAML::Key << "method" << YAML::Value << method_name(config);
+  out << YAML::Key << "seed" << YAML::Value << cv.seed;
+  out << YAML::Key << "pool" << YAML::Value << YAML::Flow << cv.pool;
+  out << YAML::Key << "valid" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "by" << YAML::Value
+      << (cv.valid_by.empty() ? YAML::Node() : YAML::Node(cv.valid_by)) << YAML::Key << "fraction" << YAML::Value
+      << format_number(cv.valid_fraction) << YAML::EndMap;
+  out << YAML::Key << "rows" << YAML::Value << folds.ids.size();
+  out << YAML::Key << "fold" << YAML::Value << YAML::BeginSeq;
+  for (int64_t f = 0; f < folds.count(); ++f) {
+    const auto& parts = folds.parts[static_cast<size_t>(f)];
+    out << YAML::BeginMap << YAML::Key << "fold" << YAML::Value << f + 1;
+    out << YAML::Key << "split_file" << YAML::Value << "folds/fold-" + std::to_string(f + 1) + ".csv";
+    for (const char* part : {"test", "valid", "train"}) {
+      out << YAML::Key << part << YAML::Value << YAML::Flow << YAML::BeginMap;
+      out << YAML::Key << "rows" << YAML::Value << std::count(parts.begin(), parts.end(), std::string(part));
+      if (!groups.empty()) out << YAML::Key << cv.by << YAML::Value << groups_in(groups, parts, part);
+      if (!valid_groups.empty() && cv.valid_by != cv.by)
+        out << YAML::Key << cv.valid_by << YAML::Value << groups_in(valid_groups, parts, part);
+      out << YAML::EndMap;
+    }
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq << YAML::EndMap;
+  return "# Cross-validation folds (docs/cross-validation.md): each fold's test, valid and train parts.\n" +
+         std::string(out.c_str()) + "\n";
+}
+
 }  // namespace
 
 CvFolds make_cv_folds(const Config& config) {
   const CvConfig& cv = config.cv;
   const Pool pool = read_pool(config);
-  const size_t n = pool.ids.size();
-  std::vector<std::string> groups, valid_groups;
-  std::vector<int64_t> fold_of;
-  try {
-    if (!cv.by.empty()) {
-      groups = meta_column(pool, cv.by, "cv.by", config);
-      fold_of = group_assignment(groups, cv.folds, cv.by);
-    } else {
-      const bool stratify = cv.stratify && is_class_task(config.model.task);
-      fold_of = kfold_assignment(n, cv.folds, static_cast<uint64_t>(cv.seed),
-                                 stratify ? pool.classes : std::vector<int64_t>{});
-    }
-    if (!cv.valid_by.empty()) valid_groups = meta_column(pool, cv.valid_by, "cv.valid.by", config);
-  } catch (const InputError& e) {
-    const std::string message = e.what();
-    if (message.rfind(config.data.cache, 0) == 0) throw;
-    throw InputError(config.data.cache + ": " + message);
-  }
+  const auto groups = cv.by.empty() ? std::vector<std::string>{} : meta_column(pool, cv.by, "cv.by", config);
+  const auto valid_groups =
+      cv.valid_by.empty() ? std::vector<std::string>{} : meta_column(pool, cv.valid_by, "cv.valid.by", config);
+  const auto fold_of = assign_folds(config, pool, groups);
   const int64_t k = fold_of.empty() ? 0 : *std::max_element(fold_of.begin(), fold_of.end()) + 1;
-
   CvFolds folds;
   folds.pool = cv.pool;
   folds.ids = pool.ids;
-  std::string yaml = "# Cross-validation folds (docs/cross-validation.md): each fold's test, valid and train parts.\n";
-  yaml += "cache: " + std::filesystem::absolute(config.data.cache).lexically_normal().string() + "\n";
-  yaml += "by: " + (cv.by.empty() ? std::string("~") : cv.by) + "\n";
-  yaml += "folds: " + std::to_string(k) + "\n";
-  yaml += "method: " +
-          std::string(!cv.by.empty() ? (cv.folds == 0 ? "leave-one-group-out" : "grouped k-fold")
-                                     : (cv.stratify && is_class_task(config.model.task) ? "stratified k-fold" : "k-fold")) +
-          "\n";
-  yaml += "seed: " + std::to_string(cv.seed) + "\n";
-  yaml += "pool: [" + join(cv.pool, ", ") + "]\n";
-  yaml += "valid: {by: " + (cv.valid_by.empty() ? std::string("~") : cv.valid_by) +
-          ", fraction: " + format_number(cv.valid_fraction) + "}\n";
-  yaml += "rows: " + std::to_string(n) + "\n";
-  yaml += "fold:\n";
   for (int64_t f = 0; f < k; ++f) {
-    std::vector<std::string> parts(n, "train");
-    std::vector<size_t> candidates;
-    for (size_t i = 0; i < n; ++i) {
-      if (fold_of[i] == f)
-        parts[i] = "test";
-      else
-        candidates.push_back(i);
-    }
-    std::vector<size_t> valid;
-    try {
-      valid = validation_rows(candidates, valid_groups, cv.valid_fraction,
-                              static_cast<uint64_t>(cv.seed) * 1000003ULL + static_cast<uint64_t>(f), cv.valid_by);
-    } catch (const InputError& e) {
-      throw InputError(config.data.cache + ": fold " + std::to_string(f + 1) + ": " + e.what());
-    }
-    for (size_t i : valid) parts[i] = "valid";
-    std::vector<int8_t> codes(n);
-    for (size_t i = 0; i < n; ++i) codes[i] = parts[i] == "train" ? 0 : parts[i] == "valid" ? 1 : 2;
-    try {
-      // A fold's groups (sessions) stay out of its training folds; validation is carved out of
-      // those, so train and valid may share one (IEMOCAP: a held-out speaker of a training session)
-      // unless validation is carved out by the same column.
-      if (!groups.empty()) {
-        std::vector<int8_t> test_or_not = codes;
-        if (cv.valid_by != cv.by)
-          for (auto& code : test_or_not) code = code == 1 ? 0 : code;
-        check_no_leakage(groups, test_or_not, f, cv.by);
-      }
-      if (!valid_groups.empty()) check_no_leakage(valid_groups, codes, f, cv.valid_by);
-    } catch (const InputError& e) {
-      throw InputError(config.data.cache + ": " + e.what() +
-                       (groups.empty() || valid_groups.empty()
-                            ? ""
-                            : "; every '" + cv.valid_by + "' group must lie within one '" + cv.by + "' group"));
-    }
+    auto parts = fold_parts(config, fold_of, valid_groups, f);
+    check_fold_leakage(config, parts, groups, valid_groups, f);
     check_classes(config, pool, parts, f);
-    yaml += "  - fold: " + std::to_string(f + 1) + "\n";
-    yaml += "    split_file: folds/fold-" + std::to_string(f + 1) + ".csv\n";
-    for (const char* part : {"test", "valid", "train"}) {
-      const auto rows = std::count(parts.begin(), parts.end(), std::string(part));
-      yaml += "    " + std::string(part) + ": {rows: " + std::to_string(rows);
-      if (!groups.empty()) yaml += ", " + cv.by + ": [" + join(groups_in(groups, parts, part), ", ") + "]";
-      if (!valid_groups.empty() && cv.valid_by != cv.by)
-        yaml += ", " + cv.valid_by + ": [" + join(groups_in(valid_groups, parts, part), ", ") + "]";
-      yaml += "}\n";
-    }
     folds.parts.push_back(std::move(parts));
   }
-  folds.summary_yaml = yaml;
+  folds.summary_yaml = summary_yaml(config, folds, groups, valid_groups);
   return folds;
 }
 

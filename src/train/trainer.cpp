@@ -29,8 +29,12 @@ EmbeddingCache read_training_cache(const Config& config) {
   require_rows(cache, config.data.cache);  // before any training: train, valid and test all need rows
   for (const auto& [modality, count] : report.nonfinite_replaced)
     if (count > 0) spdlog::warn("{}: replaced {} non-finite {} feature values by 0", config.data.cache, count, modality);
+  // Cross-validation re-splits the cache per fold (data.split_file): its own splits are only pooled.
   for (const auto& split : cache_split_names())
-    spdlog::info("{} split: {} utterances", split, cache.splits.at(split).size());
+    if (config.data.split_file.empty())
+      spdlog::info("{} split: {} utterances", split, cache.splits.at(split).size());
+    else
+      spdlog::debug("{} split: {} utterances (pooled by the folds' split files)", split, cache.splits.at(split).size());
   return cache;
 }
 

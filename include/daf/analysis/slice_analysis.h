@@ -47,6 +47,7 @@ struct SliceAnalysis {
   std::vector<SliceResult> slices;
   std::vector<InteractionTest> tests;
   std::vector<std::string> conditions;   // in table order
+  std::string scope = "test split";      // what the predictions are (cross-validation: the test folds pooled)
 };
 
 SliceAnalysis analyse_slices(const SliceSettings& settings, const SliceData& data,
