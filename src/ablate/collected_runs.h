@@ -36,6 +36,9 @@ std::string missing_rate_section(const Plan& plan, const Collected& c, const std
 // The sweep's slice analysis (analysis.csv, top_utterances.csv, plots/analysis-*.png);
 // "" when the sweep has no `analysis:` section (analysis_report.cpp).
 std::string analysis_section(const Plan& plan, const std::string& dir, bool plots);
+// Cross-validation: each fold's clean test metric (mean over seeds), the mean ± sample std
+// over folds next to the pooled value (`pooled`: the pooled runs); "" without folds.
+std::string fold_section(const Plan& plan, const Collected& pooled, const std::string& dir, bool plots);
 // Whether an evaluation name belongs to the missing-rate protocol.
 bool is_missing_rate_eval(const std::string& eval);
 
