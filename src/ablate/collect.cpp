@@ -169,9 +169,12 @@ Collected read_runs(const std::string& dir, const Plan& plan) {
 
 // Clean-evaluation table: mean ± std over seeds, the best mean per column in bold (every
 // condition that ties it at the 4 printed decimals).
-std::string summary_tables(const Plan& plan, const Collected& c, const std::string& dir) {
+// Cross-validated (`folds`): summary.csv adds each metric's mean and sample std over folds.
+std::string summary_tables(const Plan& plan, const Collected& c, const std::string& dir, const FoldMetrics* folds) {
   std::string csv = "condition,seeds";
   for (const auto& m : c.metrics) csv += "," + m + "_mean," + m + "_std";
+  if (folds)
+    for (const auto& m : c.metrics) csv += "," + m + "_folds_mean," + m + "_folds_std";
   csv += "\n";
   std::vector<std::string> header = {"condition", "seeds"};
   header.insert(header.end(), c.metrics.begin(), c.metrics.end());
@@ -195,6 +198,11 @@ std::string summary_tables(const Plan& plan, const Collected& c, const std::stri
       const bool bold = best.count(m) && format_fixed(s.mean, 4) == format_fixed(best[m], 4);
       row.push_back(bold ? "**" + cell(s) + "**" : cell(s));
     }
+    if (folds)
+      for (const auto& m : c.metrics) {
+        const MeanStd s = folds->over_folds(condition.name, m, plan.folds);
+        csv += "," + format_number(s.mean) + "," + format_number(s.std);
+      }
     csv += "\n";
     table.add_row(row);
   }
@@ -473,9 +481,9 @@ CollectResult collect_sweep(const std::string& dir, const CollectOptions& option
   result.runs = static_cast<int64_t>(plan.runs.size() - result.missing.size());
   write_file_atomic(dir + "/runs.csv", collected.runs_csv);
 
-  const std::string folds = plan.folds > 0 ? std::to_string(plan.folds) + " folds x " : "";
+  const std::string folds_x = plan.folds > 0 ? std::to_string(plan.folds) + " folds x " : "";
   std::string md = "# daf-ablate: " + dir + "\n\n" + std::to_string(plan.conditions.size()) + " conditions x " +
-                   folds + std::to_string(plan.seeds.size()) + " seeds; " + std::to_string(result.runs) +
+                   folds_x + std::to_string(plan.seeds.size()) + " seeds; " + std::to_string(result.runs) +
                    " runs collected" +
                    (result.missing.empty() ? "" : " (" + std::to_string(result.missing.size()) + " missing)") +
                    ". Files: runs.csv, summary.csv, robustness.csv, comparison.csv, gates.csv" +
@@ -485,8 +493,9 @@ CollectResult collect_sweep(const std::string& dir, const CollectOptions& option
     md += "Cross-validated: every metric below but the per-fold table is computed on the test predictions of all " +
           std::to_string(plan.folds) + " folds pooled, per seed (" + plan.conditions.front().name +
           "/pooled/seed-*/eval/test/predictions.csv).\n\n";
-  md += summary_tables(report_plan, collected, dir);
-  md += fold_section(plan, collected, dir, options.plots);
+  const FoldMetrics folds = read_fold_metrics(plan, dir);
+  md += summary_tables(report_plan, collected, dir, plan.folds > 0 ? &folds : nullptr);
+  md += fold_section(plan, folds, collected, dir, options.plots);
   // A search's section (search/search_report): the trials and how the final conditions were chosen.
   if (fs::exists(dir + "/search.md")) md += read_file(dir + "/search.md");
   std::string comparison_line;

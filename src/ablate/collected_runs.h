@@ -36,9 +36,20 @@ std::string missing_rate_section(const Plan& plan, const Collected& c, const std
 // The sweep's slice analysis (analysis.csv, top_utterances.csv, plots/analysis-*.png);
 // "" when the sweep has no `analysis:` section (analysis_report.cpp).
 std::string analysis_section(const Plan& plan, const std::string& dir, bool plots);
-// Cross-validation: each fold's clean test metric (mean over seeds), the mean ± sample std
-// over folds next to the pooled value (`pooled`: the pooled runs); "" without folds.
-std::string fold_section(const Plan& plan, const Collected& pooled, const std::string& dir, bool plots);
+// Cross-validation: the fold runs' clean test metrics (fold_report.cpp).
+struct FoldMetrics {
+  std::vector<std::string> metrics;  // ablation.csv order
+  std::map<std::string, std::map<std::string, std::map<int64_t, std::vector<double>>>> values;  // condition, metric, fold
+  std::string csv;                   // folds.csv: condition,fold,seed,<metrics>
+  MeanStd fold_mean(const std::string& condition, const std::string& metric, int64_t fold) const;  // over seeds
+  // Mean ± sample std over folds of the per-fold means over seeds.
+  MeanStd over_folds(const std::string& condition, const std::string& metric, int64_t folds) const;
+};
+FoldMetrics read_fold_metrics(const Plan& plan, const std::string& dir);
+// Each fold's primary metric, the mean ± sample std over folds next to the pooled value
+// (`pooled`: the pooled runs); writes folds.csv and plots/folds.png; "" without folds.
+std::string fold_section(const Plan& plan, const FoldMetrics& folds, const Collected& pooled, const std::string& dir,
+                         bool plots);
 // Whether an evaluation name belongs to the missing-rate protocol.
 bool is_missing_rate_eval(const std::string& eval);
 

@@ -71,6 +71,7 @@ assert sorted(tested) == sorted(meta), "the test folds do not partition the pool
 summary = {r["condition"]: r for r in rows("j2/summary.csv")}
 for condition in ("dynamic", "static"):
     pooled_uar, pooled_wa = [], []
+    fold_uar = {f: [] for f in range(1, 6)}
     for seed in (1, 2):
         truth, pred, ids = [], [], []
         for f in range(1, 6):
@@ -79,6 +80,7 @@ for condition in ("dynamic", "static"):
             y = [int(r["predicted_class"]) for r in p]
             fold_row = rows(f"j2/{condition}/fold-{f}/seed-{seed}/ablation.csv")[0]
             assert abs(float(fold_row["UAR"]) - recall_score(t, y, average="macro")) < 1e-9, (condition, seed, f)
+            fold_uar[f].append(recall_score(t, y, average="macro"))
             truth += t; pred += y; ids += [r["id"] for r in p]
         pooled = rows(f"j2/{condition}/pooled/seed-{seed}/eval/test/predictions.csv")
         assert [r["id"] for r in pooled] == ids, "pooled predictions are not the folds' in fold order"
@@ -89,6 +91,9 @@ for condition in ("dynamic", "static"):
     assert abs(float(summary[condition]["UAR_mean"]) - np.mean(pooled_uar)) < 1e-9
     assert abs(float(summary[condition]["UAR_std"]) - np.std(pooled_uar, ddof=1)) < 1e-9
     assert abs(float(summary[condition]["accuracy_mean"]) - np.mean(pooled_wa)) < 1e-9
+    fold_means = [np.mean(v) for v in fold_uar.values()]
+    assert abs(float(summary[condition]["UAR_folds_mean"]) - np.mean(fold_means)) < 1e-9
+    assert abs(float(summary[condition]["UAR_folds_std"]) - np.std(fold_means, ddof=1)) < 1e-9
 # The comparison: pooled differences per seed; the t-test pairs the per-fold UARs by (fold, seed).
 from scipy.stats import ttest_rel
 def fold_uar(condition, f, seed):

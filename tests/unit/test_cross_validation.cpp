@@ -316,7 +316,12 @@ runs:
   CHECK_THAT(md, ContainsSubstring("| a         | 1.0000 | 0.7500 | 0.8750 ± 0.1768       | 0.8333 (one value)"));
   CHECK_THAT(md, ContainsSubstring("| b         | 0.5000 | 0.7500 | 0.6250 ± 0.1768       | 0.6667 (one value)"));
   CHECK_THAT(md, ContainsSubstring("| UAR         | 0.1667          | 0.1667               | 0.5000"));
-  CHECK_THAT(daf::read_file(out + "/summary.csv"), ContainsSubstring("a,1,0.8333"));
+  const std::string summary = daf::read_file(out + "/summary.csv");
+  CHECK_THAT(summary, ContainsSubstring("a,1,0.8333"));
+  CHECK_THAT(summary, ContainsSubstring(",accuracy_folds_mean,accuracy_folds_std,UAR_folds_mean,UAR_folds_std,"));
+  INFO(summary);
+  // a's folds: accuracy and UAR 1 and 0.75 (mean 0.875, sample std 0.25 / sqrt 2), loss 0.5 twice.
+  CHECK_THAT(summary, ContainsSubstring(",0.875,0.1767766952966369,0.875,0.1767766952966369,0.5,0\n"));
   const std::string comparison = daf::read_file(out + "/comparison.csv");
   CHECK_THAT(comparison, ContainsSubstring("UAR,1,1,1,0.5,0.5\n"));
   CHECK_THAT(comparison, ContainsSubstring("UAR,2,1,0.75,0.75,0\n"));
