@@ -282,7 +282,9 @@ std::vector<int64_t> fold_strata(const std::string& path) {
 std::string comparison_section(const Plan& plan, const std::vector<PlanRun>& runs, const std::string& dir,
                                std::string& headline) {
   if (plan.reference.empty()) return "";
-  std::map<int64_t, RunPredictions> reference, baseline, fold_reference, fold_baseline;
+  std::map<int64_t, RunPredictions> reference, baseline;
+  using FoldSeed = std::pair<int64_t, int64_t>;
+  std::map<FoldSeed, RunPredictions> fold_reference, fold_baseline;
   std::vector<int64_t> strata;
   for (const auto& run : runs) {
     const std::string path = dir + "/" + run.dir + "/eval/test/predictions.csv";
@@ -296,7 +298,7 @@ std::string comparison_section(const Plan& plan, const std::vector<PlanRun>& run
     for (const auto& run : plan.runs) {  // the fold runs, keyed by (fold, seed)
       const std::string path = dir + "/" + run.dir + "/eval/test/predictions.csv";
       if (!fs::exists(dir + "/" + run.dir + "/ablation.csv")) continue;
-      const int64_t key = run.fold * 1000000007LL + run.seed;
+      const FoldSeed key{run.fold, run.seed};
       if (run.condition == plan.reference) fold_reference[key] = read_predictions(path, plan.task);
       if (run.condition == plan.baseline) fold_baseline[key] = read_predictions(path, plan.task);
     }
@@ -304,7 +306,7 @@ std::string comparison_section(const Plan& plan, const std::vector<PlanRun>& run
                                         folds && !strata.empty() ? &strata : nullptr);
   if (comparisons.empty()) return "";
   // Per (fold, seed): each fold run's metric on its own test fold (the folds differ in size).
-  std::map<std::string, std::vector<std::tuple<int64_t, double, double>>> per_fold;  // metric -> (key, ref, base)
+  std::map<std::string, std::vector<std::tuple<FoldSeed, double, double>>> per_fold;  // metric -> (pair, ref, base)
   std::map<std::string, PairedTTest> fold_tests;
   for (const auto& c : comparisons) {
     std::vector<double> differences;
@@ -321,7 +323,8 @@ std::string comparison_section(const Plan& plan, const std::vector<PlanRun>& run
   }
   std::string csv = std::string(folds ? "metric,fold,seed," : "metric,seed,") + plan.reference + "," + plan.baseline +
                     ",difference\n";
-  const std::string t_header = folds ? "paired t-test p (" + std::to_string(fold_reference.size()) + " fold x seed pairs)"
+  const size_t pairs = comparisons.empty() ? 0 : per_fold[comparisons.front().metric].size();
+  const std::string t_header = folds ? "paired t-test p (" + std::to_string(pairs) + " fold x seed pairs)"
                                      : "paired t-test p";
   const std::string ci_header = "bootstrap 95% CI (" + std::to_string(plan.bootstrap) + " resamples" +
                                 (folds ? " within folds)" : ")");
@@ -344,7 +347,7 @@ std::string comparison_section(const Plan& plan, const std::vector<PlanRun>& run
   }
   for (const auto& c : comparisons)  // the per-fold differences the t-test pairs
     for (const auto& [key, a, b] : per_fold[c.metric]) {
-      csv += c.metric + "," + std::to_string(key / 1000000007LL) + "," + std::to_string(key % 1000000007LL) + "," +
+      csv += c.metric + "," + std::to_string(key.first) + "," + std::to_string(key.second) + "," +
              format_number(a) + "," + format_number(b) + "," + format_number(a - b) + "\n";
     }
   write_file_atomic(dir + "/comparison.csv", csv);

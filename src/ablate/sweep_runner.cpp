@@ -12,9 +12,7 @@
 
 #include "daf/ablate/plan.h"
 #include "daf/data/cache_io.h"
-#include "daf/data/split_file.h"
 #include "daf/eval/evaluation.h"
-#include "daf/eval/missing_masks.h"
 #include "daf/train/predictor.h"
 #include "daf/model/model_io.h"
 #include "daf/train/runtime.h"

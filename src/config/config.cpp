@@ -102,8 +102,7 @@ void validate(Config& config, const std::string& origin) {
 void validate_cv(const Config& config, const std::string& origin) {
   const CvConfig& cv = config.cv;
   if (!cv.enabled()) {
-    const CvConfig off;
-    if (cv.valid_by != off.valid_by)
+    if (!cv.valid_by.empty())
       throw InputError(origin + ": key 'cv.valid.by' is set, but cross-validation is off: set cv.by (groups) or "
                        "cv.folds (k-fold)");
     return;
