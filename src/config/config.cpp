@@ -12,10 +12,6 @@
 namespace daf {
 namespace {
 
-bool contains(const std::vector<std::string>& values, const std::string& value) {
-  return std::find(values.begin(), values.end(), value) != values.end();
-}
-
 void check_names(const std::vector<std::string>& names, const std::string& key, const std::string& origin) {
   std::set<std::string> seen;
   for (const auto& name : names) {

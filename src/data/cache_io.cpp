@@ -13,10 +13,6 @@
 namespace daf {
 namespace {
 
-bool contains(const std::vector<std::string>& values, const std::string& value) {
-  return std::find(values.begin(), values.end(), value) != values.end();
-}
-
 std::string describe_value(float v) { return std::isnan(v) ? "nan" : (v > 0 ? "inf" : "-inf"); }
 
 // Invariants shared by reading and writing: row counts, unique ids, finite values.

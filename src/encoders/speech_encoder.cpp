@@ -8,7 +8,7 @@
 
 namespace daf {
 namespace {
-const char* kSignature = "forward(waveform: float [B, S], lengths: int64 [B])";
+const char* kSpeechSignature = "forward(waveform: float [B, S], lengths: int64 [B])";
 }
 
 struct SpeechEncoder::Impl {
@@ -17,7 +17,7 @@ struct SpeechEncoder::Impl {
   torch::jit::Module module;
 
   [[noreturn]] void fail(const torch::IValue& output, const WaveBatch& batch, const std::string& why) const {
-    throw InputError(path + ": encoder contract: " + kSignature + " with B = " + std::to_string(batch.rows) +
+    throw InputError(path + ": encoder contract: " + kSpeechSignature + " with B = " + std::to_string(batch.rows) +
                      ", S = " + std::to_string(batch.length) + " returned " + encoders::describe(output) +
                      "; expected float [B, T', D] = [" + std::to_string(batch.rows) +
                      ", T', D] or a tuple (float [B, T', D], int64 [B])" + (why.empty() ? "" : " (" + why + ")"));
@@ -50,7 +50,7 @@ SpeechEncoder::SpeechEncoder(const std::string& path, const std::string& device)
   impl_->path = path;
   impl_->device = select_device(device);
   impl_->module = encoders::load_module(path, impl_->device);
-  encoders::check_forward_arity(impl_->module, path, kSignature, 2);
+  encoders::check_forward_arity(impl_->module, path, kSpeechSignature, 2);
 }
 
 SpeechEncoder::~SpeechEncoder() = default;

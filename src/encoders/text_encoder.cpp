@@ -7,7 +7,7 @@
 namespace daf {
 namespace {
 
-const char* kSignature =
+const char* kTextSignature =
     "forward(input_ids: int64 [B, T], attention_mask: int64 [B, T][, token_type_ids: int64 [B, T]])";
 
 torch::Tensor to_tensor(const std::vector<int64_t>& values, int64_t rows, int64_t length, const torch::Device& device) {
@@ -36,7 +36,7 @@ struct TextEncoder::Impl {
                                  std::to_string(batch.length) + ", D], float [B, D] = [" + std::to_string(batch.rows) +
                                  ", D] or a tuple of them";
     const auto fail = [&](const std::string& why) -> torch::Tensor {
-      throw InputError(path + ": encoder contract: " + kSignature + " returned " + encoders::describe(output) +
+      throw InputError(path + ": encoder contract: " + kTextSignature + " returned " + encoders::describe(output) +
                        "; expected " + expected + (why.empty() ? "" : " (" + why + ")"));
     };
     torch::Tensor sequence, pooled;
@@ -77,7 +77,7 @@ TextEncoder::TextEncoder(const std::string& path, const std::string& pooling, co
   impl_->device = select_device(device);
   impl_->module = encoders::load_module(path, impl_->device);
   impl_->inputs = static_cast<int>(encoders::forward_arguments(impl_->module).size());
-  if (impl_->inputs != 3) encoders::check_forward_arity(impl_->module, path, kSignature, 2);
+  if (impl_->inputs != 3) encoders::check_forward_arity(impl_->module, path, kTextSignature, 2);
 }
 
 int TextEncoder::inputs() const { return impl_->inputs; }

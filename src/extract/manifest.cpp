@@ -133,14 +133,6 @@ std::string parse_row(const Record& record, const std::vector<std::string>& labe
   return "";
 }
 
-}  // namespace
-
-namespace {
-
-bool contains(const std::vector<std::string>& values, const std::string& value) {
-  return std::find(values.begin(), values.end(), value) != values.end();
-}
-
 Manifest read_any_manifest(const std::string& path, const std::vector<std::string>& label_columns,
                            SkipReport& problems, const ClassColumn& class_column,
                            const std::vector<std::string>& meta_columns, bool prediction) {

@@ -5,12 +5,12 @@
 #include <limits>
 #include <stdexcept>
 
+#include "daf/metrics/metric_values.h"
+
 #include "daf/metrics/classification_metrics.h"
 
 namespace daf {
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 double multiclass_accuracy(const std::vector<float>& predictions, const std::vector<float>& truths, float bound) {
   size_t hits = 0;
@@ -38,13 +38,13 @@ double pearson(const std::vector<float>& a, const std::vector<float>& b) {
     var_a += da * da;
     var_b += db * db;
   }
-  if (var_a == 0 || var_b == 0) return kNaN;
+  if (var_a == 0 || var_b == 0) return kUndefinedMetric;
   return cov / std::sqrt(var_a * var_b);
 }
 
 // Accuracy and weighted F1 of "prediction is positive" against "truth is positive".
 std::pair<double, double> binary_scores(const std::vector<int64_t>& predicted, const std::vector<int64_t>& truth) {
-  if (truth.empty()) return {kNaN, kNaN};
+  if (truth.empty()) return {kUndefinedMetric, kUndefinedMetric};
   size_t hits = 0;
   for (size_t i = 0; i < truth.size(); ++i) hits += predicted[i] == truth[i];
   return {static_cast<double>(hits) / truth.size(), weighted_f1(predicted, truth, 2)};

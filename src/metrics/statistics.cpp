@@ -5,10 +5,10 @@
 #include <limits>
 #include <stdexcept>
 
+#include "daf/metrics/metric_values.h"
+
 namespace daf {
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Continued fraction of the incomplete beta function (Lentz's method).
 double beta_continued_fraction(double a, double b, double x) {
@@ -49,7 +49,7 @@ MeanStd mean_std(const std::vector<double>& values) {
       sum += v;
       ++out.n;
     }
-  if (out.n == 0) return {kNaN, kNaN, 0};
+  if (out.n == 0) return {kUndefinedMetric, kUndefinedMetric, 0};
   out.mean = sum / out.n;
   double squares = 0;
   for (double v : values)
@@ -69,7 +69,7 @@ double regularized_incomplete_beta(double a, double b, double x) {
 }
 
 double student_t_two_sided_p(double t, double df) {
-  if (std::isnan(t) || df <= 0) return kNaN;
+  if (std::isnan(t) || df <= 0) return kUndefinedMetric;
   if (std::isinf(t)) return 0.0;
   return regularized_incomplete_beta(df / 2.0, 0.5, df / (df + t * t));
 }
@@ -80,7 +80,7 @@ PairedTTest paired_t_test(const std::vector<double>& differences) {
   out.n = stats.n;
   out.mean_difference = stats.mean;
   if (stats.n < 2) {
-    out.t = out.p = kNaN;
+    out.t = out.p = kUndefinedMetric;
     return out;
   }
   if (stats.std == 0) {  // identical differences: certain unless they are all 0
@@ -96,7 +96,7 @@ PairedTTest paired_t_test(const std::vector<double>& differences) {
 Interval percentile_interval(std::vector<double> samples, double level) {
   samples.erase(std::remove_if(samples.begin(), samples.end(), [](double v) { return std::isnan(v); }),
                 samples.end());
-  if (samples.empty()) return {kNaN, kNaN};
+  if (samples.empty()) return {kUndefinedMetric, kUndefinedMetric};
   std::sort(samples.begin(), samples.end());
   auto at = [&](double q) {
     const double position = q * (samples.size() - 1);

@@ -1,11 +1,8 @@
 #include "daf/model/fusion_head.h"
 
+#include "masked_score.h"
+
 namespace daf {
-namespace {
-// Masked logits: large enough that exp() underflows to exactly 0, finite so a
-// row with every modality masked still gives a defined (uniform) softmax.
-constexpr double kMaskedScore = -1e9;
-}  // namespace
 
 FusionHeadImpl::FusionHeadImpl(const ModelConfig& config, std::vector<int64_t> input_dims, int64_t num_outputs)
     : config_(config), input_dims_(std::move(input_dims)), num_outputs_(num_outputs) {

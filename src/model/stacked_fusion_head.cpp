@@ -2,11 +2,11 @@
 
 #include <algorithm>
 
+#include "masked_score.h"
 #include "stacked_linear.h"
 
 namespace daf {
 namespace {
-constexpr double kMaskedScore = -1e9;    // as in fusion_head.cpp
 constexpr double kLayerNormEps = 1e-5;   // torch::nn::LayerNorm's default
 }  // namespace
 

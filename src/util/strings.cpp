@@ -19,6 +19,10 @@ std::string join(const std::vector<std::string>& parts, const std::string& separ
   return out;
 }
 
+bool contains(const std::vector<std::string>& values, const std::string& value) {
+  return std::find(values.begin(), values.end(), value) != values.end();
+}
+
 std::vector<std::string> split(const std::string& text, char separator) {
   std::vector<std::string> parts;
   std::string current;

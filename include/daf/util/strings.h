@@ -8,6 +8,8 @@ namespace daf {
 std::string join(const std::vector<std::string>& parts, const std::string& separator);
 std::vector<std::string> split(const std::string& text, char separator);
 std::string trim(const std::string& text);
+// Whether `value` is one of `values`.
+bool contains(const std::vector<std::string>& values, const std::string& value);
 
 // Levenshtein distance, used to suggest the closest valid key or value.
 size_t edit_distance(const std::string& a, const std::string& b);
