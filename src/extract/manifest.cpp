@@ -59,19 +59,6 @@ std::vector<Record> read_csv_records(const std::string& path, std::vector<std::s
   return records;
 }
 
-// A number, or a message saying what was found.
-bool parse_number(const std::string& text, double& value) {
-  const std::string t = trim(text);
-  if (t.empty()) return false;
-  try {
-    size_t used = 0;
-    value = std::stod(t, &used);
-    return used == t.size() && std::isfinite(value);
-  } catch (const std::exception&) {
-    return false;
-  }
-}
-
 std::string field(const Record& record, const std::string& key) {
   const auto it = record.values.find(key);
   return it == record.values.end() ? std::string() : trim(it->second);

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <stdexcept>
 
 namespace daf {
 
@@ -21,6 +22,18 @@ std::string join(const std::vector<std::string>& parts, const std::string& separ
 
 bool contains(const std::vector<std::string>& values, const std::string& value) {
   return std::find(values.begin(), values.end(), value) != values.end();
+}
+
+bool parse_number(const std::string& text, double& value) {
+  const std::string t = trim(text);
+  if (t.empty()) return false;
+  try {
+    size_t used = 0;
+    value = std::stod(t, &used);
+    return used == t.size() && std::isfinite(value);
+  } catch (const std::exception&) {
+    return false;
+  }
 }
 
 std::vector<std::string> split(const std::string& text, char separator) {

@@ -11,6 +11,9 @@ std::string trim(const std::string& text);
 // Whether `value` is one of `values`.
 bool contains(const std::vector<std::string>& values, const std::string& value);
 
+// A finite decimal number filling the whole of `text` (spaces around it allowed).
+bool parse_number(const std::string& text, double& value);
+
 // Levenshtein distance, used to suggest the closest valid key or value.
 size_t edit_distance(const std::string& a, const std::string& b);
 

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# daf-manifest on a generated miniature of each dataset's layout, with its
+# quirks (tests/datasets/make_*.py); the manifest is checked against the
+# generator's truth (tests/datasets/check_*.py), then extracted with the tests'
+# tiny encoders, trained and evaluated.
+source "$(dirname "$0")/common.sh"
+require_numpy_h5py
+M="$DAF_BIN/daf-manifest"
+data="$DAF_SOURCE/tests/datasets"
+cd "$WORK"
+
+# --- IEMOCAP ---
+"$py" "$data/make_iemocap.py" iemocap
+for classes in 4 6 all; do
+  "$M" --dataset iemocap --root iemocap --out "iemocap-$classes.csv" --classes "$classes" >"summary-$classes.md" 2>log \
+    || { cat log; fail "daf-manifest --classes $classes"; }
+  "$py" "$data/check_iemocap.py" iemocap/truth.json "iemocap-$classes.csv" "$classes" 1 || fail "IEMOCAP, $classes classes"
+  cmp -s "summary-$classes.md" "iemocap-$classes.csv.summary.md" || fail "the printed summary is not the written one"
+done
+grep -q "wrote iemocap-all.csv (33 utterances); 10 items skipped, listed in iemocap-all.csv.skipped.csv" log \
+  || { cat log; fail "the closing log line"; }
+# The release's own folder, or the folder holding it, are both accepted; tags can stay.
+"$M" --dataset iemocap --root iemocap/IEMOCAP_full_release --out tags.csv iemocap.strip_tags=false >/dev/null 2>&1
+"$py" "$data/check_iemocap.py" iemocap/truth.json tags.csv 4 0 || fail "IEMOCAP with tags kept"
+"$M" --dataset iemocap --root iemocap --out split.csv iemocap.test_session=1 iemocap.valid_session=2 >/dev/null 2>&1
+[ "$(grep -c ',test,.*,Ses01,' split.csv)" -eq "$(grep -c ',Ses01,' split.csv)" ] || fail "iemocap.test_session=1"
+
+# Bad invocations: one clear message, exit 2, nothing written.
+expect_exit 2 "manifest.root (--root): expected the dataset's folder" -- "$M" --dataset iemocap --out x.csv
+expect_exit 2 "IEMOCAP root nowhere: not a directory" -- "$M" --dataset iemocap --root nowhere --out x.csv
+mkdir empty
+expect_exit 2 "found neither Session1 nor IEMOCAP_full_release" -- "$M" --dataset iemocap --root empty --out x.csv
+expect_exit 2 "manifest.dataset" -- "$M" --dataset mosi2 --root iemocap --out x.csv
+expect_exit 2 "iemocap.valid_session: expected another session" -- "$M" --dataset iemocap --root iemocap --out x.csv \
+  iemocap.valid_session=5
+expect_exit 2 "iemocap.classes" -- "$M" --dataset iemocap --root iemocap --out x.csv --classes 5
+evaluation=iemocap/IEMOCAP_full_release/Session1/dialog/EmoEvaluation/Ses01F_impro01.txt
+expect_exit 2 "one of its inputs" -- "$M" --dataset iemocap --root iemocap --out "$evaluation"
+[ ! -e x.csv ] || fail "a refused run wrote its output"
+# The printed summary is checked like every other write (the files are complete before it).
+expect_exit 1 "standard output: No space left on device" -- bash -c '"$1" --dataset iemocap --root iemocap --out full.csv >/dev/full' _ "$M"
+expect_exit 1 "standard output: No space left on device" -- bash -c '"$1" --dataset iemocap --root iemocap --out full.csv --print-config >/dev/full' _ "$M"
+"$M" --dataset iemocap --root iemocap --out printed.csv --print-config | grep -q "classes: 4" || fail "--print-config"
+[ ! -e printed.csv ] || fail "--print-config wrote a manifest"
+"$py" "$data/check_iemocap.py" iemocap/truth.json iemocap-4.csv 4 1 >/dev/null || fail "an input was changed"
+
+# Extract (the tests' random encoders), then leave-one-session-out training and evaluation.
+"$DAF_BIN/daf-test-fixtures" encoders enc
+"$DAF_BIN/daf-test-fixtures" corpus corpus 4 2>/dev/null
+"$DAF_BIN/daf-extract" -c "$DAF_SOURCE/configs/datasets/iemocap.yaml" --manifest iemocap-4.csv --out iemocap.h5 \
+  text.encoder=enc/text_encoder.pt text.sentencepiece_model=corpus/spm.model text.pad_id=0 \
+  audio.encoder=enc/speech_encoder.pt 2>log || { cat log; fail "daf-extract on the IEMOCAP manifest"; }
+"$py" - <<'PY' || fail "the cache's metadata"
+import csv, h5py
+rows = {r["id"]: r for r in csv.DictReader(open("iemocap-4.csv"))}
+with h5py.File("iemocap.h5") as f:
+    n = 0
+    for split in ("train", "valid", "test"):
+        ids = [i.decode() for i in f[split]["ids"][:]]
+        for column in ("speaker", "session", "dialogue", "scenario", "emotion_code"):
+            values = [v.decode() for v in f[split]["meta"][column][:]]
+            assert values == [rows[i][column] for i in ids], (split, column)
+        assert all(rows[i]["split"] == split for i in ids)
+        n += len(ids)
+    assert n == len(rows), (n, len(rows))
+    names = f.attrs["classes.emotion"]
+    names = names.decode() if isinstance(names, bytes) else names
+    assert names.split("\n") == ["neutral", "happy", "sad", "angry"], names
+PY
+"$DAF_BIN/daf-train" --config "$DAF_SOURCE/configs/iemocap-4class-loso.yaml" data.cache=iemocap.h5 \
+  output.dir=loso train.max_epochs=2 model.dim=8 model.head_hidden=8 cv.valid.fraction=0.01 --no-plots 2>log \
+  || { cat log; fail "leave-one-session-out training on the extracted cache"; }
+[ "$(find loso -name final_metrics.json | wc -l)" -eq 5 ] || fail "expected 5 fold runs"
+"$DAF_BIN/daf-eval" --run "$(find loso -name final_metrics.json | head -1 | xargs dirname)" 2>log \
+  || { cat log; fail "daf-eval on a fold run"; }
+echo "datasets: IEMOCAP miniature: manifest, extraction, leave-one-session-out training and evaluation"

@@ -1,0 +1,103 @@
+#include "catch.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include <unistd.h>
+
+#include "daf/datasets/dataset_manifest.h"
+#include "daf/datasets/iemocap.h"
+#include "daf/util/atomic_file.h"
+#include "daf/util/error.h"
+
+using Catch::Matchers::ContainsSubstring;
+
+TEST_CASE("IEMOCAP: the speaker is the session plus the turn's own gender letter", "[datasets]") {
+  // The dialogue prefix names the actor wearing markers; both actors speak in every dialogue.
+  CHECK(daf::iemocap_speaker("Ses01F_impro01_M000") == "Ses01M");
+  CHECK(daf::iemocap_speaker("Ses01F_impro01_F012") == "Ses01F");
+  CHECK(daf::iemocap_speaker("Ses05M_script02_2_F031") == "Ses05F");
+  CHECK(daf::iemocap_speaker("Ses03M_impro05a_M007") == "Ses03M");
+  CHECK(daf::iemocap_speaker("Ses01F_impro01") == "");  // a dialogue, no turn
+  CHECK(daf::iemocap_speaker("Ses0XF_impro01_M000") == "");
+  CHECK(daf::iemocap_speaker("M: hello") == "");
+}
+
+TEST_CASE("IEMOCAP class sets: 4 merges excited into happy, 6 and all keep it", "[datasets]") {
+  CHECK(daf::iemocap_classes("4") == std::vector<std::string>{"neutral", "happy", "sad", "angry"});
+  CHECK(daf::iemocap_classes("6") ==
+        std::vector<std::string>{"neutral", "happy", "sad", "angry", "excited", "frustrated"});
+  CHECK(daf::iemocap_classes("all").size() == 10);
+  CHECK(daf::iemocap_class("exc", "4") == "happy");
+  CHECK(daf::iemocap_class("hap", "4") == "happy");
+  CHECK(daf::iemocap_class("fru", "4") == "");
+  CHECK(daf::iemocap_class("exc", "6") == "excited");
+  CHECK(daf::iemocap_class("fru", "6") == "frustrated");
+  CHECK(daf::iemocap_class("sur", "6") == "");
+  CHECK(daf::iemocap_class("oth", "all") == "other");
+  CHECK(daf::iemocap_class("xxx", "all") == "");
+  CHECK_THROWS_WITH(daf::iemocap_classes("5"), ContainsSubstring("expected 4, 6 or all, found '5'"));
+}
+
+TEST_CASE("IEMOCAP transcripts lose their bracketed tags and doubled spaces", "[datasets]") {
+  CHECK(daf::strip_transcript_tags("[LAUGHTER] Oh my god. [BREATHING]") == "Oh my god.");
+  CHECK(daf::strip_transcript_tags("I [GARBAGE] know") == "I know");
+  CHECK(daf::strip_transcript_tags("[LAUGHTER]") == "");
+  CHECK(daf::strip_transcript_tags("a [ b") == "a [ b");  // unclosed: kept
+}
+
+namespace {
+daf::DatasetManifest two_rows() {
+  daf::DatasetManifest m;
+  m.dataset = "toy";
+  m.label_columns = {"emotion", "valence"};
+  m.class_column = "emotion";
+  m.classes = {"neutral", "happy"};
+  m.meta_columns = {"speaker"};
+  m.rows.push_back({"u1", "train", "Well, \"fine\"", "/a/u1.wav", "", "", {"happy", "2.5"}, {"s1"}});
+  m.rows.push_back({"u2", "test", "ok", "/a/u2.wav", "", "", {"neutral", "3"}, {"s2"}});
+  m.skipped.push_back({"f.txt:3", "u3", "no audio file", "/a/u3.wav not found"});
+  return m;
+}
+}  // namespace
+
+TEST_CASE("a dataset manifest is CSV that Python's csv module reads, with a summary per split and class",
+          "[datasets]") {
+  const daf::DatasetManifest m = two_rows();
+  CHECK(daf::manifest_csv(m) ==
+        "id,split,text,audio,emotion,valence,speaker\n"
+        "u1,train,\"Well, \"\"fine\"\"\",/a/u1.wav,happy,2.5,s1\n"
+        "u2,test,ok,/a/u2.wav,neutral,3,s2\n");
+  CHECK(daf::skipped_csv(m) == "where,id,kind,reason\nf.txt:3,u3,no audio file,/a/u3.wav not found\n");
+  const std::string summary = daf::manifest_summary(m);
+  CHECK_THAT(summary, ContainsSubstring("| train | 1          | 0       | 1     |"));
+  CHECK_THAT(summary, ContainsSubstring("| valid | 0          | 0       | 0     |"));
+  CHECK_THAT(summary, ContainsSubstring("| all   | 2          | 1       | 1     |"));
+  CHECK_THAT(summary, ContainsSubstring("| no audio file | 1     |"));
+  daf::DatasetManifest segments = m;
+  segments.rows[0].start = "1.5";
+  segments.rows[0].end = "2";
+  CHECK_THAT(daf::manifest_csv(segments), ContainsSubstring("id,split,text,audio,start,end,emotion"));
+  CHECK_THAT(daf::manifest_csv(segments), ContainsSubstring("u2,test,ok,/a/u2.wav,,,neutral"));
+}
+
+TEST_CASE("a dataset manifest is written with its summary and skip list, never over an input", "[datasets]") {
+  const auto dir = std::filesystem::temp_directory_path() / ("daf-datasets-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  daf::DatasetManifest m = two_rows();
+  const std::string input = (dir / "labels.csv").string();
+  std::ofstream(input) << "keep me";
+  m.inputs = {input};
+  CHECK_THROWS_WITH(daf::write_dataset_manifest(input, m), ContainsSubstring("one of its inputs"));
+  CHECK(daf::read_file(input) == "keep me");
+  const std::string out = (dir / "manifest.csv").string();
+  daf::write_dataset_manifest(out, m);
+  CHECK(daf::read_file(out) == daf::manifest_csv(m));
+  CHECK(daf::read_file(out + ".skipped.csv") == daf::skipped_csv(m));
+  CHECK(daf::read_file(out + ".summary.md") == daf::manifest_summary(m));
+  daf::DatasetManifest empty = m;
+  empty.rows.clear();
+  CHECK_THROWS_WITH(daf::write_dataset_manifest((dir / "none.csv").string(), empty),
+                    ContainsSubstring("toy: no utterance found (1 items skipped, the first: f.txt:3: /a/u3.wav not found)"));
+  std::filesystem::remove_all(dir);
+}
