@@ -15,11 +15,15 @@ int main(int argc, char** argv) {
       "class) and <out>.skipped.csv (everything left out, and why). docs/datasets.md describes each layout.\n"
       "Example:\n"
       "  daf-manifest --dataset iemocap --root /data/IEMOCAP_full_release --out data/iemocap.csv\n"
+      "  daf-manifest --dataset meld --root /data/MELD.Raw --out data/meld.csv\n"
+      "  daf-manifest --dataset sims --root /data/CH-SIMS --out data/sims.csv\n"
+      "  daf-manifest --dataset mosi --root /data/CMU_MOSI --out data/mosi.csv mosi.labels=/data/sdk/CMU_MOSI_Opinion_Labels.csd \\\n"
+      "      mosi.folds=configs/folds/cmu-mosi.yaml\n"
       "  daf-extract -c configs/datasets/iemocap.yaml"};
   std::string config_file, dataset, root, out, classes;
   std::vector<std::string> overrides;
   bool print_config = false;
-  app.add_option("--dataset", dataset, "the dataset's layout: iemocap (manifest.dataset)");
+  app.add_option("--dataset", dataset, "the dataset's layout: iemocap, meld, sims, mosi or mosei (manifest.dataset)");
   app.add_option("--root", root, "the dataset's folder (manifest.root)");
   app.add_option("--out", out, "manifest CSV to write (manifest.out)");
   app.add_option("--classes", classes, "IEMOCAP's class set: 4, 6 or all (iemocap.classes)");

@@ -145,13 +145,7 @@ Config load_config_text(const std::string& yaml, const std::string& origin, cons
   return config;
 }
 
-std::string config_to_yaml(const Config& config) {
-  Config bound;
-  OptionSet options;
-  declare_options(options, bound);
-  bound = config;  // the options refer to `bound`'s fields, which now hold `config`'s values
-  return options.to_yaml();
-}
+std::string config_to_yaml(const Config& config) { return resolved_yaml(declare_options, config); }
 
 }  // namespace daf
 

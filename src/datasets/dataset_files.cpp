@@ -40,4 +40,8 @@ std::vector<std::filesystem::path> sorted_files(const std::filesystem::path& dir
   return files;
 }
 
+std::string absolute_path(const std::filesystem::path& path) {
+  return std::filesystem::absolute(path).lexically_normal().string();
+}
+
 }  // namespace daf

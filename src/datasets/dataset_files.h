@@ -14,4 +14,7 @@ std::vector<std::string> read_lines(const std::string& path);
 // sorted by name; hidden files (".", macOS's "._" copies) left out.
 std::vector<std::filesystem::path> sorted_files(const std::filesystem::path& dir, const std::string& extension);
 
+// `path` made absolute and normalised, as the manifest's audio column holds it.
+std::string absolute_path(const std::filesystem::path& path);
+
 }  // namespace daf

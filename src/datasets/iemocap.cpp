@@ -173,7 +173,7 @@ void read_dialogue(const fs::path& session_dir, const fs::path& evaluation_file,
     row.id = e.id;
     row.split = c.split;
     row.text = c.options.strip_tags ? strip_transcript_tags(turn->second.text) : turn->second.text;
-    row.audio = fs::absolute(wav).lexically_normal().string();
+    row.audio = absolute_path(wav);
     row.labels = {cls, e.valence, e.arousal, e.dominance};
     row.meta = {speaker, c.session, dialogue, scenario(dialogue), e.code};
     c.out.rows.push_back(std::move(row));

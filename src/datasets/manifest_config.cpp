@@ -8,8 +8,11 @@
 namespace daf {
 
 void declare_manifest_options(OptionSet& o, ManifestConfig& c) {
-  o.add("manifest.dataset", c.dataset, "", "the dataset's layout: iemocap (docs/datasets.md)");
-  o.add("manifest.root", c.root, "", "the dataset's folder as distributed (IEMOCAP: IEMOCAP_full_release)");
+  o.add("manifest.dataset", c.dataset, "",
+        "the dataset's layout: iemocap, meld, sims (CH-SIMS v1 and v2), mosi or mosei (CMU-MOSI / CMU-MOSEI's "
+        "Raw/ folders; docs/datasets.md)");
+  o.add("manifest.root", c.root, "", "the dataset's folder as distributed: IEMOCAP_full_release or MELD.Raw (or the folder holding either), "
+        "CH-SIMS's folder with label.csv or meta.csv, CMU-MOSI's or CMU-MOSEI's folder holding Raw/");
   o.add("manifest.out", c.out, "",
         "manifest CSV to write; <out>.skipped.csv lists what was left out and why, <out>.summary.md counts rows "
         "per split and class");
@@ -25,6 +28,10 @@ void declare_manifest_options(OptionSet& o, ManifestConfig& c) {
         "the fixed split's validation session (1-5); the other three train. Leave-one-session-out "
         "cross-validation (cv.by: session) pools the splits again",
         Range::closed(1, 5));
+  o.add("mosi.labels", c.mosi.labels, "", "CMU-MOSI's labels: the SDK's CMU_MOSI_Opinion_Labels.csd");
+  o.add("mosi.folds", c.mosi.folds, "", "CMU-MOSI's splits: a folds file, e.g. configs/folds/cmu-mosi.yaml");
+  o.add("mosei.labels", c.mosei.labels, "", "CMU-MOSEI's labels: the SDK's CMU_MOSEI_Labels.csd");
+  o.add("mosei.folds", c.mosei.folds, "", "CMU-MOSEI's splits: a folds file, e.g. configs/folds/cmu-mosei.yaml");
 }
 
 ManifestConfig load_manifest_config(const std::string& file, const std::vector<std::string>& overrides) {
@@ -32,7 +39,7 @@ ManifestConfig load_manifest_config(const std::string& file, const std::vector<s
   OptionSet options;
   declare_manifest_options(options, config);
   apply_config_sources(options, file, overrides);
-  const std::vector<std::string> datasets = {"iemocap"};
+  const std::vector<std::string> datasets = {"iemocap", "meld", "sims", "mosi", "mosei"};
   if (!contains(datasets, config.dataset))
     throw InputError("manifest.dataset (--dataset): expected one of " + join(datasets, ", ") + ", found " +
                      (config.dataset.empty() ? "nothing" : "'" + config.dataset + "'" + did_you_mean(config.dataset, datasets)));
@@ -42,20 +49,23 @@ ManifestConfig load_manifest_config(const std::string& file, const std::vector<s
     throw InputError("iemocap.valid_session: expected another session than iemocap.test_session (" +
                      std::to_string(config.iemocap.test_session) + ")");
   config.iemocap.root = config.root;
+  config.meld.root = config.root;
+  config.sims.root = config.root;
+  config.mosi.root = config.root;
+  config.mosei.root = config.root;
   return config;
 }
 
 std::string manifest_config_yaml(const ManifestConfig& config) {
-  ManifestConfig bound;
-  OptionSet options;
-  declare_manifest_options(options, bound);
-  bound = config;  // the options refer to `bound`'s fields, which now hold `config`'s values
-  return options.to_yaml();
+  return resolved_yaml(declare_manifest_options, config);
 }
 
 DatasetManifest read_dataset(const ManifestConfig& config) {
-  if (config.dataset == "iemocap") return read_iemocap(config.iemocap);
-  throw InputError("manifest.dataset: expected iemocap, found '" + config.dataset + "'");
+  if (config.dataset == "meld") return read_meld(config.meld);
+  if (config.dataset == "sims") return read_sims(config.sims);
+  if (config.dataset == "mosi") return read_mosi(config.mosi);
+  if (config.dataset == "mosei") return read_mosei(config.mosei);
+  return read_iemocap(config.iemocap);  // the only other name load_manifest_config accepts
 }
 
 }  // namespace daf

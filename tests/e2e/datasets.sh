@@ -73,4 +73,76 @@ PY
 [ "$(find loso -name final_metrics.json | wc -l)" -eq 5 ] || fail "expected 5 fold runs"
 "$DAF_BIN/daf-eval" --run "$(find loso -name final_metrics.json | head -1 | xargs dirname)" 2>log \
   || { cat log; fail "daf-eval on a fold run"; }
-echo "datasets: IEMOCAP miniature: manifest, extraction, leave-one-session-out training and evaluation"
+
+# --- MELD ---
+"$py" "$data/make_meld.py" meld
+"$M" --dataset meld --root meld --out meld.csv >meld-summary.md 2>log || { cat log; fail "daf-manifest --dataset meld"; }
+"$py" "$data/check_meld.py" meld/truth.json meld.csv || fail "MELD"
+"$M" --dataset meld --root meld/MELD.Raw --out meld2.csv >/dev/null 2>&1
+cmp -s meld.csv meld2.csv || fail "MELD.Raw itself as the root gives another manifest"
+expect_exit 2 "expected the folder MELD.Raw" -- "$M" --dataset meld --root iemocap --out x.csv
+expect_exit 2 "one of its inputs" -- "$M" --dataset meld --root meld --out meld/MELD.Raw/dev_sent_emo.csv
+# Text only until mp4 decoding: the cache keeps the repaired text's embedding and the metadata.
+"$DAF_BIN/daf-extract" -c "$DAF_SOURCE/configs/datasets/meld.yaml" --manifest meld.csv --out meld.h5 \
+  text.encoder=enc/text_encoder.pt text.sentencepiece_model=corpus/spm.model text.pad_id=0 2>log \
+  || { cat log; fail "daf-extract on the MELD manifest"; }
+"$py" - <<'PY' || fail "the MELD cache"
+import csv, h5py
+rows = {r["id"]: r for r in csv.DictReader(open("meld.csv", encoding="utf-8"))}
+with h5py.File("meld.h5") as f:
+    ids = [i.decode() for s in ("train", "valid", "test") for i in f[s]["ids"][:]]
+    assert sorted(ids) == sorted(rows), "ids"
+    speakers = [v.decode() for s in ("train", "valid", "test") for v in f[s]["meta"]["speaker"][:]]
+    assert speakers == [rows[i]["speaker"] for i in ids], "speakers"
+PY
+
+# --- CH-SIMS, v1 (label.csv) and v2 (meta.csv) ---
+for version in v1 v2; do
+  "$py" "$data/make_sims.py" "sims-$version" "$version"
+  "$M" --dataset sims --root "sims-$version" --out "sims-$version.csv" >/dev/null 2>log \
+    || { cat log; fail "daf-manifest --dataset sims ($version)"; }
+  "$py" "$data/check_sims.py" "sims-$version/truth.json" "sims-$version.csv" || fail "CH-SIMS $version"
+done
+expect_exit 2 "expected label.csv (CH-SIMS) or meta.csv (CH-SIMS v2)" -- "$M" --dataset sims --root meld --out x.csv
+"$DAF_BIN/daf-extract" -c "$DAF_SOURCE/configs/datasets/sims.yaml" --manifest sims-v1.csv --out sims.h5 \
+  text.encoder=enc/text_encoder.pt text.sentencepiece_model=corpus/spm.model text.pad_id=0 2>log \
+  || { cat log; fail "daf-extract on the CH-SIMS manifest"; }
+"$py" -c '
+import csv, h5py
+rows = {r["id"]: r for r in csv.DictReader(open("sims-v1.csv", encoding="utf-8"))}
+with h5py.File("sims.h5") as f:
+    for s in ("train", "valid", "test"):
+        ids = [i.decode() for i in f[s]["ids"][:]]
+        assert [rows[i]["split"] for i in ids] == [s] * len(ids)
+        values = f[s]["labels"]["sentiment"][:]
+        assert all(abs(v - float(rows[i]["sentiment"])) < 1e-6 for v, i in zip(values, ids)), s
+' || fail "the CH-SIMS cache"
+
+# --- CMU-MOSI and CMU-MOSEI Raw/ folders, with the SDK's label files and a folds file ---
+for d in mosi mosei; do
+  "$py" "$data/make_cmu_raw.py" "$d" "$d"
+  labels=$(ls "$d"/*.csd)
+  "$M" --dataset "$d" --root "$d" --out "$d.csv" "$d.labels=$labels" "$d.folds=$d/folds.yaml" >/dev/null 2>log \
+    || { cat log; fail "daf-manifest --dataset $d"; }
+  "$py" "$data/check_cmu_raw.py" "$d/truth.json" "$d.csv" || fail "$d"
+  expect_exit 2 "$d.folds: expected a folds file" -- "$M" --dataset "$d" --root "$d" --out x.csv "$d.labels=$labels"
+  expect_exit 2 "expected the folder holding Raw/" -- "$M" --dataset "$d" --root meld --out x.csv \
+    "$d.labels=$labels" "$d.folds=$d/folds.yaml"
+done
+# MOSEI's segments are cut from the full recordings: extract both modalities.
+"$DAF_BIN/daf-extract" -c "$DAF_SOURCE/configs/datasets/mosei.yaml" --manifest mosei.csv --out mosei.h5 \
+  text.encoder=enc/text_encoder.pt text.sentencepiece_model=corpus/spm.model text.pad_id=0 \
+  audio.encoder=enc/speech_encoder.pt 2>log || { cat log; fail "daf-extract on the MOSEI manifest"; }
+"$py" -c '
+import csv, h5py
+rows = {r["id"]: r for r in csv.DictReader(open("mosei.csv"))}
+with h5py.File("mosei.h5") as f:
+    ids = [i.decode() for i in f["train"]["ids"][:]]
+    assert sorted(ids) == sorted(rows), ids
+    values = f["train"]["labels"]["happiness"][:]
+    assert all(abs(v - float(rows[i]["happiness"])) < 1e-6 for v, i in zip(values, ids))
+    assert f["train"]["features"]["audio"].shape[0] == len(ids)
+' || fail "the MOSEI cache"
+echo "datasets: IEMOCAP miniature (manifest, extraction, leave-one-session-out training and evaluation);"\
+  "MELD and CH-SIMS v1/v2 miniatures (manifest, text extraction); CMU-MOSI and CMU-MOSEI Raw/ (manifest;"\
+  "MOSEI extraction of cut segments)"

@@ -7,6 +7,7 @@
 
 #include "daf/datasets/dataset_manifest.h"
 #include "daf/datasets/iemocap.h"
+#include "daf/datasets/meld.h"
 #include "daf/util/atomic_file.h"
 #include "daf/util/error.h"
 
@@ -100,4 +101,31 @@ TEST_CASE("a dataset manifest is written with its summary and skip list, never o
   CHECK_THROWS_WITH(daf::write_dataset_manifest((dir / "none.csv").string(), empty),
                     ContainsSubstring("toy: no utterance found (1 items skipped, the first: f.txt:3: /a/u3.wav not found)"));
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("MELD text: C1 controls and raw bytes read as Windows-1252 punctuation", "[datasets]") {
+  CHECK(daf::repair_cp1252("You\xC2\x92re") == "You\xE2\x80\x99re");                   // U+0092 -> U+2019
+  CHECK(daf::repair_cp1252("Wait\xC2\x85") == "Wait\xE2\x80\xA6");                     // U+0085 -> ellipsis
+  CHECK(daf::repair_cp1252("\xC2\x93hi\xC2\x94 \xC2\x97") == "\xE2\x80\x9Chi\xE2\x80\x9D \xE2\x80\x94");
+  CHECK(daf::repair_cp1252("No\xC2\xA0way") == "No way");                              // no-break space
+  CHECK(daf::repair_cp1252("a\xC2\x81z") == "az");                                     // cp1252 has no 0x81
+  CHECK(daf::repair_cp1252("caf\xC3\xA9 \xE2\x80\x99") == "caf\xC3\xA9 \xE2\x80\x99");  // proper UTF-8 unchanged
+  CHECK(daf::repair_cp1252("You\x92re caf\xE9") == "You\xE2\x80\x99re caf\xC3\xA9");    // not UTF-8: cp1252 bytes
+}
+
+TEST_CASE("MELD times: hh:mm:ss,fff with one-digit hours and short fractions", "[datasets]") {
+  double s = 0;
+  CHECK(daf::parse_episode_time("00:14:38,127", s));
+  CHECK(s == Approx(878.127));
+  CHECK(daf::parse_episode_time("0:14:38,127", s));
+  CHECK(s == Approx(878.127));
+  CHECK(daf::parse_episode_time("1:00:00,5", s));
+  CHECK(s == Approx(3600.5));
+  CHECK(daf::parse_episode_time("00:00:01,25", s));
+  CHECK(s == Approx(1.25));
+  CHECK_FALSE(daf::parse_episode_time("00:00:4,250", s));
+  CHECK_FALSE(daf::parse_episode_time("00:61:00,000", s));
+  CHECK_FALSE(daf::parse_episode_time("00:14:38.127", s));
+  CHECK_FALSE(daf::parse_episode_time("", s));
+  CHECK(daf::meld_classes().size() == 7);
 }

@@ -91,4 +91,15 @@ class OptionSet {
   std::map<std::string, Option*> by_key_;
 };
 
+// `config` as YAML, through the options `declare` binds (each tool's resolved
+// config is written or printed this way).
+template <class Config>
+std::string resolved_yaml(void (*declare)(OptionSet&, Config&), const Config& config) {
+  Config bound;
+  OptionSet options;
+  declare(options, bound);
+  bound = config;  // the options refer to `bound`'s fields, which now hold `config`'s values
+  return options.to_yaml();
+}
+
 }  // namespace daf

@@ -4,18 +4,25 @@
 #include <string>
 #include <vector>
 
+#include "daf/datasets/cmu_raw.h"
 #include "daf/datasets/dataset_manifest.h"
 #include "daf/datasets/iemocap.h"
+#include "daf/datasets/meld.h"
+#include "daf/datasets/sims.h"
 
 namespace daf {
 
 class OptionSet;
 
 struct ManifestConfig {
-  std::string dataset;  // iemocap
+  std::string dataset;  // iemocap, meld, sims, mosi, mosei
   std::string root;     // the dataset's folder as distributed
   std::string out;      // the manifest CSV
   IemocapOptions iemocap;
+  MeldOptions meld;
+  SimsOptions sims;
+  CmuRawOptions mosi;
+  CmuRawOptions mosei;
 };
 
 void declare_manifest_options(OptionSet& options, ManifestConfig& config);
