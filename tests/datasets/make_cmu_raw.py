@@ -43,14 +43,15 @@ def write_csd(path, name, videos):
 def main(out, dataset):
     rng = np.random.default_rng(5)
     truth = {"rows": [], "skips": []}
-    folds = {"train": ["vidA"], "valid": ["vidB"], "test": ["vidD"]}   # vidC: in no fold
+    # vidC is in no fold; vidE and vidF have nothing special, so that every split has rows.
+    folds = {"train": ["vidA"], "valid": ["vidE"], "test": ["vidB", "vidD", "vidF"]}
     videos = {}
     if dataset == "mosi":
         tdir = os.path.join(out, "Raw", "Transcript", "Segmented")
         adir = os.path.join(out, "Raw", "Audio", "WAV_16000", "Segmented")
         os.makedirs(tdir)
         os.makedirs(adir)
-        for vid in ("vidA", "vidB", "vidC", "vidD"):
+        for vid in ("vidA", "vidB", "vidC", "vidD", "vidE", "vidF"):
             n_labels = 3
             labels = [[round(float(x), 4)] for x in rng.uniform(-3, 3, n_labels)]
             intervals = [[2.0 * k, 2.0 * k + 1.5] for k in range(n_labels)]
@@ -87,7 +88,7 @@ def main(out, dataset):
         os.makedirs(tdir)
         os.makedirs(adir)
         names = ["sentiment", "happiness", "sadness", "anger", "surprise", "disgust", "fear"]
-        for vid in ("vidA", "vidB", "vidC", "vidD"):
+        for vid in ("vidA", "vidB", "vidC", "vidD", "vidE", "vidF"):
             wav = os.path.join(adir, vid + ".wav")
             if vid != "vidB":                               # vidB's full recording is missing
                 write_wav(wav, 9.0, rng)

@@ -96,6 +96,11 @@ with h5py.File("meld.h5") as f:
     assert speakers == [rows[i]["speaker"] for i in ids], "speakers"
 PY
 
+"$DAF_BIN/daf-train" data.cache=meld.h5 data.modalities=[text] data.target=emotion model.task=multiclass \
+  "data.classes=[neutral,joy,surprise,anger,sadness,disgust,fear]" train.max_epochs=2 model.dim=8 \
+  output.dir=meld-run 2>log || { cat log; fail "training on the MELD cache"; }
+"$DAF_BIN/daf-eval" --run meld-run 2>log || { cat log; fail "daf-eval on the MELD run"; }
+
 # --- CH-SIMS, v1 (label.csv) and v2 (meta.csv) ---
 for version in v1 v2; do
   "$py" "$data/make_sims.py" "sims-$version" "$version"
@@ -117,6 +122,9 @@ with h5py.File("sims.h5") as f:
         values = f[s]["labels"]["sentiment"][:]
         assert all(abs(v - float(rows[i]["sentiment"])) < 1e-6 for v, i in zip(values, ids)), s
 ' || fail "the CH-SIMS cache"
+"$DAF_BIN/daf-train" data.cache=sims.h5 data.modalities=[text] data.target=sentiment train.max_epochs=2 \
+  model.dim=8 output.dir=sims-run 2>log || { cat log; fail "training on the CH-SIMS cache"; }
+"$DAF_BIN/daf-eval" --run sims-run 2>log || { cat log; fail "daf-eval on the CH-SIMS run"; }
 
 # --- CMU-MOSI and CMU-MOSEI Raw/ folders, with the SDK's label files and a folds file ---
 for d in mosi mosei; do
@@ -137,12 +145,24 @@ done
 import csv, h5py
 rows = {r["id"]: r for r in csv.DictReader(open("mosei.csv"))}
 with h5py.File("mosei.h5") as f:
-    ids = [i.decode() for i in f["train"]["ids"][:]]
-    assert sorted(ids) == sorted(rows), ids
-    values = f["train"]["labels"]["happiness"][:]
-    assert all(abs(v - float(rows[i]["happiness"])) < 1e-6 for v, i in zip(values, ids))
-    assert f["train"]["features"]["audio"].shape[0] == len(ids)
+    n = 0
+    for s in ("train", "valid", "test"):
+        ids = [i.decode() for i in f[s]["ids"][:]]
+        assert all(rows[i]["split"] == s for i in ids), s
+        values = f[s]["labels"]["happiness"][:]
+        assert all(abs(v - float(rows[i]["happiness"])) < 1e-6 for v, i in zip(values, ids)), s
+        assert f[s]["features"]["audio"].shape[0] == len(ids)
+        n += len(ids)
+    assert n == len(rows), (n, len(rows))
 ' || fail "the MOSEI cache"
+"$DAF_BIN/daf-extract" -c "$DAF_SOURCE/configs/datasets/mosi.yaml" --manifest mosi.csv --out mosi.h5 \
+  text.encoder=enc/text_encoder.pt text.sentencepiece_model=corpus/spm.model text.pad_id=0 \
+  audio.encoder=enc/speech_encoder.pt 2>log || { cat log; fail "daf-extract on the MOSI manifest"; }
+for d in mosi mosei; do
+  "$DAF_BIN/daf-train" data.cache=$d.h5 data.modalities=[text,audio] data.target=sentiment train.max_epochs=2 \
+    model.dim=8 output.dir=$d-run 2>log || { cat log; fail "training on the $d cache"; }
+  "$DAF_BIN/daf-eval" --run $d-run 2>log || { cat log; fail "daf-eval on the $d run"; }
+done
 echo "datasets: IEMOCAP miniature (manifest, extraction, leave-one-session-out training and evaluation);"\
-  "MELD and CH-SIMS v1/v2 miniatures (manifest, text extraction); CMU-MOSI and CMU-MOSEI Raw/ (manifest;"\
-  "MOSEI extraction of cut segments)"
+  "MELD and CH-SIMS v1/v2 (manifest, text extraction, training, evaluation); CMU-MOSI and CMU-MOSEI Raw/"\
+  "(manifest, extraction of both modalities, MOSEI's cut from the full recordings, training, evaluation)"
