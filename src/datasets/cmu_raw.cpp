@@ -70,16 +70,31 @@ std::vector<std::string> label_row(const CsdVideo& video, int64_t row, std::stri
   return labels;
 }
 
-bool add_row(Context& c, DatasetRow row, const std::string& video, const std::string& where) {
+// Adds the segment that row `index` of the video's labels labels: its id is
+// daf-import's, its split the video's fold. Skipped (and listed) when the
+// label is not finite, the audio file is missing or the video is in no fold.
+void add_segment(Context& c, DatasetRow row, const CsdVideo& labels, int64_t index, const fs::path& wav,
+                 const std::string& video, const std::string& where) {
+  row.id = video + "[" + std::to_string(index) + "]";
+  std::string problem;
+  row.labels = label_row(labels, index, problem);
+  if (!problem.empty()) {
+    c.out.skipped.push_back({where, row.id, "unreadable label", problem});
+    return;
+  }
+  if (!fs::is_regular_file(wav)) {
+    c.out.skipped.push_back({where, row.id, "no audio file", wav.string() + " not found"});
+    return;
+  }
   const auto split = c.split_of.find(video);
   if (split == c.split_of.end()) {
     c.out.skipped.push_back({where, row.id, "video in no fold", "the folds file does not list video '" + video + "'"});
-    return false;
+    return;
   }
   row.split = split->second;
+  row.audio = absolute_path(wav);
   row.meta = {video};
   c.out.rows.push_back(std::move(row));
-  return true;
 }
 
 }  // namespace
@@ -108,29 +123,16 @@ DatasetManifest read_mosi(const CmuRawOptions& options) {
         continue;
       }
       const auto row_index = static_cast<int64_t>(number) - 1;
-      DatasetRow row;
-      row.id = video + "[" + std::to_string(row_index) + "]";
-      row.text = trim(lines[i].substr(delim + 7));
-      const fs::path wav = audio / (video + "_" + trim(n) + ".wav");
       if (!labelled || row_index >= labels.rows()) {
-        c.out.skipped.push_back({where, row.id, "no label",
+        c.out.skipped.push_back({where, video + "[" + std::to_string(row_index) + "]", "no label",
                                  labelled ? "the labels file has " + std::to_string(labels.rows()) + " segments of '" +
                                                 video + "'"
                                           : "the labels file has no video '" + video + "'"});
         continue;
       }
-      std::string problem;
-      row.labels = label_row(labels, row_index, problem);
-      if (!problem.empty()) {
-        c.out.skipped.push_back({where, row.id, "unreadable label", problem});
-        continue;
-      }
-      if (!fs::is_regular_file(wav)) {
-        c.out.skipped.push_back({where, row.id, "no audio file", wav.string() + " not found"});
-        continue;
-      }
-      row.audio = absolute_path(wav);
-      add_row(c, std::move(row), video, where);
+      DatasetRow row;
+      row.text = trim(lines[i].substr(delim + 7));
+      add_segment(c, std::move(row), labels, row_index, audio / (video + "_" + trim(n) + ".wav"), video, where);
     }
   }
   return std::move(c.out);
@@ -186,22 +188,10 @@ DatasetManifest read_mosei(const CmuRawOptions& options) {
         continue;
       }
       DatasetRow row;
-      row.id = video + "[" + std::to_string(match) + "]";
       row.text = trim(fields[4]);
-      std::string problem;
-      row.labels = label_row(labels, match, problem);
-      if (!problem.empty()) {
-        c.out.skipped.push_back({where, row.id, "unreadable label", problem});
-        continue;
-      }
-      if (!fs::is_regular_file(wav)) {
-        c.out.skipped.push_back({where, row.id, "no audio file", wav.string() + " not found"});
-        continue;
-      }
-      row.audio = absolute_path(wav);
       row.start = format_number(std::max(0.0, start));  // a few segments start before the recording
       row.end = format_number(end);
-      add_row(c, std::move(row), video, where);
+      add_segment(c, std::move(row), labels, match, wav, video, where);
     }
   }
   return std::move(c.out);

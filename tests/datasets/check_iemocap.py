@@ -9,20 +9,16 @@ sad, ang, exc, fru; all: every code but xxx), independently of daf's code.
 Prints the counts per split and class and per skip kind.
 """
 import collections
-import csv
 import json
 import sys
+
+from manifest_checks import check_audio, check_skips, fail, rows_by_id
 
 NAMES = {"neu": "neutral", "hap": "happy", "exc": "excited", "sad": "sad", "ang": "angry", "fru": "frustrated",
          "sur": "surprised", "fea": "fearful", "dis": "disgusted", "oth": "other"}
 SETS = {"4": {"neu": "neutral", "hap": "happy", "exc": "happy", "sad": "sad", "ang": "angry"},
         "6": {c: NAMES[c] for c in ["neu", "hap", "sad", "ang", "exc", "fru"]},
         "all": dict(NAMES)}
-
-
-def fail(message):
-    print("FAIL: " + message)
-    sys.exit(1)
 
 
 def main(truth_path, manifest_path, class_set, strip):
@@ -46,27 +42,15 @@ def main(truth_path, manifest_path, class_set, strip):
     for s in truth["skips"]:
         skip_kinds[s["kind"]] += 1
 
-    rows = list(csv.DictReader(open(manifest_path, newline="")))
-    got = {r["id"]: r for r in rows}
-    if len(got) != len(rows):
-        fail("repeated ids")
-    if set(got) != set(expected):
-        fail("ids differ: missing %s, unexpected %s" % (sorted(set(expected) - set(got)), sorted(set(got) - set(expected))))
+    got = rows_by_id(manifest_path, [dict(want, id=uid) for uid, want in expected.items()])
+    rows = list(got.values())
     for uid, want in expected.items():
         for key, value in want.items():
-            have = got[uid][key]
             if key == "audio":
-                import os
-                same = os.path.samefile(have, value)
-            else:
-                same = have == value
-            if not same:
-                fail("%s: %s is %r, expected %r" % (uid, key, have, value))
-
-    skipped = list(csv.DictReader(open(manifest_path + ".skipped.csv", newline="")))
-    have_kinds = collections.Counter(r["kind"] for r in skipped)
-    if have_kinds != skip_kinds:
-        fail("skips per kind %s, expected %s" % (dict(have_kinds), dict(skip_kinds)))
+                check_audio(uid, got[uid][key], value)
+            elif got[uid][key] != value:
+                fail("%s: %s is %r, expected %r" % (uid, key, got[uid][key], value))
+    check_skips(manifest_path, [{"kind": kind} for kind, n in skip_kinds.items() for _ in range(n)], by_id=False)
     counts = collections.Counter((r["split"], r["emotion"]) for r in rows)
     # The summary's table: a row per split (and "all"), a column per class.
     table = [line.strip().strip("|").split("|") for line in open(manifest_path + ".summary.md") if line.startswith("| ")]

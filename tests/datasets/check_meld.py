@@ -5,29 +5,20 @@
 
 Every row (id, split, repaired text, clip, emotion, sentiment -1/0/1,
 speaker, dialogue, season, episode, episode times in seconds) and the skips
-per kind; prints the counts per split and emotion.
+per id and kind; prints the counts per split and emotion.
 """
 import collections
-import csv
 import json
-import os
 import sys
 
-
-def fail(message):
-    print("FAIL: " + message)
-    sys.exit(1)
+from manifest_checks import check_audio, check_skips, fail, rows_by_id
 
 
 def main(truth_path, manifest_path):
     truth = json.load(open(truth_path))
-    rows = list(csv.DictReader(open(manifest_path, newline="", encoding="utf-8")))
-    got = {r["id"]: r for r in rows}
-    want = {t["id"]: t for t in truth["rows"]}
-    if len(got) != len(rows) or set(got) != set(want):
-        fail("ids differ: missing %s, unexpected %s" % (sorted(set(want) - set(got)), sorted(set(got) - set(want))))
-    for uid, t in want.items():
-        r = got[uid]
+    got = rows_by_id(manifest_path, truth["rows"])
+    for t in truth["rows"]:
+        uid, r = t["id"], got[t["id"]]
         for key in ("split", "text", "emotion", "speaker", "dialogue", "season", "episode"):
             if r[key] != t[key]:
                 fail("%s: %s is %r, expected %r" % (uid, key, r[key], t[key]))
@@ -39,16 +30,11 @@ def main(truth_path, manifest_path):
                     fail("%s: %s %r, expected it empty" % (uid, key, r[key]))
             elif abs(float(r[key]) - t[key]) > 1e-9:
                 fail("%s: %s %s, expected %s" % (uid, key, r[key], t[key]))
-        if not os.path.samefile(r["audio"], t["audio"]):
-            fail("%s: audio %s, expected %s" % (uid, r["audio"], t["audio"]))
-    skipped = list(csv.DictReader(open(manifest_path + ".skipped.csv", newline="")))
-    have = collections.Counter((s["id"], s["kind"]) for s in skipped)
-    expected = collections.Counter((s["id"], s["kind"]) for s in truth["skips"])
-    if have != expected:
-        fail("skips %s, expected %s" % (dict(have), dict(expected)))
-    counts = collections.Counter((r["split"], r["emotion"]) for r in rows)
-    print("meld: %d rows (%s); skipped %s" % (len(rows), ", ".join("%s/%s %d" % (s, e, n) for (s, e), n in
-                                                                  sorted(counts.items())), dict(have)))
+        check_audio(uid, r["audio"], t["audio"])
+    kinds = check_skips(manifest_path, truth["skips"])
+    counts = collections.Counter((r["split"], r["emotion"]) for r in got.values())
+    print("meld: %d rows (%s); skipped %s" % (len(got), ", ".join("%s/%s %d" % (s, e, n) for (s, e), n in
+                                                                 sorted(counts.items())), kinds))
 
 
 if __name__ == "__main__":
