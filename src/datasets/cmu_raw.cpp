@@ -1,8 +1,6 @@
 #include "daf/datasets/cmu_raw.h"
 
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <map>
 
@@ -28,15 +26,15 @@ struct Context {
   DatasetManifest out;
 };
 
-Context open_context(const CmuRawOptions& options, const std::string& dataset) {
-  if (!fs::is_directory(fs::path(options.root) / "Raw"))
-    throw InputError(dataset + " root " + options.root + ": expected the folder holding Raw/ (Raw/Audio, " +
+Context open_context(const std::string& root, const CmuRawOptions& options, const std::string& dataset) {
+  if (!fs::is_directory(fs::path(root) / "Raw"))
+    throw InputError(dataset + " root " + root + ": expected the folder holding Raw/ (Raw/Audio, " +
                      "Raw/Transcript), found no Raw/ in it");
   if (options.labels.empty())
     throw InputError(dataset + ".labels: expected the SDK's label sequence (.csd), found nothing");
   if (options.folds.empty())
     throw InputError(dataset + ".folds: expected a folds file (configs/folds/cmu-" + dataset + ".yaml), found nothing");
-  Context c{fs::path(options.root), CsdFile::open(options.labels), {}, {}};
+  Context c{fs::path(root), CsdFile::open(options.labels), {}, {}};
   for (const auto& [split, videos] : read_video_folds(options.folds))
     for (const auto& video : videos) c.split_of[video] = split;
   c.out.dataset = dataset;
@@ -45,15 +43,12 @@ Context open_context(const CmuRawOptions& options, const std::string& dataset) {
   return c;
 }
 
-// The shortest text that reads back as the same float (the .csd stores
-// float32; its double's digits would only be noise).
-std::string float_text(float value) {
-  char buffer[32];
-  for (int precision = 6; precision <= 9; ++precision) {
-    std::snprintf(buffer, sizeof buffer, "%.*g", precision, static_cast<double>(value));
-    if (std::strtof(buffer, nullptr) == value) break;
-  }
-  return buffer;
+// The labels of a transcript file's video (`labelled` false when the labels
+// file lacks it); the file becomes one of the manifest's inputs.
+CsdVideo video_labels(Context& c, const fs::path& file, const std::string& video, bool& labelled) {
+  c.out.inputs.push_back(file.string());
+  labelled = c.labels.has_video(video);
+  return labelled ? c.labels.read_numeric(video) : CsdVideo{};
 }
 
 // A label row as text, or nothing with `problem` saying why.
@@ -65,7 +60,7 @@ std::vector<std::string> label_row(const CsdVideo& video, int64_t row, std::stri
       problem = "label column " + std::to_string(col) + " is not a finite number";
       return {};
     }
-    labels.push_back(float_text(value));
+    labels.push_back(format_float(value));
   }
   return labels;
 }
@@ -99,17 +94,15 @@ void add_segment(Context& c, DatasetRow row, const CsdVideo& labels, int64_t ind
 
 }  // namespace
 
-DatasetManifest read_mosi(const CmuRawOptions& options) {
-  Context c = open_context(options, "mosi");
+DatasetManifest read_mosi(const std::string& root, const CmuRawOptions& options) {
+  Context c = open_context(root, options, "mosi");
   c.out.label_columns = {"sentiment"};
   const fs::path transcripts = c.root / "Raw" / "Transcript" / "Segmented";
   const fs::path audio = c.root / "Raw" / "Audio" / "WAV_16000" / "Segmented";
   for (const auto& file : sorted_files(transcripts, ".annotprocessed")) {
     const std::string video = file.stem().string();
-    c.out.inputs.push_back(file.string());
-    CsdVideo labels;
-    const bool labelled = c.labels.has_video(video);
-    if (labelled) labels = c.labels.read_numeric(video);
+    bool labelled = false;
+    const CsdVideo labels = video_labels(c, file, video, labelled);
     const std::vector<std::string> lines = read_lines(file.string());
     for (size_t i = 0; i < lines.size(); ++i) {
       if (trim(lines[i]).empty()) continue;
@@ -138,18 +131,16 @@ DatasetManifest read_mosi(const CmuRawOptions& options) {
   return std::move(c.out);
 }
 
-DatasetManifest read_mosei(const CmuRawOptions& options) {
-  Context c = open_context(options, "mosei");
+DatasetManifest read_mosei(const std::string& root, const CmuRawOptions& options) {
+  Context c = open_context(root, options, "mosei");
   // The SDK's order and daf-import's names.
   c.out.label_columns = {"sentiment", "happiness", "sadness", "anger", "surprise", "disgust", "fear"};
   const fs::path transcripts = c.root / "Raw" / "Transcript" / "Segmented" / "Combined";
   const fs::path audio = c.root / "Raw" / "Audio" / "Full" / "WAV_16000";
   for (const auto& file : sorted_files(transcripts, ".txt")) {
     const std::string video = file.stem().string();
-    c.out.inputs.push_back(file.string());
-    CsdVideo labels;
-    const bool labelled = c.labels.has_video(video);
-    if (labelled) labels = c.labels.read_numeric(video);
+    bool labelled = false;
+    const CsdVideo labels = video_labels(c, file, video, labelled);
     if (labelled && labels.features.cols != 7)
       throw InputError(options.labels + ": video '" + video + "': expected 7 label columns (sentiment and six " +
                        "emotions), found " + std::to_string(labels.features.cols));

@@ -2,6 +2,7 @@
 
 #include "daf/datasets/meld.h"
 #include "daf/util/strings.h"
+#include "text/unicode.h"
 
 namespace daf {
 namespace {
@@ -12,33 +13,15 @@ const uint32_t kCp1252High[32] = {
     0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
     0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
 
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 // A character of 0x80-0xFF as cp1252 reads it: the table for 0x80-0x9F
 // (dropped where cp1252 has none), a space for the no-break space, Latin-1 above.
 void append_cp1252(std::string& out, uint32_t byte) {
   if (byte >= 0x80 && byte < 0xA0) {
-    if (kCp1252High[byte - 0x80] != 0) append_utf8(out, kCp1252High[byte - 0x80]);
+    if (kCp1252High[byte - 0x80] != 0) text::append_utf8(out, static_cast<char32_t>(kCp1252High[byte - 0x80]));
   } else if (byte == 0xA0) {
     out += ' ';
   } else {
-    append_utf8(out, byte);
+    text::append_utf8(out, static_cast<char32_t>(byte));
   }
 }
 

@@ -1,5 +1,6 @@
 #include "daf/datasets/dataset_manifest.h"
 
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -102,9 +103,13 @@ void write_dataset_manifest(const std::string& path, const DatasetManifest& mani
   for (const auto& output : {path, path + ".skipped.csv", path + ".summary.md"})
     refuse_output_over_inputs(output, inputs, "the manifest output");
   const auto lock = lock_output_file(path);
+  // The manifest goes first and comes back last, so that a run killed in
+  // between leaves no manifest beside companions of another run.
+  std::error_code error;
+  std::filesystem::remove(path, error);
+  if (error) throw RuntimeFailure(path + ": cannot replace the manifest: " + error.message());
   write_file_atomic(path + ".skipped.csv", skipped_csv(manifest));
   write_file_atomic(path + ".summary.md", manifest_summary(manifest));
-  // The manifest last: its presence says the other two belong to it.
   write_file_atomic(path, manifest_csv(manifest));
 }
 

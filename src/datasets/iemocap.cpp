@@ -4,7 +4,6 @@
 #include <filesystem>
 #include <map>
 
-#include "daf/util/atomic_file.h"
 #include "daf/util/error.h"
 #include "daf/util/strings.h"
 #include "dataset_files.h"
@@ -235,14 +234,14 @@ std::string strip_transcript_tags(const std::string& text) {
   return trim(out);
 }
 
-DatasetManifest read_iemocap(const IemocapOptions& options) {
+DatasetManifest read_iemocap(const std::string& root, const IemocapOptions& options) {
   DatasetManifest out;
   out.dataset = "iemocap";
   out.classes = iemocap_classes(options.classes);
   out.class_column = "emotion";
   out.label_columns = {"emotion", "valence", "arousal", "dominance"};
   out.meta_columns = {"speaker", "session", "dialogue", "scenario", "emotion_code"};
-  const fs::path release = find_release(options.root);
+  const fs::path release = find_release(root);
   for (int64_t n = 1; n <= 5; ++n) {
     const fs::path session_dir = release / ("Session" + std::to_string(n));
     const fs::path evaluations = session_dir / "dialog" / "EmoEvaluation";

@@ -2,6 +2,8 @@
 
 #include "daf/config/config_sources.h"
 #include "daf/config/option_set.h"
+#include "daf/datasets/meld.h"
+#include "daf/datasets/sims.h"
 #include "daf/util/error.h"
 #include "daf/util/strings.h"
 
@@ -48,11 +50,6 @@ ManifestConfig load_manifest_config(const std::string& file, const std::vector<s
   if (config.iemocap.test_session == config.iemocap.valid_session)
     throw InputError("iemocap.valid_session: expected another session than iemocap.test_session (" +
                      std::to_string(config.iemocap.test_session) + ")");
-  config.iemocap.root = config.root;
-  config.meld.root = config.root;
-  config.sims.root = config.root;
-  config.mosi.root = config.root;
-  config.mosei.root = config.root;
   return config;
 }
 
@@ -61,11 +58,11 @@ std::string manifest_config_yaml(const ManifestConfig& config) {
 }
 
 DatasetManifest read_dataset(const ManifestConfig& config) {
-  if (config.dataset == "meld") return read_meld(config.meld);
-  if (config.dataset == "sims") return read_sims(config.sims);
-  if (config.dataset == "mosi") return read_mosi(config.mosi);
-  if (config.dataset == "mosei") return read_mosei(config.mosei);
-  return read_iemocap(config.iemocap);  // the only other name load_manifest_config accepts
+  if (config.dataset == "meld") return read_meld(config.root);
+  if (config.dataset == "sims") return read_sims(config.root);
+  if (config.dataset == "mosi") return read_mosi(config.root, config.mosi);
+  if (config.dataset == "mosei") return read_mosei(config.root, config.mosei);
+  return read_iemocap(config.root, config.iemocap);  // the only other name load_manifest_config accepts
 }
 
 }  // namespace daf

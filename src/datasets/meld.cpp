@@ -58,11 +58,6 @@ std::map<std::string, fs::path> find_video_folders(const fs::path& release) {
   return folders;
 }
 
-std::string lower(std::string text) {
-  for (auto& ch : text) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return text;
-}
-
 bool is_count(const std::string& text) {
   return !text.empty() && text.size() < 10 &&
          std::all_of(text.begin(), text.end(), [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); });
@@ -94,14 +89,14 @@ void read_row(const CsvTable& table, size_t r, const std::string& csv_path, Spli
   }
   const std::string clip = "dia" + dialogue + "_utt" + utterance;
   const std::string id = std::string(c.split.name) + "_" + clip;  // ids restart in every split
-  const std::string emotion = lower(cell("Emotion"));
+  const std::string emotion = ascii_lower(cell("Emotion"));
   const std::vector<std::string> classes = meld_classes();
   if (!contains(classes, emotion)) {
     c.out.skipped.push_back({where, id, "unknown emotion",
                              "expected one of " + join(classes, ", ") + ", found '" + cell("Emotion") + "'"});
     return;
   }
-  const std::string sentiment = sentiment_value(lower(cell("Sentiment")));
+  const std::string sentiment = sentiment_value(ascii_lower(cell("Sentiment")));
   if (sentiment.empty()) {
     c.out.skipped.push_back(
         {where, id, "unknown sentiment", "expected negative, neutral or positive, found '" + cell("Sentiment") + "'"});
@@ -159,14 +154,14 @@ bool parse_episode_time(const std::string& text, double& seconds) {
   return true;
 }
 
-DatasetManifest read_meld(const MeldOptions& options) {
+DatasetManifest read_meld(const std::string& root) {
   DatasetManifest out;
   out.dataset = "meld";
   out.classes = meld_classes();
   out.class_column = "emotion";
   out.label_columns = {"emotion", "sentiment"};
   out.meta_columns = {"speaker", "dialogue", "season", "episode", "episode_start", "episode_end"};
-  const fs::path release = find_meld_release(options.root);
+  const fs::path release = find_meld_release(root);
   const std::map<std::string, fs::path> folders = find_video_folders(release);
   for (const auto& split : kMeldSplits) {
     const fs::path csv_path = release / (std::string(split.name) + "_sent_emo.csv");

@@ -44,12 +44,12 @@ std::string sentiment(const std::string& text, const std::string& column, std::s
 
 }  // namespace
 
-DatasetManifest read_sims(const SimsOptions& options) {
+DatasetManifest read_sims(const std::string& root) {
   DatasetManifest out;
   out.dataset = "sims";
   out.label_columns = {"sentiment", "sentiment_text", "sentiment_audio", "sentiment_video"};
   out.meta_columns = {"speaker", "video", "annotation"};
-  const fs::path label_file = find_label_file(options.root);
+  const fs::path label_file = find_label_file(root);
   const fs::path raw = label_file.parent_path() / "Raw";
   out.inputs.push_back(label_file.string());
   // Read as text: the ids are zero-padded ("0001"), which a number would lose.

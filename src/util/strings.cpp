@@ -73,11 +73,12 @@ size_t edit_distance(const std::string& a, const std::string& b) {
   return previous[b.size()];
 }
 
-namespace {
-std::string lower(std::string text) {
+std::string ascii_lower(std::string text) {
   for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return text;
 }
+
+namespace {
 }  // namespace
 
 std::string closest_match(const std::string& word, const std::vector<std::string>& candidates) {
@@ -85,7 +86,7 @@ std::string closest_match(const std::string& word, const std::vector<std::string
   size_t best_distance = std::string::npos;
   for (const auto& candidate : candidates) {
     // Case differences count little: "mae" should find "MAE".
-    const size_t d = edit_distance(lower(word), lower(candidate));
+    const size_t d = edit_distance(ascii_lower(word), ascii_lower(candidate));
     if (d < best_distance) {
       best_distance = d;
       best = candidate;
@@ -108,6 +109,16 @@ std::string format_number(double value) {
   for (int precision = 6; precision <= 17; ++precision) {
     std::snprintf(buffer, sizeof buffer, "%.*g", precision, value);
     if (std::strtod(buffer, nullptr) == value) break;
+  }
+  return buffer;
+}
+
+std::string format_float(float value) {
+  if (!std::isfinite(value)) return format_number(value);
+  char buffer[64];
+  for (int precision = 6; precision <= 9; ++precision) {
+    std::snprintf(buffer, sizeof buffer, "%.*g", precision, static_cast<double>(value));
+    if (std::strtof(buffer, nullptr) == value) break;
   }
   return buffer;
 }

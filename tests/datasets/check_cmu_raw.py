@@ -11,7 +11,7 @@ import sys
 
 import numpy as np
 
-from manifest_checks import check_audio, check_skips, fail, rows_by_id
+from manifest_checks import check_audio, check_skips, check_text, fail, rows_by_id
 
 
 def main(truth_path, manifest_path):
@@ -19,9 +19,7 @@ def main(truth_path, manifest_path):
     got = rows_by_id(manifest_path, truth["rows"])
     for t in truth["rows"]:
         uid, r = t["id"], got[t["id"]]
-        for key in ("split", "text", "video"):
-            if r[key] != t[key]:
-                fail("%s: %s is %r, expected %r" % (uid, key, r[key], t[key]))
+        check_text(uid, r, t, ("split", "text", "video"))
         for key, value in t["labels"].items():
             if np.float32(float(r[key])) != np.float32(value):
                 fail("%s: %s %s, expected %s" % (uid, key, r[key], value))

@@ -7,7 +7,7 @@ import collections
 import json
 import sys
 
-from manifest_checks import check_audio, check_skips, fail, rows_by_id
+from manifest_checks import check_audio, check_skips, check_text, fail, rows_by_id
 
 
 def main(truth_path, manifest_path):
@@ -15,9 +15,7 @@ def main(truth_path, manifest_path):
     got = rows_by_id(manifest_path, truth["rows"])
     for t in truth["rows"]:
         uid, r = t["id"], got[t["id"]]
-        for key in ("split", "text", "speaker", "video", "annotation"):
-            if r[key] != t[key]:
-                fail("%s: %s is %r, expected %r" % (uid, key, r[key], t[key]))
+        check_text(uid, r, t, ("split", "text", "speaker", "video", "annotation"))
         for key in ("sentiment", "sentiment_text", "sentiment_audio", "sentiment_video"):
             if abs(float(r[key]) - t[key]) > 1e-12:
                 fail("%s: %s %s, expected %s" % (uid, key, r[key], t[key]))

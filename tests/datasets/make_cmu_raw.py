@@ -40,6 +40,17 @@ def write_csd(path, name, videos):
         f.create_group(name + "/metadata")
 
 
+def record(truth, folds, uid, vid, no_label, no_audio, row):
+    """A segment's truth: the skip daf-manifest reports for it (checked in its
+    order: label, audio file, fold), or its row."""
+    kind = "no label" if no_label else "no audio file" if no_audio else "video in no fold" if vid == "vidC" else None
+    if kind:
+        truth["skips"].append({"id": uid, "kind": kind})
+    else:
+        split = [s for s, v in folds.items() if vid in v][0]
+        truth["rows"].append(dict(row, id=uid, split=split, video=vid))
+
+
 def main(out, dataset):
     rng = np.random.default_rng(5)
     truth = {"rows": [], "skips": []}
@@ -66,16 +77,9 @@ def main(out, dataset):
                 missing_wav = vid == "vidB" and n == 2
                 if not missing_wav:
                     write_wav(wav, 0.5, rng)
-                if vid == "vidD" or n > n_labels:
-                    truth["skips"].append({"id": uid, "kind": "no label"})
-                elif missing_wav:
-                    truth["skips"].append({"id": uid, "kind": "no audio file"})
-                elif vid == "vidC":
-                    truth["skips"].append({"id": uid, "kind": "video in no fold"})
-                else:
-                    split = [s for s, v in folds.items() if vid in v][0]
-                    truth["rows"].append({"id": uid, "split": split, "text": text, "audio": wav, "video": vid,
-                                          "labels": {"sentiment": labels[n - 1][0]}})
+                no_label = vid == "vidD" or n > n_labels
+                record(truth, folds, uid, vid, no_label, missing_wav,
+                       {"text": text, "audio": wav, "labels": {"sentiment": labels[min(n, n_labels) - 1][0]}})
             if vid == "vidA":
                 lines.insert(2, "this line has no delimiter")
                 truth["skips"].append({"id": "", "kind": "unreadable transcript line"})
@@ -105,18 +109,11 @@ def main(out, dataset):
                 text = "clip %d says a___b" % clip if clip == 2 else "clip %d of %s" % (clip, vid)
                 lines.append("%s___%d___%s___%s___%s" % (vid, clip, repr(start), repr(end), text))
                 row = order.index(clip - 1) if clip - 1 in order else None
-                uid = "%s[%d]" % (vid, row) if row is not None else "%s___%d" % (vid, clip)
-                if vid == "vidD" or row is None:
-                    truth["skips"].append({"id": "%s___%d" % (vid, clip), "kind": "no label"})
-                elif vid == "vidB":
-                    truth["skips"].append({"id": uid, "kind": "no audio file"})
-                elif vid == "vidC":
-                    truth["skips"].append({"id": uid, "kind": "video in no fold"})
-                else:
-                    split = [s for s, v in folds.items() if vid in v][0]
-                    truth["rows"].append({"id": uid, "split": split, "text": text, "audio": wav, "video": vid,
-                                          "start": max(0.0, start), "end": end,
-                                          "labels": dict(zip(names, features[row]))})
+                no_label = vid == "vidD" or row is None
+                uid = "%s___%d" % (vid, clip) if no_label else "%s[%d]" % (vid, row)
+                record(truth, folds, uid, vid, no_label, vid == "vidB",
+                       {"text": text, "audio": wav, "start": max(0.0, start), "end": end,
+                        "labels": dict(zip(names, features[row if row is not None else 0]))})
             lines.insert(1, "%s___oops" % vid)
             truth["skips"].append({"id": "", "kind": "unreadable transcript line"})
             with open(os.path.join(tdir, vid + ".txt"), "w") as f:

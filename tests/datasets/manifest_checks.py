@@ -21,6 +21,13 @@ def rows_by_id(manifest_path, truth_rows):
     return got
 
 
+def check_text(uid, row, truth, keys):
+    """The manifest row's columns `keys` equal the truth's, as text."""
+    for key in keys:
+        if row[key] != truth[key]:
+            fail("%s: %s is %r, expected %r" % (uid, key, row[key], truth[key]))
+
+
 def check_audio(uid, have, want):
     if not os.path.samefile(have, want):
         fail("%s: audio %s, expected %s" % (uid, have, want))

@@ -96,6 +96,11 @@ TEST_CASE("a dataset manifest is written with its summary and skip list, never o
   CHECK(daf::read_file(out) == daf::manifest_csv(m));
   CHECK(daf::read_file(out + ".skipped.csv") == daf::skipped_csv(m));
   CHECK(daf::read_file(out + ".summary.md") == daf::manifest_summary(m));
+  // A run that fails before the manifest leaves none, not the old one beside new companions.
+  std::filesystem::remove(out + ".summary.md");
+  std::filesystem::create_directory(out + ".summary.md");  // a directory where a file is written
+  CHECK_THROWS_WITH(daf::write_dataset_manifest(out, m), ContainsSubstring("manifest.csv.summary.md"));
+  CHECK_FALSE(std::filesystem::exists(out));
   daf::DatasetManifest empty = m;
   empty.rows.clear();
   CHECK_THROWS_WITH(daf::write_dataset_manifest((dir / "none.csv").string(), empty),

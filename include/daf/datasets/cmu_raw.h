@@ -11,7 +11,6 @@
 namespace daf {
 
 struct CmuRawOptions {
-  std::string root;    // CMU_MOSI or CMU_MOSEI: the folder holding Raw/
   std::string labels;  // CMU_MOSI_Opinion_Labels.csd / CMU_MOSEI_Labels.csd
   std::string folds;   // configs/folds/cmu-mosi.yaml / cmu-mosei.yaml
 };
@@ -19,12 +18,13 @@ struct CmuRawOptions {
 // MOSI: Raw/Audio/WAV_16000/Segmented/<video>_<n>.wav and
 // Raw/Transcript/Segmented/<video>.annotprocessed ("<n>_DELIM_<text>"); the
 // label of segment n is row n-1 of the video in the labels file.
-DatasetManifest read_mosi(const CmuRawOptions& options);
+// `root`: the folder holding Raw/.
+DatasetManifest read_mosi(const std::string& root, const CmuRawOptions& options);
 
 // MOSEI: Raw/Audio/Full/WAV_16000/<video>.wav cut at the times of
 // Raw/Transcript/Segmented/Combined/<video>.txt
 // ("<video>___<clip>___<start>___<end>___<text>"); the labels (sentiment and
 // six emotions) are the row of the video whose interval matches the segment's.
-DatasetManifest read_mosei(const CmuRawOptions& options);
+DatasetManifest read_mosei(const std::string& root, const CmuRawOptions& options);
 
 }  // namespace daf

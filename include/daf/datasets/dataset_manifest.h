@@ -48,7 +48,8 @@ std::string skipped_csv(const DatasetManifest& manifest);
 std::string manifest_summary(const DatasetManifest& manifest);
 
 // Writes `path`, `path`.skipped.csv and `path`.summary.md, each atomically,
-// under a lock on `path`. InputError when the dataset has no row, or when an
+// under a lock on `path`; an earlier manifest is removed before its
+// companions are replaced, so a manifest always belongs to the two beside it. InputError when the dataset has no row, or when an
 // output would replace one of the dataset's files.
 void write_dataset_manifest(const std::string& path, const DatasetManifest& manifest);
 

@@ -11,14 +11,14 @@
 namespace daf {
 
 struct IemocapOptions {
-  std::string root;            // IEMOCAP_full_release, or a folder holding it
   std::string classes = "4";   // 4, 6 or all (iemocap_classes)
   bool strip_tags = true;      // drop [LAUGHTER], [BREATHING], ... from transcripts
   int64_t test_session = 5;    // the fixed split: this session tests ...
   int64_t valid_session = 4;   // ... this one validates, the others train
 };
 
-DatasetManifest read_iemocap(const IemocapOptions& options);
+// `root`: IEMOCAP_full_release, or a folder holding it.
+DatasetManifest read_iemocap(const std::string& root, const IemocapOptions& options);
 
 // The class names of a class set, in index order: "4" -> neutral, happy, sad,
 // angry. InputError for another set.

@@ -7,8 +7,6 @@
 #include "daf/datasets/cmu_raw.h"
 #include "daf/datasets/dataset_manifest.h"
 #include "daf/datasets/iemocap.h"
-#include "daf/datasets/meld.h"
-#include "daf/datasets/sims.h"
 
 namespace daf {
 
@@ -19,8 +17,6 @@ struct ManifestConfig {
   std::string root;     // the dataset's folder as distributed
   std::string out;      // the manifest CSV
   IemocapOptions iemocap;
-  MeldOptions meld;
-  SimsOptions sims;
   CmuRawOptions mosi;
   CmuRawOptions mosei;
 };

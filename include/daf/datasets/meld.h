@@ -10,11 +10,8 @@
 
 namespace daf {
 
-struct MeldOptions {
-  std::string root;  // MELD.Raw, or a folder holding it
-};
-
-DatasetManifest read_meld(const MeldOptions& options);
+// `root`: MELD.Raw, or a folder holding it.
+DatasetManifest read_meld(const std::string& root);
 
 // MELD's emotion classes in index order: neutral, joy, surprise, anger, sadness, disgust, fear.
 std::vector<std::string> meld_classes();

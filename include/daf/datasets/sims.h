@@ -9,10 +9,7 @@
 
 namespace daf {
 
-struct SimsOptions {
-  std::string root;  // the folder holding label.csv (v1) or meta.csv (v2) and Raw/
-};
-
-DatasetManifest read_sims(const SimsOptions& options);
+// `root`: the folder holding label.csv (v1) or meta.csv (v2) and Raw/.
+DatasetManifest read_sims(const std::string& root);
 
 }  // namespace daf

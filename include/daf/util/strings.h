@@ -8,6 +8,8 @@ namespace daf {
 std::string join(const std::vector<std::string>& parts, const std::string& separator);
 std::vector<std::string> split(const std::string& text, char separator);
 std::string trim(const std::string& text);
+// `text` with ASCII letters in lower case (other bytes unchanged).
+std::string ascii_lower(std::string text);
 // Whether `value` is one of `values`.
 bool contains(const std::vector<std::string>& values, const std::string& value);
 
@@ -35,6 +37,8 @@ std::string json_escape(const std::string& text);
 
 // Shortest decimal text that reads back as the same double (for configs and CSV).
 std::string format_number(double value);
+// Shortest decimal text that reads back as the same float (values stored as float32).
+std::string format_float(float value);
 // Fixed number of decimals, "nan" for NaN.
 std::string format_fixed(double value, int decimals);
 
