@@ -31,6 +31,26 @@ pkg_check_modules(SNDFILE REQUIRED IMPORTED_TARGET sndfile)
 # ICU: Unicode categories, NFD, case mapping and the regular expressions of the WordPiece and BPE tokenizers.
 pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc icu-i18n)
 pkg_check_modules(SAMPLERATE REQUIRED IMPORTED_TARGET samplerate)
+# Audio from video containers (mp4, mkv, avi, webm: MELD, CH-SIMS) through
+# FFmpeg's libraries, for files libsndfile cannot open. AUTO builds it where
+# pkg-config finds FFmpeg 5.1 or newer (Debian 12: 5.1, Debian 13: 7.1); ON
+# requires it (CI); OFF leaves it out (a daf without it names the missing
+# support in its error for a video file).
+set(DAF_FFMPEG AUTO CACHE STRING "Decode audio from video containers with FFmpeg: AUTO, ON or OFF")
+set_property(CACHE DAF_FFMPEG PROPERTY STRINGS AUTO ON OFF)
+set(DAF_HAVE_FFMPEG OFF)
+if(NOT DAF_FFMPEG STREQUAL "OFF")
+  set(daf_ffmpeg_modules libavformat libavcodec libswresample "libavutil>=57.28")
+  if(DAF_FFMPEG STREQUAL "ON")
+    pkg_check_modules(FFMPEG REQUIRED IMPORTED_TARGET ${daf_ffmpeg_modules})
+  else()
+    pkg_check_modules(FFMPEG QUIET IMPORTED_TARGET ${daf_ffmpeg_modules})
+  endif()
+  if(FFMPEG_FOUND)
+    set(DAF_HAVE_FFMPEG ON)
+  endif()
+endif()
+message(STATUS "daf: audio from video containers through FFmpeg: ${DAF_HAVE_FFMPEG}")
 # sentencepiece is linked ONLY into the small daf_sentencepiece shim library,
 # never into daf or a torch executable: Debian's libsentencepiece exports its
 # own protobuf 3.14 and LibTorch uses 3.21, so linking both crashes before

@@ -149,7 +149,7 @@ run_tests() {
   local start
   copy_checkout
   start=$(date +%s)
-  in_root "$root" bash -c 'cd /root/daf && bash scripts/build.sh -DDAF_BUILD_TESTS=ON -DCMAKE_UNITY_BUILD=OFF'
+  in_root "$root" bash -c 'cd /root/daf && bash scripts/build.sh -DDAF_BUILD_TESTS=ON -DDAF_FFMPEG=ON -DCMAKE_UNITY_BUILD=OFF'
   say "build: $(seconds_since "$start") s"
   start=$(date +%s)
   in_root "$root" bash -c 'cd /root/daf/build && ctest --no-tests=error --output-on-failure --parallel "$(nproc)" -LE "slurm|gpu_check|over_a_minute"'

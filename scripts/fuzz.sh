@@ -14,7 +14,7 @@ bash scripts/build-sanitize.sh
 export ASAN_OPTIONS="abort_on_error=1:detect_leaks=0:alloc_dealloc_mismatch=0:detect_odr_violation=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export OMP_WAIT_POLICY=PASSIVE GLOG_minloglevel=2 OMP_NUM_THREADS=1
-harnesses=(fuzz_config fuzz_sweep fuzz_cache fuzz_csd fuzz_manifest fuzz_audio fuzz_tokenizer fuzz_jsonl fuzz_csv)
+harnesses=(fuzz_config fuzz_sweep fuzz_cache fuzz_csd fuzz_manifest fuzz_audio fuzz_container fuzz_tokenizer fuzz_jsonl fuzz_csv)
 
 # One harness: a fresh copy of its corpus, then libFuzzer; its exit status goes
 # to $work/rc. Harnesses are single-threaded, so one runs per core at a time.

@@ -118,7 +118,9 @@ start=$(date +%s)
 export PKG_CONFIG_LIBDIR=$prefix/$arch_dir/pkgconfig:$prefix/usr/share/pkgconfig
 # A unity build (see scripts/test.sh): the compiler's front end is most of the
 # cost, and it parses LibTorch's headers a few times instead of ~30.
-cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DDAF_BUILD_TESTS=ON \
+# FFmpeg stays out: its libraries load ~200 Debian packages of codecs, far
+# past the bundle's size, and no step of this check reads a video.
+cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DDAF_BUILD_TESTS=ON -DDAF_FFMPEG=OFF \
   -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=16 \
   "-DCMAKE_PREFIX_PATH=$cmake_prefix" -DPKG_CONFIG_EXECUTABLE="$prefix/usr/bin/pkgconf" \
   -DHDF5_C_COMPILER_EXECUTABLE=HDF5_C_COMPILER_EXECUTABLE-NOTFOUND \

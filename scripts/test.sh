@@ -44,7 +44,7 @@ start=$(date +%s)
 # by file, where editing one file rebuilds one file.
 unity=ON
 [ "$quick" -eq 0 ] || unity=OFF
-bash scripts/build.sh -DDAF_BUILD_TESTS=ON -DCMAKE_UNITY_BUILD=$unity -DCMAKE_UNITY_BUILD_BATCH_SIZE=16
+bash scripts/build.sh -DDAF_BUILD_TESTS=ON -DDAF_FFMPEG=ON -DCMAKE_UNITY_BUILD=$unity -DCMAKE_UNITY_BUILD_BATCH_SIZE=16
 stage "$release: build" "$start"
 if [ "$quick" -eq 0 ]; then
   start=$(date +%s)

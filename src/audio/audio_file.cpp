@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "container_audio.h"
 #include "daf/util/atomic_file.h"
 #include "daf/util/error.h"
 #include "daf/util/strings.h"
@@ -21,19 +22,21 @@ struct SndFileCloser {
 };
 using SndFile = std::unique_ptr<SNDFILE, SndFileCloser>;
 
-SndFile open_for_reading(const std::string& path, SF_INFO& info) {
+void check_file(const std::string& path) {
   if (!std::filesystem::exists(path)) throw InputError(path + ": audio file not found");
   if (std::filesystem::is_regular_file(path) && std::filesystem::file_size(path) == 0)
     throw InputError(path + ": audio file is empty (0 bytes)");
-  info = SF_INFO{};
-  SndFile file(sf_open(path.c_str(), SFM_READ, &info));
-  if (!file) throw InputError(path + ": cannot decode audio: " + sf_strerror(nullptr));
+}
+
+// libsndfile's view of a file it opened: InputError when it holds no samples,
+// is truncated or has an invalid header.
+void check_sndfile(const std::string& path, SNDFILE* file, const SF_INFO& info) {
   if (info.frames <= 0) throw InputError(path + ": audio file holds no samples");
   // libsndfile decodes what a truncated file still holds without an error; its
   // log says "data : <announced> (should be <found>)" when the header
   // announces more audio than the file has.
   char log[2048] = {};
-  sf_command(file.get(), SFC_GET_LOG_INFO, log, sizeof log);
+  sf_command(file, SFC_GET_LOG_INFO, log, sizeof log);
   const std::string text = log;
   const auto data = text.find("\ndata : ");
   if (data != std::string::npos) {
@@ -50,7 +53,10 @@ SndFile open_for_reading(const std::string& path, SF_INFO& info) {
   if (info.samplerate <= 0 || info.channels <= 0)
     throw InputError(path + ": invalid audio header (rate " + std::to_string(info.samplerate) + " Hz, " +
                      std::to_string(info.channels) + " channels)");
-  return file;
+}
+
+AudioInfo container_info(const ContainerAudio& audio) {
+  return {audio.frames, audio.sample_rate, audio.channels, audio.stream, audio.audio_streams};
 }
 
 // The [first, last) frame range of a segment; InputError when it is empty.
@@ -68,12 +74,34 @@ std::pair<int64_t, int64_t> segment_frames(const std::string& path, const AudioI
   return {first, last};
 }
 
+// The first `frames` frames of `interleaved`, checked, averaged to mono and
+// resampled: the same for every decoder.
+std::vector<float> mono_at_rate(const std::string& path, const std::vector<float>& interleaved, int64_t frames,
+                                const AudioInfo& info, int target_rate) {
+  // Float WAVs can hold NaN or Inf; one would make every feature of the utterance NaN.
+  int64_t non_finite = 0;
+  for (size_t i = 0; i < static_cast<size_t>(frames * info.channels); ++i) non_finite += !std::isfinite(interleaved[i]);
+  if (non_finite > 0)
+    throw InputError(path + ": " + std::to_string(non_finite) + " non-finite sample" + (non_finite == 1 ? "" : "s") +
+                     " (NaN or Inf)");
+  std::vector<float> mono(static_cast<size_t>(frames));
+  for (int64_t i = 0; i < frames; ++i) {
+    float sum = 0.0f;
+    for (int c = 0; c < info.channels; ++c) sum += interleaved[static_cast<size_t>(i * info.channels + c)];
+    mono[static_cast<size_t>(i)] = sum / static_cast<float>(info.channels);
+  }
+  return resample(mono, info.sample_rate, target_rate);
+}
+
 }  // namespace
 
 AudioInfo probe_audio(const std::string& path) {
-  SF_INFO sf_info;
-  open_for_reading(path, sf_info);
-  return {sf_info.frames, sf_info.samplerate, sf_info.channels};
+  check_file(path);
+  SF_INFO sf_info{};
+  SndFile file(sf_open(path.c_str(), SFM_READ, &sf_info));
+  if (!file) return container_info(read_container_audio(path, false, sf_strerror(nullptr)));
+  check_sndfile(path, file.get(), sf_info);
+  return {sf_info.frames, sf_info.samplerate, sf_info.channels, "libsndfile"};
 }
 
 int64_t segment_samples(const std::string& path, const AudioInfo& info, double start, double end, int target_rate) {
@@ -82,31 +110,31 @@ int64_t segment_samples(const std::string& path, const AudioInfo& info, double s
 }
 
 std::vector<float> read_audio(const std::string& path, double start, double end, int target_rate) {
-  SF_INFO sf_info;
-  SndFile file = open_for_reading(path, sf_info);
-  const AudioInfo info{sf_info.frames, sf_info.samplerate, sf_info.channels};
-  const auto [first, last] = segment_frames(path, info, start, end);
-  if (first > 0 && sf_seek(file.get(), first, SEEK_SET) < 0)
-    throw InputError(path + ": cannot seek to " + format_fixed(start, 3) + " s: " + sf_strerror(file.get()));
-
-  const int64_t frames = last - first;
-  std::vector<float> interleaved(static_cast<size_t>(frames * info.channels));
-  const sf_count_t got = sf_readf_float(file.get(), interleaved.data(), frames);
-  if (got <= 0) throw InputError(path + ": cannot decode audio samples: " + sf_strerror(file.get()));
-  // Float WAVs can hold NaN or Inf; one would make every feature of the utterance NaN.
-  int64_t non_finite = 0;
-  for (size_t i = 0; i < static_cast<size_t>(got * info.channels); ++i) non_finite += !std::isfinite(interleaved[i]);
-  if (non_finite > 0)
-    throw InputError(path + ": " + std::to_string(non_finite) + " non-finite sample" + (non_finite == 1 ? "" : "s") +
-                     " (NaN or Inf)");
-
-  std::vector<float> mono(static_cast<size_t>(got));
-  for (sf_count_t i = 0; i < got; ++i) {
-    float sum = 0.0f;
-    for (int c = 0; c < info.channels; ++c) sum += interleaved[static_cast<size_t>(i * info.channels + c)];
-    mono[static_cast<size_t>(i)] = sum / static_cast<float>(info.channels);
+  check_file(path);
+  SF_INFO sf_info{};
+  SndFile file(sf_open(path.c_str(), SFM_READ, &sf_info));
+  std::vector<float> interleaved;
+  AudioInfo info;
+  int64_t frames = 0;
+  if (file) {
+    check_sndfile(path, file.get(), sf_info);
+    info = {sf_info.frames, sf_info.samplerate, sf_info.channels, "libsndfile"};
+    const auto [first, last] = segment_frames(path, info, start, end);
+    if (first > 0 && sf_seek(file.get(), first, SEEK_SET) < 0)
+      throw InputError(path + ": cannot seek to " + format_fixed(start, 3) + " s: " + sf_strerror(file.get()));
+    interleaved.resize(static_cast<size_t>((last - first) * info.channels));
+    frames = sf_readf_float(file.get(), interleaved.data(), last - first);
+    if (frames <= 0) throw InputError(path + ": cannot decode audio samples: " + sf_strerror(file.get()));
+  } else {
+    // The whole stream is decoded, then cut: seeking in compressed streams
+    // lands on packet boundaries, and clips are short.
+    ContainerAudio audio = read_container_audio(path, true, sf_strerror(nullptr));
+    info = container_info(audio);
+    const auto [first, last] = segment_frames(path, info, start, end);
+    interleaved.assign(audio.interleaved.begin() + first * info.channels, audio.interleaved.begin() + last * info.channels);
+    frames = last - first;
   }
-  return resample(mono, info.sample_rate, target_rate);
+  return mono_at_rate(path, interleaved, frames, info, target_rate);
 }
 
 std::vector<float> resample(const std::vector<float>& samples, int from_rate, int to_rate) {

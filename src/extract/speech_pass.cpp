@@ -63,6 +63,31 @@ int64_t resolve_sample_rate(const SpeechEncoderConfig& config, const SpeechEncod
   return from_module;
 }
 
+// Which files came out of video containers, and which stream of each: named
+// in the log, a warning where a file offers several audio streams.
+class ContainerLog {
+ public:
+  void add(const std::string& path, const AudioInfo& info) {
+    if (info.decoder == "libsndfile") return;
+    ++files_;
+    spdlog::debug("{}: {}", path, info.decoder);
+    if (example_.empty()) example_ = path + ": " + info.decoder;
+    if (info.audio_streams > 1 && ++several_ <= 3)
+      spdlog::warn("{} holds {} audio streams; daf reads {} (FFmpeg's choice: the default stream)", path,
+                   info.audio_streams, info.decoder);
+  }
+  void finish() const {
+    if (files_ == 0) return;
+    spdlog::info("audio: {} file{} read through FFmpeg (libsndfile cannot open {}), e.g. {}", files_,
+                 files_ == 1 ? "" : "s", files_ == 1 ? "it" : "them", example_);
+    if (several_ > 3) spdlog::warn("audio: {} files hold several audio streams (3 named above)", several_);
+  }
+
+ private:
+  int64_t files_ = 0, several_ = 0;
+  std::string example_;
+};
+
 }  // namespace
 
 SpeechModels load_speech_models(const ExtractConfig& extract_config) {
@@ -95,6 +120,7 @@ PassStats run_speech_pass(PassContext& context, SpeechModels& models) {
   const auto max_samples = static_cast<int64_t>(std::llround(config.max_seconds * rate));
   std::vector<const Utterance*> pending;
   std::vector<Chunk> chunks;
+  ContainerLog containers;
   for (const Utterance* row : context.rows) {
     if (finished.count(row->id)) {
       ++stats.resumed;
@@ -107,7 +133,9 @@ PassStats run_speech_pass(PassContext& context, SpeechModels& models) {
     }
     int64_t samples = 0;
     try {
-      samples = segment_samples(row->audio, probe_audio(row->audio), row->start, row->end, static_cast<int>(rate));
+      const AudioInfo info = probe_audio(row->audio);
+      containers.add(row->audio, info);
+      samples = segment_samples(row->audio, info, row->start, row->end, static_cast<int>(rate));
     } catch (const InputError& e) {
       context.skip(config.modality, *row, where + e.what(), stats);
       continue;
@@ -119,6 +147,7 @@ PassStats run_speech_pass(PassContext& context, SpeechModels& models) {
       chunks.push_back({pending.size(), c * chunk_length, std::min(chunk_length, samples - c * chunk_length)});
     pending.push_back(row);
   }
+  containers.finish();
 
   std::vector<int64_t> lengths;
   for (const auto& c : chunks) lengths.push_back(c.length);

@@ -11,13 +11,17 @@ should write and the items it should skip. Quirks: the C1 control characters
 older MELD CSVs carry for Windows-1252 punctuation (U+0092 for a right quote,
 U+0085, U+0097, U+0091/U+0093/U+0094, U+00A0), one-digit hours and two-digit
 milliseconds, a start time that is neither, a missing clip, ids restarting in every split, an unknown
-emotion. The clips are placeholders: only their presence is read.
+emotion. The clips are real mp4s (tests/datasets/media.py); one is cut short
+(as train dia125_utt3.mp4 is in the release), which daf-manifest keeps and
+daf-extract skips in the audio modality; truth.json's "extract_skips" says so.
 """
 import csv
 import io
 import json
 import os
 import sys
+
+from media import Clips
 
 EMOTIONS = ["neutral", "joy", "surprise", "anger", "sadness", "disgust", "fear"]
 SENTIMENT = {"neutral": "neutral", "joy": "positive", "surprise": "positive", "anger": "negative",
@@ -39,7 +43,8 @@ def main(out):
     folders = {"train": os.path.join(release, "train_splits"),
                "dev": os.path.join(release, "dev", "dev_splits_complete"),
                "test": os.path.join(release, "test", "output_repeated_splits_test")}
-    truth = {"rows": [], "skips": []}
+    truth = {"rows": [], "skips": [], "extract_skips": []}
+    clips = Clips()
     k = 0
     for split, daf_split in (("train", "train"), ("dev", "valid"), ("test", "test")):
         os.makedirs(folders[split])
@@ -71,9 +76,12 @@ def main(out):
                 clip = "dia%d_utt%d.mp4" % (dialogue, utterance)
                 uid = "%s_dia%d_utt%d" % (split, dialogue, utterance)
                 missing = split == "dev" and dialogue == 1 and utterance == 2
-                if not missing:
-                    with open(os.path.join(folders[split], clip), "wb") as f:
-                        f.write(b"\0\0\0\x18ftypmp42placeholder")
+                corrupt = split == "train" and dialogue == 1 and utterance == 3
+                if corrupt:
+                    clips.write_corrupt(os.path.join(folders[split], clip))
+                    truth["extract_skips"].append({"id": uid, "modality": "audio", "reason": "cannot decode audio"})
+                elif not missing:
+                    clips.write(os.path.join(folders[split], clip), k)
                 k += 1
                 if emotion_written != emotion:
                     truth["skips"].append({"id": uid, "kind": "unknown emotion"})
@@ -90,6 +98,7 @@ def main(out):
                     "episode": str(10 + utterance), "episode_start": None if unreadable else start_s, "episode_end": end_s})
         with open(os.path.join(release, split + "_sent_emo.csv"), "w", encoding="utf-8", newline="") as f:
             f.write(buffer.getvalue())
+    clips.close()
     with open(os.path.join(out, "truth.json"), "w") as f:
         json.dump(truth, f, indent=1, ensure_ascii=True)
 

@@ -4,20 +4,25 @@
     make_sims.py OUT_DIR v1|v2
 
 writes OUT_DIR/label.csv (v1) or OUT_DIR/meta.csv (v2, with an extra column)
-and OUT_DIR/Raw/<video_id>/<clip_id>.mp4 placeholders, and OUT_DIR/truth.json.
-Quirks: zero-padded clip ids (0001) that a number would lose, a missing clip,
-a label outside [-1, 1], an unknown mode, Chinese text with a comma.
+and OUT_DIR/Raw/<video_id>/<clip_id>.mp4 (real clips, tests/datasets/media.py),
+and OUT_DIR/truth.json. Quirks: zero-padded clip ids (0001) that a number would
+lose, a missing clip, a label outside [-1, 1], an unknown mode, Chinese text
+with a comma, a clip without an audio stream (kept by daf-manifest, skipped in
+the audio modality by daf-extract: truth.json's "extract_skips").
 """
 import csv
 import json
 import os
 import sys
 
+from media import Clips
+
 TEXTS = ["我觉得这个还不错", "不是，你听我说", "好吧，就这样吧", "真的太好了"]
 
 
 def main(out, version):
-    truth = {"rows": [], "skips": []}
+    truth = {"rows": [], "skips": [], "extract_skips": []}
+    clips = Clips()
     header = ["video_id", "clip_id", "text", "label", "label_T", "label_A", "label_V", "annotation", "mode"]
     if version == "v2":
         header.append("label_by")
@@ -38,9 +43,11 @@ def main(out, version):
             kind = None
             if v == 2 and c == 3:
                 kind = "no video file"
+            elif v == 1 and c == 2:
+                clips.write_silent(os.path.join(out, "Raw", video, clip + ".mp4"))
+                truth["extract_skips"].append({"id": uid, "modality": "audio", "reason": "holds no audio stream"})
             else:
-                with open(os.path.join(out, "Raw", video, clip + ".mp4"), "wb") as f:
-                    f.write(b"\0\0\0\x18ftypisomplaceholder")
+                clips.write(os.path.join(out, "Raw", video, clip + ".mp4"), k)
             if v == 3 and c == 1:
                 row[4] = 1.5
                 kind = "unreadable label"
@@ -63,6 +70,7 @@ def main(out, version):
         writer = csv.writer(f)
         writer.writerow(header)
         writer.writerows(rows)
+    clips.close()
     with open(os.path.join(out, "truth.json"), "w") as f:
         json.dump(truth, f, indent=1)
 

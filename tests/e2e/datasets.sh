@@ -82,24 +82,47 @@ PY
 cmp -s meld.csv meld2.csv || fail "MELD.Raw itself as the root gives another manifest"
 expect_exit 2 "expected the folder MELD.Raw" -- "$M" --dataset meld --root iemocap --out x.csv
 expect_exit 2 "one of its inputs" -- "$M" --dataset meld --root meld --out meld/MELD.Raw/dev_sent_emo.csv
-# Text only until mp4 decoding: the cache keeps the repaired text's embedding and the metadata.
+# Both modalities: the audio comes out of the mp4 clips through FFmpeg; the cut clip is
+# skipped in the audio modality only, its text kept.
 "$DAF_BIN/daf-extract" -c "$DAF_SOURCE/configs/datasets/meld.yaml" --manifest meld.csv --out meld.h5 \
-  text.encoder=enc/text_encoder.pt text.sentencepiece_model=corpus/spm.model text.pad_id=0 2>log \
-  || { cat log; fail "daf-extract on the MELD manifest"; }
-"$py" - <<'PY' || fail "the MELD cache"
+  text.encoder=enc/text_encoder.pt text.sentencepiece_model=corpus/spm.model text.pad_id=0 \
+  audio.encoder=enc/speech_encoder.pt 2>log || { cat log; fail "daf-extract on the MELD manifest"; }
+grep -q "audio: 33 files read through FFmpeg (libsndfile cannot open them), e.g. .*dia0_utt0.mp4: FFmpeg, audio stream #1 of 2 streams (aac, 48000 Hz, 2 channels)" log \
+  || { cat log; fail "the log names the clips' audio stream"; }
+"$py" "$data/check_extraction.py" meld/truth.json meld.csv meld.h5 || fail "the MELD cache"
+"$py" - <<'PY' || fail "the MELD cache's metadata"
 import csv, h5py
 rows = {r["id"]: r for r in csv.DictReader(open("meld.csv", encoding="utf-8"))}
 with h5py.File("meld.h5") as f:
     ids = [i.decode() for s in ("train", "valid", "test") for i in f[s]["ids"][:]]
-    assert sorted(ids) == sorted(rows), "ids"
     speakers = [v.decode() for s in ("train", "valid", "test") for v in f[s]["meta"]["speaker"][:]]
     assert speakers == [rows[i]["speaker"] for i in ids], "speakers"
 PY
 
-"$DAF_BIN/daf-train" data.cache=meld.h5 data.modalities=[text] data.target=emotion model.task=multiclass \
+"$DAF_BIN/daf-train" data.cache=meld.h5 data.modalities=[text,audio] data.target=emotion model.task=multiclass \
   "data.classes=[neutral,joy,surprise,anger,sadness,disgust,fear]" train.max_epochs=2 model.dim=8 \
   output.dir=meld-run 2>log || { cat log; fail "training on the MELD cache"; }
 "$DAF_BIN/daf-eval" --run meld-run 2>log || { cat log; fail "daf-eval on the MELD run"; }
+# daf-predict decodes the clips as daf-extract did: its test predictions are daf-eval's;
+# the cut clip's utterance is predicted from its text, the audio masked.
+"$DAF_BIN/daf-predict" --run meld-run --encoders "$DAF_SOURCE/configs/datasets/meld.yaml" meld.csv --out meld-pred.csv \
+  text.encoder=enc/text_encoder.pt text.sentencepiece_model=corpus/spm.model text.pad_id=0 \
+  audio.encoder=enc/speech_encoder.pt 2>log || { cat log; fail "daf-predict on the MELD manifest"; }
+"$py" - <<'PY' || fail "daf-predict on MELD's clips differs from daf-eval"
+import csv
+pred = {r["id"]: r for r in csv.DictReader(open("meld-pred.csv", encoding="utf-8"))}
+ref = list(csv.DictReader(open("meld-run/eval/test/predictions.csv", encoding="utf-8")))
+assert len(pred) == 34 and len(ref) == 12, (len(pred), len(ref))
+for r in ref:
+    p = pred[r["id"]]
+    compared = [k for k in r if k.startswith(("weight_", "probability_"))]
+    assert len(compared) == 9, list(r)
+    for key in compared:
+        assert abs(float(p[key]) - float(r[key])) <= 1e-5, (r["id"], key, p[key], r[key])
+    assert p["masked"] == "", p
+assert pred["train_dia1_utt3"]["masked"].startswith("audio (skipped: "), pred["train_dia1_utt3"]
+assert float(pred["train_dia1_utt3"]["weight_audio"]) == 0.0
+PY
 
 # --- CH-SIMS, v1 (label.csv) and v2 (meta.csv) ---
 for version in v1 v2; do
@@ -110,19 +133,19 @@ for version in v1 v2; do
 done
 expect_exit 2 "expected label.csv (CH-SIMS) or meta.csv (CH-SIMS v2)" -- "$M" --dataset sims --root meld --out x.csv
 "$DAF_BIN/daf-extract" -c "$DAF_SOURCE/configs/datasets/sims.yaml" --manifest sims-v1.csv --out sims.h5 \
-  text.encoder=enc/text_encoder.pt text.sentencepiece_model=corpus/spm.model text.pad_id=0 2>log \
-  || { cat log; fail "daf-extract on the CH-SIMS manifest"; }
+  text.encoder=enc/text_encoder.pt text.sentencepiece_model=corpus/spm.model text.pad_id=0 \
+  audio.encoder=enc/speech_encoder.pt 2>log || { cat log; fail "daf-extract on the CH-SIMS manifest"; }
+"$py" "$data/check_extraction.py" sims-v1/truth.json sims-v1.csv sims.h5 || fail "the CH-SIMS cache"
 "$py" -c '
 import csv, h5py
 rows = {r["id"]: r for r in csv.DictReader(open("sims-v1.csv", encoding="utf-8"))}
 with h5py.File("sims.h5") as f:
     for s in ("train", "valid", "test"):
         ids = [i.decode() for i in f[s]["ids"][:]]
-        assert [rows[i]["split"] for i in ids] == [s] * len(ids)
         values = f[s]["labels"]["sentiment"][:]
         assert all(abs(v - float(rows[i]["sentiment"])) < 1e-6 for v, i in zip(values, ids)), s
-' || fail "the CH-SIMS cache"
-"$DAF_BIN/daf-train" data.cache=sims.h5 data.modalities=[text] data.target=sentiment train.max_epochs=2 \
+' || fail "the CH-SIMS labels"
+"$DAF_BIN/daf-train" data.cache=sims.h5 data.modalities=[text,audio] data.target=sentiment train.max_epochs=2 \
   model.dim=8 output.dir=sims-run 2>log || { cat log; fail "training on the CH-SIMS cache"; }
 "$DAF_BIN/daf-eval" --run sims-run 2>log || { cat log; fail "daf-eval on the CH-SIMS run"; }
 
@@ -164,5 +187,5 @@ for d in mosi mosei; do
   "$DAF_BIN/daf-eval" --run $d-run 2>log || { cat log; fail "daf-eval on the $d run"; }
 done
 echo "datasets: IEMOCAP miniature (manifest, extraction, leave-one-session-out training and evaluation);"\
-  "MELD and CH-SIMS v1/v2 (manifest, text extraction, training, evaluation); CMU-MOSI and CMU-MOSEI Raw/"\
+  "MELD and CH-SIMS v1/v2 (manifest, extraction with the audio decoded from mp4 clips, training, evaluation); CMU-MOSI and CMU-MOSEI Raw/"\
   "(manifest, extraction of both modalities, MOSEI's cut from the full recordings, training, evaluation)"
