@@ -28,7 +28,8 @@ int main(int argc, char** argv) {
 
   app.footer("Outputs: predictions.csv (id, label, prediction; class tasks: true_class, predicted_class, probability "
              "per class; multilabel: true_, predicted_, probability_ per label; weight per modality; the cache's meta "
-             "columns), metrics.json, report.md; with --analysis, analysis.csv and plots/analysis-*.png.\n" +
+             "columns), metrics.json, report.md, report.html (one self-contained page: tables, confusion matrix, "
+             "fusion weights plotted as SVG in gate_weights.svg); with --analysis, analysis.csv and plots/analysis-*.png.\n" +
              daf::cli::options_help(daf::declare_eval_options));
   if (const int code = daf::cli::parse(app, argc, argv); code >= 0) return code;
 
@@ -50,7 +51,7 @@ int main(int argc, char** argv) {
     const daf::EvalRequest request = daf::load_eval_request(config_file, overrides);
     const daf::EvalResult result = daf::evaluate_model(request);
     std::cout << result.markdown;
-    std::cerr << "wrote " << result.out_dir << "/{predictions.csv,metrics.json,report.md"
+    std::cerr << "wrote " << result.out_dir << "/{predictions.csv,metrics.json,report.md,report.html"
               << (request.analysis.empty() ? "" : ",analysis.csv,analysis.md") << "}\n";
     return 0;
   });

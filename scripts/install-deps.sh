@@ -22,7 +22,7 @@ case "$release" in
     echo "  (libtorch-dev, or an official LibTorch with -DCMAKE_PREFIX_PATH), HDF5 1.10-1.14, yaml-cpp," >&2
     echo "  CLI11, spdlog, nlohmann-json, Catch2 v2 or v3, libsndfile, libsamplerate, sentencepiece," >&2
     echo "  ICU, FFmpeg 5.1+ (libavformat, libavcodec, libswresample, and the ffmpeg program for the tests)," >&2
-    echo "  gnuplot, espeak-ng, Python 3 with numpy, h5py, torch and torchaudio, Node.js with npm;" >&2
+    echo "  gnuplot, Chromium (tests), espeak-ng, Python 3 with numpy, h5py, torch and torchaudio, Node.js with npm;" >&2
     echo "  for scripts/sanitize.sh and fuzz.sh a clang with its compiler-rt (see the list in this script)." >&2
     exit 2 ;;
 esac
@@ -36,6 +36,7 @@ packages=(
   libavformat-dev libavcodec-dev libswresample-dev libavutil-dev   # audio from video containers (MELD, CH-SIMS)
   ffmpeg   # makes the test clips (mp4, mkv, webm) the container tests and dataset miniatures decode
   gnuplot-nox espeak-ng
+  chromium   # headless: e2e.html_report opens the HTML reports in a real browser
   asterisk-core-sounds-en-wav asterisk-core-sounds-en alsa-utils   # real recorded speech for e2e.recordings
   python3-numpy python3-h5py python3-torch python3-torchaudio
   python3-sklearn   # reference metrics of the end-to-end tests (e2e.cross_validation)

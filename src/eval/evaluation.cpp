@@ -20,6 +20,7 @@
 #include "daf/util/csv.h"
 #include "daf/util/error.h"
 #include "daf/util/strings.h"
+#include "eval_html.h"
 #include "slice_report.h"
 
 namespace daf {
@@ -287,6 +288,9 @@ EvalResult evaluate_model(const EvalRequest& original) {
   if (!request.analysis.empty())
     result.markdown += eval_slice_analysis(slices, config, condition, cache_path, request.split, result.out_dir);
   write_file_atomic(result.out_dir + "/report.md", result.markdown);
+  EvalReportData page{&request, cache_path, data.size(), &result.scores, names, has_gate ? &gate : nullptr,
+                      progress, config.model.task, result.out_dir};
+  write_file_atomic(result.out_dir + "/report.html", eval_report_html(page));
   return result;
 }
 

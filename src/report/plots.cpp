@@ -20,11 +20,15 @@ std::string quote(const std::string& text) {
   return out + "\"";
 }
 
-// Writes the script and renders it; the PNG appears under its name only when gnuplot succeeded.
+// Writes the script and renders it; the image appears under its name only
+// when gnuplot succeeded. A name ending in .svg gets gnuplot's svg terminal
+// (vector, for HTML reports), any other a PNG (pngcairo).
 void render(const std::string& png, const std::string& script_body, int width, int height) {
-  const std::string temp_png = png + ".tmp.png";
-  const std::string script = "set terminal pngcairo size " + std::to_string(width) + "," + std::to_string(height) +
-                             " font 'sans,10'\nset output " + quote(temp_png) + "\n" + script_body;
+  const bool svg = png.size() > 4 && png.compare(png.size() - 4, 4, ".svg") == 0;
+  const std::string temp_png = png + (svg ? ".tmp.svg" : ".tmp.png");
+  const std::string geometry = " size " + std::to_string(width) + "," + std::to_string(height) + " font 'sans,10'";
+  const std::string terminal = svg ? "set terminal svg" + geometry + " background rgb 'white'" : "set terminal pngcairo" + geometry;
+  const std::string script = terminal + "\nset output " + quote(temp_png) + "\n" + script_body;
   write_file_atomic(stem(png) + ".gp", script);
   const std::string command = "gnuplot " + quote(stem(png) + ".gp") + " 2>" + quote(stem(png) + ".gnuplot.log");
   if (std::system(command.c_str()) != 0)

@@ -13,6 +13,7 @@
 
 #include "daf/util/error.h"
 #include "daf/util/logging.h"
+#include "daf/util/process_info.h"
 #include "daf/util/standard_output.h"
 
 namespace daf {
@@ -79,7 +80,7 @@ void log_torch_warnings_in_this_thread() {
 }
 
 void prepare_process(int argc, char** argv) {
-  (void)argc;
+  record_command_line(argc, argv);
   reserve_standard_descriptors();
   // Each is read when its library loads, before main(): setting either means running again.
   // They are independent: a user who sets OMP_WAIT_POLICY still gets a quiet LibTorch.

@@ -41,7 +41,8 @@ class OptionSet;
 void declare_eval_options(OptionSet& options, EvalRequest& request);
 EvalRequest load_eval_request(const std::string& file, const std::vector<std::string>& overrides);
 
-// Writes predictions.csv, metrics.json and report.md into the output folder.
+// Writes predictions.csv, metrics.json, report.md and report.html (with
+// gate_weights.svg beside it) into the output folder.
 EvalResult evaluate_model(const EvalRequest& request);
 
 }  // namespace daf

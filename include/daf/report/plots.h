@@ -1,7 +1,8 @@
 #pragma once
-// PNG plots drawn by gnuplot (Debian's gnuplot-nox, pngcairo terminal). Each
-// plot keeps its data (.dat) and script (.gp) beside the PNG so it can be
-// restyled by hand.
+// Plots drawn by gnuplot (Debian's gnuplot-nox): PNG (pngcairo terminal), or
+// SVG (svg terminal) when the file name ends in .svg, for the HTML reports.
+// Each plot keeps its data (.dat) and script (.gp) beside the image so it can
+// be restyled by hand.
 #include <string>
 #include <utility>
 #include <vector>

@@ -1,0 +1,53 @@
+#pragma once
+// Self-contained HTML pages (daf-eval's report.html): one file with inline CSS,
+// inline SVG plots and one small inline script (table sorting); nothing is
+// loaded from anywhere, so the page opens offline from disk. Every piece of
+// text passes through html_escape; the only markup inserted as is comes from
+// SVG files daf's own plots wrote, after inline_svg removed what could run.
+// Readable without JavaScript: tables and plots are plain HTML and SVG.
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace daf {
+
+// &, <, >, " and ' as entities: safe in element content and quoted attributes.
+std::string html_escape(const std::string& text);
+
+// An SVG document (gnuplot's svg terminal) made fit to sit inside HTML: the
+// XML prolog and DOCTYPE removed; <script>, <foreignObject>, event handler
+// attributes (on...=) and links to anything but the page's own fragments are
+// refused with RuntimeFailure (daf's plots never write them).
+std::string inline_svg(const std::string& svg);
+
+struct HtmlTable {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;   // cell text, escaped when written
+  std::vector<bool> numeric;                    // per column: right-aligned, sorted as numbers ("undefined" last)
+  std::vector<std::vector<std::string>> shade;  // optional, like rows: a CSS colour for the cell's background
+  std::vector<std::vector<bool>> marked;        // optional, like rows: shown bold (the best of a column)
+  std::string caption;
+  bool sortable = true;  // a click on a column's header sorts by it (script)
+};
+
+class HtmlPage {
+ public:
+  explicit HtmlPage(std::string title);
+  void heading(const std::string& text, int level = 2);
+  void paragraph(const std::string& text);
+  void note(const std::string& text);  // a highlighted paragraph (an unfinished run, a missing plot)
+  void table(const HtmlTable& table);
+  void definitions(const std::vector<std::pair<std::string, std::string>>& items);
+  // An SVG plot daf wrote (a file), inline, with a caption.
+  void svg_file(const std::string& path, const std::string& caption);
+  // Collapsed preformatted text, e.g. a resolved config.
+  void details(const std::string& summary, const std::string& text);
+  std::string str() const;
+
+ private:
+  std::string title_;
+  std::string body_;
+  int tables_ = 0;
+};
+
+}  // namespace daf

@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# daf-eval's report.html: its tables against metrics.json (read back from the
+# page's HTML with Python's own parser), the escaping of text that looks like
+# markup, a page that loads nothing from anywhere and runs only its own script
+# (the Content-Security-Policy hash, recomputed here), then the page in Debian's
+# Chromium, headless: no console error or policy violation, sorting clicked,
+# and screenshots at a laptop and a phone width (kept in build/test-artifacts),
+# driven over the DevTools protocol (tests/e2e/browser.py).
+source "$(dirname "$0")/common.sh"
+require_numpy_h5py
+command -v chromium >/dev/null || fail "chromium is not installed (scripts/install-deps.sh installs Debian's)"
+artifacts=$(realpath -m "${DAF_ARTIFACTS:-$DAF_BIN/../test-artifacts}")
+mkdir -p "$artifacts"
+cd "$WORK"
+
+small=(synth.train_size=200 synth.valid_size=60 synth.test_size=90 synth.text_dim=16 synth.audio_dim=8 synth.video_dim=4)
+"$DAF_BIN/daf-synth" --preset categorical "${small[@]}" synth.emotion_signal=1.5 --out cat.h5 2>/dev/null
+"$DAF_BIN/daf-synth" --preset tiny --out reg.h5 2>/dev/null
+"$DAF_BIN/daf-synth" --preset emotions "${small[@]}" --out emo.h5 2>/dev/null
+# A run folder whose name is markup: the page must show it as text and run nothing.
+hostile='run<img src=x onerror=document.title=1><script>document.title=2</script>'
+"$DAF_BIN/daf-train" data.cache=cat.h5 model.task=multiclass data.target=emotion "data.classes=[neutral, happy, sad, angry]" \
+  model.dim=8 train.max_epochs=2 "output.dir=$hostile" --no-plots 2>/dev/null || fail "daf-train (multiclass)"
+"$DAF_BIN/daf-eval" --run "$hostile" >/dev/null 2>log || { cat log; fail "daf-eval (multiclass)"; }
+grep -q "report.html" log || fail "daf-eval does not name report.html"
+"$DAF_BIN/daf-train" data.cache=reg.h5 model.dim=8 train.max_epochs=2 output.dir=reg --no-plots 2>/dev/null \
+  || fail "daf-train (regression)"
+"$DAF_BIN/daf-eval" --run reg >/dev/null 2>&1 || fail "daf-eval (regression)"
+"$DAF_BIN/daf-train" data.cache=emo.h5 model.task=multilabel "data.targets=[happiness, sadness, anger]" model.dim=8 \
+  train.max_epochs=2 output.dir=ml --no-plots 2>/dev/null || fail "daf-train (multilabel)"
+"$DAF_BIN/daf-eval" --run ml >/dev/null 2>&1 || fail "daf-eval (multilabel)"
+
+"$py" - "$hostile/eval/test" reg/eval/test ml/eval/test <<'PY' || fail "report.html"
+import base64, hashlib, html.parser, json, math, re, sys
+
+class Page(html.parser.HTMLParser):
+    """Tables as lists of rows of cell text, every element's attributes, the script's text."""
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tables, self.elements, self.scripts, self.text = [], [], [], []
+        self.cell = None
+        self.in_script = False
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+        if tag == "table": self.tables.append([])
+        elif tag == "tr": self.tables[-1].append([])
+        elif tag in ("td", "th"): self.cell = ""
+        elif tag == "script": self.in_script, self.scripts = True, self.scripts + [""]
+    def handle_endtag(self, tag):
+        if tag in ("td", "th"): self.tables[-1][-1].append(self.cell); self.cell = None
+        elif tag == "script": self.in_script = False
+    def handle_data(self, data):
+        if self.in_script: self.scripts[-1] += data
+        elif self.cell is not None: self.cell += data
+        self.text.append(data)
+
+def page(folder):
+    p = Page()
+    source = open(folder + "/report.html", encoding="utf-8").read()
+    p.feed(source)
+    return p, source, json.load(open(folder + "/metrics.json"))
+
+def shown(v):
+    return "undefined" if v is None or (isinstance(v, float) and math.isnan(v)) else "%.4f" % v
+
+for folder in sys.argv[1:]:
+    p, source, metrics = page(folder)
+    rows = {r[0]: r[1] for r in p.tables[0][1:]}
+    assert rows == {k: shown(v) for k, v in metrics["metrics"].items()}, (rows, metrics["metrics"])
+    # Nothing loaded from anywhere: no src attribute, links only to the page's own fragments.
+    for tag, attrs in p.elements:
+        assert "src" not in attrs, (tag, attrs)
+        for key in ("href", "xlink:href"):
+            assert not attrs.get(key) or attrs[key].startswith("#"), (tag, attrs)
+        assert not any(k.startswith("on") for k in attrs), (tag, attrs)
+    ids = [a["id"] for _, a in p.elements if "id" in a]
+    assert len(ids) == len(set(ids)), "repeated ids"
+    assert [t for t, _ in p.elements].count("svg") == 1, "expected one inline SVG plot"
+    # Only the page's own script may run: the policy names its SHA-256.
+    policy = next(a["content"] for t, a in p.elements if t == "meta" and a.get("http-equiv") == "Content-Security-Policy")
+    assert "default-src 'none'" in policy, policy
+    assert len(p.scripts) == 1
+    digest = base64.b64encode(hashlib.sha256(p.scripts[0].encode()).digest()).decode()
+    assert "'sha256-%s'" % digest in policy, (digest, policy)
+
+p, source, metrics = page(sys.argv[1])
+assert not any(t == "img" for t, _ in p.elements), "an <img> from the run's name became an element"
+assert "run<img src=x onerror=document.title=1>" in "".join(p.text), "the run's name is not shown as text"
+tables = {tuple(t[0]): t for t in p.tables}
+confusion = next(t for t in p.tables if t[0][0] == "truth \\ predicted")
+assert confusion[0][1:] == ["neutral", "happy", "sad", "angry"], confusion[0]
+assert [[int(c) for c in r[1:]] for r in confusion[1:]] == metrics["confusion"], (confusion, metrics["confusion"])
+per_class = tables[("class", "precision", "recall", "F1")]
+for name, precision, recall, f1 in per_class[1:]:
+    assert (precision, recall, f1) == tuple(shown(metrics["per_output"][k + name]) for k in ("precision_", "recall_", "F1_")), name
+assert [r[0] for r in per_class[1:]] == ["neutral", "happy", "sad", "angry"]
+gate = tables[("class", "n", "text mean", "text std", "audio mean", "audio std", "video mean", "video std")]
+expected = [["all", str(len(metrics and [0]) and sum(g["count"] for g in metrics["gate"]["by_class"]))]]
+for m in ("text", "audio", "video"):
+    expected[0] += ["%.3f" % metrics["gate"]["overall"][m]["mean"], "%.3f" % metrics["gate"]["overall"][m]["std"]]
+for g in metrics["gate"]["by_class"]:
+    expected.append([g["class"], str(g["count"])] + sum((["%.3f" % g["weights"][m]["mean"], "%.3f" % g["weights"][m]["std"]]
+                                                         for m in ("text", "audio", "video")), []))
+assert gate[1:] == expected, (gate, expected)
+
+p, source, metrics = page(sys.argv[3])
+per_label = next(t for t in p.tables if t[0] == ["label", "accuracy", "WA", "F1"])
+assert [r[0] for r in per_label[1:]] == ["happiness", "sadness", "anger"], per_label
+for name, accuracy, wa, f1 in per_label[1:]:
+    assert [accuracy, wa, f1] == [shown(metrics["per_output"][name + k]) for k in ("_acc", "_WA", "_F1")], name
+assert not any(t[0][0] == "truth \\ predicted" for t in p.tables), "a multilabel page has no confusion matrix"
+print("report.html: metrics, per-class, per-label and confusion tables equal metrics.json; nothing external;"
+      " the script hash checks")
+PY
+
+# The pages in a real browser (tests/e2e/browser.py: Chromium over the DevTools protocol):
+# no console error, exception or policy violation; the script ran and sorts; the plot drew.
+"$py" - "$DAF_SOURCE/tests/e2e" "$PWD" "$artifacts" "$hostile/eval/test" reg/eval/test ml/eval/test <<'PY' \
+  || { tail -20 chromium.log; fail "the pages in Chromium"; }
+import sys
+sys.path.insert(0, sys.argv[1])
+from browser import Browser
+
+work, artifacts, folders = sys.argv[2], sys.argv[3], sys.argv[4:]
+column_values = """(header) => {
+  const table = [...document.querySelectorAll("table.sortable")].find(t => [...t.rows[0].cells].some(c => c.textContent === header));
+  const column = [...table.rows[0].cells].findIndex(c => c.textContent === header);
+  return [...table.tBodies[0].rows].map(r => r.cells[column].textContent);
+}"""
+click = """(header) => [...document.querySelectorAll("table.sortable th")].find(c => c.textContent === header).click()"""
+
+def numbers(values):
+    return [float(v) if v != "undefined" else float("inf") for v in values]
+
+with Browser(work) as browser:
+    for folder in folders:
+        url = "file://%s/%s/report.html" % (work, folder)
+        browser.open(url, width=1280)
+        assert browser.evaluate("document.title").startswith("daf-eval: "), folder
+        assert browser.evaluate("document.querySelectorAll('img, iframe, object, embed').length") == 0, folder
+        headers = browser.evaluate("[...document.querySelectorAll('table.sortable th')].map(h => h.tabIndex)")
+        assert headers and all(t == 0 for t in headers), ("the script did not run", folder, headers)
+        areas = browser.evaluate("[...document.querySelectorAll('figure svg')].map(s => { const b = s.getBBox(); return b.width * b.height; })")
+        assert len(areas) == 1 and all(a > 0 for a in areas), ("the plot did not draw", folder, areas)
+        # Sorting: by the first modality's mean weight, up then down.
+        browser.evaluate("(%s)('text mean')" % click)
+        up = browser.evaluate("(%s)('text mean')" % column_values)
+        browser.evaluate("(%s)('text mean')" % click)
+        down = browser.evaluate("(%s)('text mean')" % column_values)
+        assert numbers(up) == sorted(numbers(up)) and numbers(down) == sorted(numbers(down), reverse=True), (up, down)
+        assert sorted(up) == sorted(down)
+    # The multiclass page: per-class F1, an undefined value last both ways.
+    browser.open("file://%s/%s/report.html" % (work, folders[0]), width=1280)
+    browser.evaluate("(%s)('F1')" % click)
+    up = browser.evaluate("(%s)('F1')" % column_values)
+    browser.evaluate("(%s)('F1')" % click)
+    down = browser.evaluate("(%s)('F1')" % column_values)
+    assert numbers(up) == sorted(numbers(up)), up
+    finite = [v for v in numbers(down) if v != float("inf")]
+    assert finite == sorted(finite, reverse=True) and numbers(down)[len(finite):] == [float("inf")] * (len(down) - len(finite)), down
+    browser.open("file://%s/%s/report.html" % (work, folders[0]), width=1280)
+    browser.screenshot(artifacts + "/html_report-eval-1280.png")
+    browser.open("file://%s/%s/report.html" % (work, folders[0]), width=390)
+    assert browser.evaluate("document.documentElement.scrollWidth") <= 390, "the page is wider than a phone's screen"
+    browser.screenshot(artifacts + "/html_report-eval-390.png")
+    assert not browser.problems, browser.problems
+print("Chromium: 3 pages, no console error or policy violation; sorting up and down; plots drawn; screenshots taken")
+PY
+[ -s "$artifacts/html_report-eval-1280.png" ] && [ -s "$artifacts/html_report-eval-390.png" ] || fail "no screenshot"
+echo "html_report: daf-eval's report.html for a multiclass, a regression and a multilabel run, checked in Chromium" \
+  "(screenshots: $artifacts/html_report-eval-{1280,390}.png)"
