@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstdlib>
 #include <regex>
 
 #include "daf/util/atomic_file.h"
@@ -101,13 +100,6 @@ std::string script_hash() {
   return "sha256-" + base64(bytes);
 }
 
-bool is_number(const std::string& text) {
-  if (text.empty()) return false;
-  char* end = nullptr;
-  const double v = std::strtod(text.c_str(), &end);
-  return end == text.c_str() + text.size() && std::isfinite(v);
-}
-
 }  // namespace
 
 std::string html_escape(const std::string& text) {
@@ -173,7 +165,8 @@ void HtmlPage::table(const HtmlTable& table) {
         classes += classes.empty() ? "best" : " best";
       html += "<td";
       if (!classes.empty()) html += " class=\"" + classes + "\"";
-      if (numeric(c)) html += " data-v=\"" + (is_number(text) ? html_escape(text) : std::string()) + "\"";
+      double value = 0;
+      if (numeric(c)) html += " data-v=\"" + (parse_number(text, value) ? html_escape(text) : std::string()) + "\"";
       if (r < table.shade.size() && c < table.shade[r].size() && !table.shade[r][c].empty())
         html += " style=\"background:" + html_escape(table.shade[r][c]) + "\"";
       html += ">" + html_escape(text) + "</td>";
