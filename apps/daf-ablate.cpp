@@ -5,6 +5,7 @@
 
 #include "cli_support.h"
 #include "daf/ablate/collect.h"
+#include "daf/ablate/summary_html.h"
 #include "daf/ablate/sweep.h"
 #include "daf/ablate/sweep_runner.h"
 #include "daf/util/tool_main.h"
@@ -18,7 +19,7 @@ int main(int argc, char** argv) {
                "  daf-ablate --config configs/ablate-mosei.yaml --shard 3/16   # one Slurm array task\n"
                "  daf-ablate --collect runs/ablate-mosei                       # after all shards\n"
                "  daf-ablate --config configs/search-mosei.yaml --jobs 2       # hyper-parameter search"};
-  std::string sweep_file, shard = "1/1", out, collect_dir;
+  std::string sweep_file, shard = "1/1", out, collect_dir, report_dir;
   int64_t jobs = 1;
   bool allow_partial = false, no_plots = false, no_collect = false, print_output = false, separate = false,
        print_stages = false;
@@ -35,6 +36,9 @@ int main(int argc, char** argv) {
   app.add_option("--out", out, "output folder (default: the sweep's 'output')");
   app.add_option("--collect", collect_dir, "only aggregate the finished runs in this output folder");
   app.add_flag("--allow-partial", allow_partial, "with --collect: aggregate even if runs are missing");
+  app.add_option("--report", report_dir,
+                 "only write summary.html again from the summary.md in this collected output folder (nothing is "
+                 "recomputed)");
   app.add_flag("--no-plots", no_plots, "do not draw plots (gnuplot)");
   app.add_flag("--no-collect", no_collect, "train and evaluate only; do not aggregate at the end");
   app.add_flag("--print-output", print_output, "print the sweep's output folder (after --out) and exit, for scripts");
@@ -52,10 +56,15 @@ int main(int argc, char** argv) {
     daf::CollectOptions collect_options;
     collect_options.allow_partial = allow_partial;
     collect_options.plots = !no_plots;
+    if (!report_dir.empty()) {
+      daf::write_sweep_summary_html(report_dir);
+      std::cerr << "wrote " << report_dir << "/summary.html\n";
+      return 0;
+    }
     if (!collect_dir.empty()) {
       const auto result = daf::collect_sweep(collect_dir, collect_options);
       std::cout << result.terminal_summary;
-      spdlog::info("collected {} runs into {}/summary.md", result.runs, collect_dir);
+      spdlog::info("collected {} runs into {}/summary.md and summary.html", result.runs, collect_dir);
       return 0;
     }
     if (sweep_file.empty()) throw daf::InputError("no sweep given: pass --config SWEEP.yaml (or --collect DIR)");
@@ -84,7 +93,7 @@ int main(int argc, char** argv) {
     }
     const auto result = daf::collect_sweep(sweep.output, collect_options);
     std::cout << result.terminal_summary;
-    spdlog::info("wrote {}/summary.md", sweep.output);
+    spdlog::info("wrote {}/summary.md and {}/summary.html", sweep.output, sweep.output);
     return 0;
   });
 }

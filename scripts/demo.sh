@@ -26,3 +26,5 @@ done
 
 echo "== daf-eval of one dynamic model with the text modality missing"
 "$bin/daf-eval" --run "$out/dynamic/seed-1111" --mask text 2>/dev/null | sed -n '/^## Metrics/,/^## Fusion/p' | grep '^|'
+echo
+echo "== The whole report as one page (open it in a browser; it needs nothing else): $work/$out/summary.html"

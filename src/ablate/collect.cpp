@@ -12,6 +12,7 @@
 #include "collected_runs.h"
 #include "daf/analysis/paired_comparison.h"
 #include "daf/ablate/plan.h"
+#include "daf/ablate/summary_html.h"
 #include "daf/config/config.h"
 #include "daf/metrics/statistics.h"
 #include "daf/report/gate_summary.h"
@@ -509,11 +510,13 @@ CollectResult collect_sweep(const std::string& dir, const CollectOptions& option
   md += gate_section(report_plan, collected, dir);
   if (options.plots) md += plots_section(report_plan, collected, dir);
   write_file_atomic(dir + "/summary.md", md);
+  write_file_atomic(dir + "/summary.html", sweep_summary_html(dir, md));
   result.summary_markdown = md;
   result.terminal_summary = std::string(plan.folds > 0 ? "Test folds pooled" : "Test split") +
                             ", mean ± sample std over seeds:\n\n" + headline_table(plan, collected) +
                             (comparison_line.empty() ? "" : "\n" + comparison_line) +
-                            "\nEvery metric, the comparison, robustness and gate tables: " + dir + "/summary.md\n";
+                            "\nEvery metric, the comparison, robustness and gate tables: " + dir + "/summary.md and " +
+                            dir + "/summary.html\n";
   return result;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
 #include <regex>
 
 #include "daf/util/atomic_file.h"
@@ -23,6 +24,7 @@ h3{font-size:1.05rem;margin:1.4rem 0 .5rem}
 table{border-collapse:collapse;font-variant-numeric:tabular-nums}
 caption{text-align:left;color:#555;padding:.25rem 0}
 th,td{padding:.3rem .6rem;border-bottom:1px solid #e3e7eb;text-align:left;white-space:nowrap}
+code{font-size:.9em;background:#f3f5f7;padding:0 .2em;border-radius:3px}
 th{background:#f3f5f7;font-weight:600}
 th.num,td.num{text-align:right}
 td.best{font-weight:700}
@@ -32,7 +34,7 @@ th[aria-sort=ascending]::after{content:" \25B2"}
 th[aria-sort=descending]::after{content:" \25BC"}
 .note{background:#fff6da;border-left:4px solid #e0b100;padding:.5rem .75rem}
 figure{margin:1rem 0}
-figure svg{max-width:100%;height:auto}
+figure svg,figure img{max-width:100%;height:auto}
 figcaption{color:#555;font-size:.9rem}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}
 dt{color:#555}
@@ -145,6 +147,26 @@ void HtmlPage::heading(const std::string& text, int level) {
 
 void HtmlPage::paragraph(const std::string& text) { body_ += "<p>" + html_escape(text) + "</p>\n"; }
 
+void HtmlPage::paragraph_with_emphasis(const std::string& text) {
+  std::string html;
+  bool strong = false, code = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (!code && text.compare(i, 2, "**") == 0) {
+      html += strong ? "</strong>" : "<strong>";
+      strong = !strong;
+      ++i;
+    } else if (text[i] == '`') {
+      html += code ? "</code>" : "<code>";
+      code = !code;
+    } else {
+      html += html_escape(std::string(1, text[i]));
+    }
+  }
+  if (code) html += "</code>";  // an unclosed span ends with the paragraph
+  if (strong) html += "</strong>";
+  body_ += "<p>" + html + "</p>\n";
+}
+
 void HtmlPage::note(const std::string& text) { body_ += "<p class=\"note\">" + html_escape(text) + "</p>\n"; }
 
 void HtmlPage::table(const HtmlTable& table) {
@@ -165,8 +187,10 @@ void HtmlPage::table(const HtmlTable& table) {
         classes += classes.empty() ? "best" : " best";
       html += "<td";
       if (!classes.empty()) html += " class=\"" + classes + "\"";
+      const bool keyed = r < table.sort_keys.size() && c < table.sort_keys[r].size() && !table.sort_keys[r][c].empty();
+      const std::string& key = keyed ? table.sort_keys[r][c] : text;
       double value = 0;
-      if (numeric(c)) html += " data-v=\"" + (parse_number(text, value) ? html_escape(text) : std::string()) + "\"";
+      if (numeric(c)) html += " data-v=\"" + (parse_number(key, value) ? html_escape(key) : std::string()) + "\"";
       if (r < table.shade.size() && c < table.shade[r].size() && !table.shade[r][c].empty())
         html += " style=\"background:" + html_escape(table.shade[r][c]) + "\"";
       html += ">" + html_escape(text) + "</td>";
@@ -194,6 +218,16 @@ void HtmlPage::svg_file(const std::string& path, const std::string& caption) {
       svg.replace(at, from.size(), to);
   }
   body_ += "<figure>" + svg + "<figcaption>" + html_escape(caption) + "</figcaption></figure>\n";
+}
+
+void HtmlPage::plot_file(const std::string& png, const std::string& caption) {
+  const std::string svg = png.substr(0, png.rfind('.')) + ".svg";
+  if (std::filesystem::exists(svg)) {
+    svg_file(svg, caption);
+    return;
+  }
+  body_ += "<figure><img alt=\"" + html_escape(caption) + "\" src=\"data:image/png;base64," + base64(read_file(png)) +
+           "\"><figcaption>" + html_escape(caption) + "</figcaption></figure>\n";
 }
 
 void HtmlPage::details(const std::string& summary, const std::string& text) {

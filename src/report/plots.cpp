@@ -20,31 +20,42 @@ std::string quote(const std::string& text) {
   return out + "\"";
 }
 
-// Writes the script and renders it; the image appears under its name only
-// when gnuplot succeeded. A name ending in .svg gets gnuplot's svg terminal
-// (vector, for HTML reports), any other a PNG (pngcairo).
-void render(const std::string& png, const std::string& script_body, int width, int height) {
-  const bool svg = png.size() > 4 && png.compare(png.size() - 4, 4, ".svg") == 0;
-  const std::string temp_png = png + (svg ? ".tmp.svg" : ".tmp.png");
-  const std::string geometry = " size " + std::to_string(width) + "," + std::to_string(height) + " font 'sans,10'";
-  const std::string terminal = svg ? "set terminal svg" + geometry + " background rgb 'white'" : "set terminal pngcairo" + geometry;
-  const std::string script = terminal + "\nset output " + quote(temp_png) + "\n" + script_body;
-  write_file_atomic(stem(png) + ".gp", script);
-  const std::string command = "gnuplot " + quote(stem(png) + ".gp") + " 2>" + quote(stem(png) + ".gnuplot.log");
-  if (std::system(command.c_str()) != 0)
-    throw RuntimeFailure("gnuplot failed on " + stem(png) + ".gp (see " + stem(png) + ".gnuplot.log)");
-  // gnuplot does not always report a write that failed (a full disk): a
-  // missing or empty PNG is not renamed into place.
+// Moves a finished image into place; gnuplot does not always report a write
+// that failed (a full disk), so a missing or empty file is not renamed.
+void commit_image(const std::string& temp, const std::string& path, const std::string& log) {
   std::error_code error;
-  const auto size = std::filesystem::file_size(temp_png, error);
+  const auto size = std::filesystem::file_size(temp, error);
   if (error || size == 0) {
-    std::filesystem::remove(temp_png, error);
-    throw RuntimeFailure("cannot write " + png + ": gnuplot produced no image (disk full? see " + stem(png) +
-                         ".gnuplot.log)");
+    std::filesystem::remove(temp, error);
+    throw RuntimeFailure("cannot write " + path + ": gnuplot produced no image (disk full? see " + log + ")");
   }
-  std::filesystem::rename(temp_png, png, error);
-  if (error) throw RuntimeFailure("cannot write " + png + ": " + error.message());
-  std::filesystem::remove(stem(png) + ".gnuplot.log", error);
+  std::filesystem::rename(temp, path, error);
+  if (error) throw RuntimeFailure("cannot write " + path + ": " + error.message());
+}
+
+// Writes the script and renders it; an image appears under its name only when
+// gnuplot succeeded. A PNG (pngcairo) comes with the same plot as SVG beside
+// it (x.png, x.svg: vector, for papers and the HTML reports), drawn by the
+// same gnuplot run; a name ending in .svg gets the SVG alone.
+void render(const std::string& png, const std::string& script_body, int width, int height) {
+  const bool svg_only = png.size() > 4 && png.compare(png.size() - 4, 4, ".svg") == 0;
+  const std::string svg = stem(png) + ".svg";
+  const std::string geometry = " size " + std::to_string(width) + "," + std::to_string(height) + " font 'sans,10'";
+  const std::string as_svg = "set terminal svg" + geometry + " background rgb 'white'\nset output " +
+                             quote(svg + ".tmp") + "\n" + script_body + "\nset output\n";
+  const std::string script =
+      svg_only ? as_svg
+               : "set terminal pngcairo" + geometry + "\nset output " + quote(png + ".tmp") + "\n" + script_body +
+                     "\nset output\n\n# The same plot as SVG.\nreset\n" + as_svg;
+  write_file_atomic(stem(png) + ".gp", script);
+  const std::string log = stem(png) + ".gnuplot.log";
+  const std::string command = "gnuplot " + quote(stem(png) + ".gp") + " 2>" + quote(log);
+  if (std::system(command.c_str()) != 0)
+    throw RuntimeFailure("gnuplot failed on " + stem(png) + ".gp (see " + log + ")");
+  if (!svg_only) commit_image(png + ".tmp", png, log);
+  commit_image(svg + ".tmp", svg, log);
+  std::error_code error;
+  std::filesystem::remove(log, error);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# daf-eval's report.html: its tables against metrics.json (read back from the
+# daf-eval's report.html and daf-ablate's summary.html: their tables against
+# metrics.json and summary.csv (read back from the
 # page's HTML with Python's own parser), the escaping of text that looks like
 # markup, a page that loads nothing from anywhere and runs only its own script
 # (the Content-Security-Policy hash, recomputed here), then the page in Debian's
@@ -113,6 +114,58 @@ print("report.html: metrics, per-class, per-label and confusion tables equal met
       " the script hash checks")
 PY
 
+# A sweep (the demo's conditions, small): summary.html beside summary.md, and --report.
+"$DAF_BIN/daf-synth" --preset demo synth.train_size=600 synth.valid_size=150 synth.test_size=200 --out demo.h5 2>/dev/null
+"$DAF_BIN/daf-ablate" --config "$DAF_SOURCE/configs/ablate-demo.yaml" data.cache=demo.h5 train.max_epochs=3 \
+  --out sweep --jobs 2 >sweep.out 2>log || { cat log; fail "daf-ablate"; }
+grep -q "sweep/summary.html" sweep.out || fail "the terminal summary does not name summary.html"
+cp sweep/summary.html first.html
+"$DAF_BIN/daf-ablate" --report sweep 2>log || { cat log; fail "daf-ablate --report"; }
+grep -q "wrote sweep/summary.html" log || fail "daf-ablate --report: $(cat log)"
+diff <(grep -v "daf-ablate --" first.html) <(grep -v "daf-ablate --" sweep/summary.html) >/dev/null \
+  || fail "--report wrote another page (beyond its command line)"
+expect_exit 2 "no summary.md" -- "$DAF_BIN/daf-ablate" --report reg
+"$py" - <<'PY' || fail "summary.html"
+import csv, html.parser, math
+
+class Tables(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tables, self.cell, self.best, self.svgs, self.imgs = [], None, False, 0, 0
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table": self.tables.append([])
+        elif tag == "tr": self.tables[-1].append([])
+        elif tag in ("td", "th"): self.cell, self.best = "", "best" in attrs.get("class", "")
+        elif tag == "svg": self.svgs += 1
+        elif tag == "img": self.imgs += 1
+    def handle_endtag(self, tag):
+        if tag in ("td", "th"): self.tables[-1][-1].append((self.cell, self.best)); self.cell = None
+    def handle_data(self, data):
+        if self.cell is not None: self.cell += data
+
+page = Tables()
+page.feed(open("sweep/summary.html", encoding="utf-8").read())
+summary = list(csv.DictReader(open("sweep/summary.csv")))
+table = page.tables[0]
+header = [c for c, _ in table[0]]
+assert [r[0][0] for r in table[1:]] == [r["condition"] for r in summary], "one row per condition, in order"
+def shown(mean, std, seeds):
+    return "%.4f (one value)" % mean if seeds == 1 else "%.4f ± %.4f" % (mean, std)
+for row, expected in zip(table[1:], summary):
+    for (text, _), metric in zip(row[2:], header[2:]):
+        want = shown(float(expected[metric + "_mean"]), float(expected[metric + "_std"]), int(expected["seeds"]))
+        assert text == want, (expected["condition"], metric, text, want)
+mae = header.index("MAE")
+best = min(float(r["MAE_mean"]) for r in summary)
+for row, expected in zip(table[1:], summary):
+    assert row[mae][1] == ("%.4f" % float(expected["MAE_mean"]) == "%.4f" % best), (expected["condition"], row[mae])
+plots = open("sweep/summary.md").read().count("![")
+assert page.svgs == plots and page.imgs == 0, (page.svgs, page.imgs, plots)
+print("summary.html: %d conditions x %d metrics equal summary.csv, best MAE marked, %d plots inline as SVG"
+      % (len(summary), len(header) - 2, plots))
+PY
+
 # The pages in a real browser (tests/e2e/browser.py: Chromium over the DevTools protocol):
 # no console error, exception or policy violation; the script ran and sorts; the plot drew.
 "$py" - "$DAF_SOURCE/tests/e2e" "$PWD" "$artifacts" "$hostile/eval/test" reg/eval/test ml/eval/test <<'PY' \
@@ -163,9 +216,22 @@ with Browser(work) as browser:
     browser.open("file://%s/%s/report.html" % (work, folders[0]), width=390)
     assert browser.evaluate("document.documentElement.scrollWidth") <= 390, "the page is wider than a phone's screen"
     browser.screenshot(artifacts + "/html_report-eval-390.png")
+    # The sweep's page: sorting by MAE puts the conditions in MAE order; every plot drew.
+    browser.open("file://%s/sweep/summary.html" % work, width=1280)
+    areas = browser.evaluate("[...document.querySelectorAll('figure svg')].map(s => { const b = s.getBBox(); return b.width * b.height; })")
+    assert areas and all(a > 0 for a in areas), areas
+    conditions = lambda: browser.evaluate("[...document.querySelector('table.sortable').tBodies[0].rows].map(r => r.cells[0].textContent)")
+    means = lambda: [float(v.split()[0]) for v in browser.evaluate("(%s)('MAE')" % column_values)]
+    before = conditions()
+    browser.evaluate("(%s)('MAE')" % click)
+    assert means() == sorted(means()) and conditions() != before, (conditions(), means())
+    browser.screenshot(artifacts + "/html_report-sweep-1280.png")
+    browser.open("file://%s/sweep/summary.html" % work, width=390)
+    assert browser.evaluate("document.documentElement.scrollWidth") <= 390, "the sweep page is wider than a phone"
+    browser.screenshot(artifacts + "/html_report-sweep-390.png")
     assert not browser.problems, browser.problems
-print("Chromium: 3 pages, no console error or policy violation; sorting up and down; plots drawn; screenshots taken")
+print("Chromium: 4 pages, no console error or policy violation; sorting up and down; plots drawn; screenshots taken")
 PY
 [ -s "$artifacts/html_report-eval-1280.png" ] && [ -s "$artifacts/html_report-eval-390.png" ] || fail "no screenshot"
-echo "html_report: daf-eval's report.html for a multiclass, a regression and a multilabel run, checked in Chromium" \
-  "(screenshots: $artifacts/html_report-eval-{1280,390}.png)"
+echo "html_report: daf-eval's report.html (multiclass, regression, multilabel) and a sweep's summary.html," \
+  "checked in Chromium (screenshots: $artifacts/html_report-{eval,sweep}-{1280,390}.png)"

@@ -2,6 +2,7 @@
 #include "catch.h"
 
 #include "daf/report/html_page.h"
+#include "daf/report/markdown_html.h"
 #include "daf/util/atomic_file.h"
 #include "daf/util/error.h"
 #include "test_helpers.h"
@@ -62,4 +63,34 @@ TEST_CASE("two inline plots on one page share no id", "[report][html]") {
   CHECK_THAT(html, ContainsSubstring("id='plot2-gpPt1'"));
   CHECK_THAT(html, ContainsSubstring("href='#plot2-gpPt1'"));
   CHECK_THAT(html, ContainsSubstring("id=\"plot2-gnuplot_canvas\""));
+}
+
+TEST_CASE("daf's Markdown becomes headings, sortable tables, plots and escaped paragraphs", "[report][html]") {
+  daf::test::TempDir dir;
+  daf::write_file_atomic(dir.file("m.svg"), "<?xml version='1.0'?><svg><rect id='gpDot'/></svg>");
+  daf::write_file_atomic(dir.file("m.png"), "PNG");
+  const std::string md =
+      "# daf-ablate: x\n\n3 conditions, `runs.csv` and **bold** <b>not a tag</b>\n\n"
+      "## Test metrics\n\n"
+      "| condition | seeds | MAE             | note \\| bar |\n"
+      "|-----------|-------|-----------------|-------------|\n"
+      "| dynamic   | 3     | **0.5000 ± 0.0100** | a |\n"
+      "| static    | 3     | 0.6000 (one value) | b |\n"
+      "| text      | 3     | n/a             | c |\n\n"
+      "![MAE per condition](m.png)\n![gone](missing.png)\n";
+  daf::HtmlPage page("t");
+  daf::append_markdown(page, md, dir.path());
+  const std::string html = page.str();
+  CHECK(html.find("<h1>daf-ablate: x</h1>") == std::string::npos);  // the page has its own title
+  CHECK_THAT(html, ContainsSubstring("<h2>Test metrics</h2>"));
+  CHECK_THAT(html, ContainsSubstring("<p>3 conditions, <code>runs.csv</code> and <strong>bold</strong> &lt;b&gt;not a "
+                                     "tag&lt;/b&gt;</p>"));
+  CHECK_THAT(html, ContainsSubstring("<th>note | bar</th>"));
+  CHECK_THAT(html, ContainsSubstring("<td class=\"num best\" data-v=\"0.5000\">0.5000 ± 0.0100</td>"));
+  CHECK_THAT(html, ContainsSubstring("<td class=\"num\" data-v=\"0.6000\">0.6000 (one value)</td>"));
+  CHECK_THAT(html, ContainsSubstring("<td class=\"num\" data-v=\"\">n/a</td>"));
+  CHECK_THAT(html, ContainsSubstring("<td class=\"num\" data-v=\"3\">3</td>"));
+  CHECK_THAT(html, ContainsSubstring("<td>a</td>"));  // not every cell a number: a text column
+  CHECK_THAT(html, ContainsSubstring("<svg><rect id='plot2-gpDot'/></svg><figcaption>MAE per condition"));
+  CHECK_THAT(html, ContainsSubstring("Plot missing.png is missing."));
 }

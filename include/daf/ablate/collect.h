@@ -18,8 +18,8 @@ struct CollectResult {
   std::vector<std::string> missing;  // "condition seed S (shard K/N)"
 };
 
-// Writes runs.csv, summary.csv, summary.md, robustness.csv, comparison.csv,
-// gates.csv and plots/*.png into `dir`. Missing runs are an InputError that
+// Writes runs.csv, summary.csv, summary.md, summary.html, robustness.csv,
+// comparison.csv, gates.csv and plots/*.png (+ .svg) into `dir`. Missing runs are an InputError that
 // lists them and the shards they belong to, unless allow_partial.
 CollectResult collect_sweep(const std::string& dir, const CollectOptions& options = {});
 

@@ -26,6 +26,9 @@ struct HtmlTable {
   std::vector<bool> numeric;                    // per column: right-aligned, sorted as numbers ("undefined" last)
   std::vector<std::vector<std::string>> shade;  // optional, like rows: a CSS colour for the cell's background
   std::vector<std::vector<bool>> marked;        // optional, like rows: shown bold (the best of a column)
+  // optional, like rows: the number a numeric cell sorts by when its text is
+  // more than a number ("0.7120 ± 0.0040"); empty: the text itself, if a number
+  std::vector<std::vector<std::string>> sort_keys;
   std::string caption;
   bool sortable = true;  // a click on a column's header sorts by it (script)
 };
@@ -35,11 +38,16 @@ class HtmlPage {
   explicit HtmlPage(std::string title);
   void heading(const std::string& text, int level = 2);
   void paragraph(const std::string& text);
+  // A paragraph of daf's Markdown: **strong** and `code` spans, the rest text.
+  void paragraph_with_emphasis(const std::string& text);
   void note(const std::string& text);  // a highlighted paragraph (an unfinished run, a missing plot)
   void table(const HtmlTable& table);
   void definitions(const std::vector<std::pair<std::string, std::string>>& items);
   // An SVG plot daf wrote (a file), inline, with a caption.
   void svg_file(const std::string& path, const std::string& caption);
+  // A plot daf wrote as x.png: its SVG twin x.svg inline where it exists,
+  // else the PNG itself inside the page (a data: URL).
+  void plot_file(const std::string& png, const std::string& caption);
   // Collapsed preformatted text, e.g. a resolved config.
   void details(const std::string& summary, const std::string& text);
   std::string str() const;

@@ -1,8 +1,9 @@
 #pragma once
-// Plots drawn by gnuplot (Debian's gnuplot-nox): PNG (pngcairo terminal), or
-// SVG (svg terminal) when the file name ends in .svg, for the HTML reports.
-// Each plot keeps its data (.dat) and script (.gp) beside the image so it can
-// be restyled by hand.
+// Plots drawn by gnuplot (Debian's gnuplot-nox): a PNG (pngcairo terminal)
+// and the same plot as SVG beside it (x.png and x.svg; vector, for papers and
+// the HTML reports), or the SVG alone when the name given ends in .svg. Each
+// plot keeps its data (.dat) and script (.gp) beside the image so it can be
+// restyled by hand.
 #include <string>
 #include <utility>
 #include <vector>
