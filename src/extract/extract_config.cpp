@@ -19,7 +19,8 @@ namespace daf {
 void declare_extract_options(OptionSet& o, ExtractConfig& c) {
   o.add("extract.manifest", c.manifest, "",
         "CSV or JSON Lines with id, split, text, audio, optional start/end seconds and label columns; "
-        "relative audio paths resolve against the manifest's folder");
+        "relative audio paths resolve against the manifest's folder; audio: what libsndfile reads (WAV, FLAC, OGG, "
+        "MP3), or the audio stream of a video or compressed file (mp4, mkv, avi, webm, m4a) through FFmpeg");
   o.add("extract.input_cache", c.input_cache, "",
         "instead of a manifest: a cache with transcripts (as daf-import writes) to add a text embedding to");
   o.add("extract.output", c.output, "", "embedding cache to write (may equal extract.input_cache)");
