@@ -14,19 +14,47 @@
 namespace daf {
 namespace fs = std::filesystem;
 
-namespace {
-
-// The cache's test split in the order of the predictions' ids: label and meta columns, present masks, transcripts.
-void read_test_split(const Plan& plan, SliceData& data, std::vector<std::string>& transcripts) {
-  if (!fs::exists(plan.cache))
-    throw InputError(plan.cache + ": the sweep's cache, whose test split the analysis reads (labels, present "
-                                  "masks): file not found");
-  // Cross-validated: the predictions are those of every fold, from all pooled splits.
-  read_slice_columns(plan.cache, plan.folds > 0 ? plan.pool : std::vector<std::string>{"test"},
-                     plan.conditions.front().modalities.front(), data, &transcripts);
+SweepPredictions read_sweep_predictions(const Plan& plan, const std::string& dir, bool require_cache) {
+  SweepPredictions out;
+  SliceData& data = out.data;
+  data.task = plan.task;
+  for (const auto& run : plan.runs) {
+    if (!fs::exists(dir + "/" + run.dir + "/ablation.csv")) continue;  // unfinished (--allow-partial)
+    data.conditions[run.condition][run.seed] =
+        read_predictions(dir + "/" + run.dir + "/eval/test/predictions.csv", plan.task);
+  }
+  const std::string first = data.conditions.count(plan.reference) ? plan.reference
+                            : data.conditions.empty()               ? ""
+                                                                    : data.conditions.begin()->first;
+  if (first.empty()) return out;
+  data.ids = data.conditions.at(first).begin()->second.ids;
+  if (!fs::exists(plan.cache)) {
+    if (require_cache)
+      throw InputError(plan.cache + ": the sweep's cache, whose test split the analysis reads (labels, present "
+                                    "masks): file not found");
+    out.cache_missing = true;
+  } else {
+    // Cross-validated: the predictions are those of every fold, from all pooled splits.
+    read_slice_columns(plan.cache, plan.folds > 0 ? plan.pool : std::vector<std::string>{"test"},
+                       plan.conditions.front().modalities.front(), data, &out.transcripts);
+  }
+  // Named by the runs' data.classes or data.targets (every condition has the same, checked at plan time).
+  for (const auto& run : plan.runs)
+    if (fs::exists(dir + "/" + run.dir + "/config.yaml")) {
+      const Config config = load_config(dir + "/" + run.dir + "/config.yaml", {});
+      data.class_names = config.data.classes;
+      out.names = plan.task == "multilabel" ? config.data.targets : config.data.classes;
+      break;
+    }
+  return out;
 }
 
-}  // namespace
+std::vector<Slice> sweep_slices(const Plan& plan, const std::string& dir, const SliceData& data) {
+  if (plan.analysis.empty() || plan.reference.empty() || !data.conditions.count(plan.reference)) return {};
+  std::vector<AnalysisCondition> conditions;
+  for (const auto& c : plan.conditions) conditions.push_back({c.name, c.fusion, c.modalities});
+  return make_slices(parse_analysis(plan.analysis, dir + "/plan.yaml", plan.task, conditions), data);
+}
 
 std::string analysis_section(const Plan& plan, const std::string& dir, bool plots) {
   if (plan.analysis.empty() || plan.reference.empty()) return "";
@@ -35,23 +63,10 @@ std::string analysis_section(const Plan& plan, const std::string& dir, bool plot
   for (const auto& c : plan.conditions) conditions.push_back({c.name, c.fusion, c.modalities}), names.push_back(c.name);
   const SliceSettings settings = parse_analysis(plan.analysis, dir + "/plan.yaml", plan.task, conditions);
 
-  SliceData data;
-  data.task = plan.task;
-  for (const auto& run : plan.runs) {
-    if (!fs::exists(dir + "/" + run.dir + "/ablation.csv")) continue;  // unfinished (--allow-partial)
-    data.conditions[run.condition][run.seed] =
-        read_predictions(dir + "/" + run.dir + "/eval/test/predictions.csv", plan.task);
-  }
+  const SweepPredictions predictions = read_sweep_predictions(plan, dir, true);
+  const SliceData& data = predictions.data;
   if (!data.conditions.count(plan.reference)) return "";
-  data.ids = data.conditions.at(plan.reference).begin()->second.ids;
-  std::vector<std::string> transcripts;
-  read_test_split(plan, data, transcripts);
-  // Class slices are named by the runs' data.classes (every condition has the same, checked at plan time).
-  for (const auto& run : plan.runs)
-    if (fs::exists(dir + "/" + run.dir + "/config.yaml")) {
-      data.class_names = load_config(dir + "/" + run.dir + "/config.yaml", {}).data.classes;
-      break;
-    }
+  const std::vector<std::string>& transcripts = predictions.transcripts;
 
   SliceAnalysis analysis = analyse_slices(settings, data, names, plan.reference, plan.baseline, plan.bootstrap);
   if (plan.folds > 0) analysis.scope = "the " + std::to_string(plan.folds) + " test folds pooled";

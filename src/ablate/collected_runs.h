@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "daf/ablate/plan.h"
+#include "daf/analysis/slices.h"
 #include "daf/config/task.h"
 #include "daf/metrics/statistics.h"
 
@@ -50,6 +51,19 @@ FoldMetrics read_fold_metrics(const Plan& plan, const std::string& dir);
 // (`pooled`: the pooled runs); writes folds.csv and plots/folds.png; "" without folds.
 std::string fold_section(const Plan& plan, const FoldMetrics& folds, const Collected& pooled, const std::string& dir,
                          bool plots);
+// Every finished run's test predictions (cross-validation: pass the pooled runs' plan), with
+// the cache's test split columns in their order (labels, meta, present masks) and its
+// transcripts; data.conditions is empty when no run has finished. A cache that is not there:
+// InputError with `require_cache` (the analysis needs its columns), else cache_missing.
+struct SweepPredictions {
+  SliceData data;
+  std::vector<std::string> transcripts;
+  std::vector<std::string> names;  // the runs' class names (class tasks) or label names (multilabel)
+  bool cache_missing = false;
+};
+SweepPredictions read_sweep_predictions(const Plan& plan, const std::string& dir, bool require_cache);
+// The slices of the sweep's `analysis:` section ({} without one).
+std::vector<Slice> sweep_slices(const Plan& plan, const std::string& dir, const SliceData& data);
 // Whether an evaluation name belongs to the missing-rate protocol.
 bool is_missing_rate_eval(const std::string& eval);
 

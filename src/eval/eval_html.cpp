@@ -3,8 +3,10 @@
 #include <cmath>
 #include <filesystem>
 
+#include "daf/analysis/utterance_view.h"
 #include "daf/report/html_page.h"
 #include "daf/report/plots.h"
+#include "daf/report/utterance_explorer.h"
 #include "daf/util/atomic_file.h"
 #include "daf/util/error.h"
 #include "daf/util/process_info.h"
@@ -137,6 +139,20 @@ std::string eval_report_html(const EvalReportData& data) {
   if (data.gate) gate_section(page, *data.gate, data.out_dir);
   if (!request.analysis.empty())
     page.paragraph("Slice analysis (" + request.analysis + "): analysis.md and analysis.csv beside this page.");
+  if (data.split) {
+    UtteranceViewInput input;
+    input.data = data.split;
+    input.conditions = {data.condition};
+    input.reference = data.condition;
+    input.names = data.names;
+    input.slices = data.slices;
+    input.transcripts = data.transcripts;
+    input.page_dir = data.out_dir;
+    ExplorerData explorer = utterance_view(input);
+    explorer.scope = request.split + " split" + (request.masked.empty() ? "" : " (" + join(request.masked, ", ") + " masked)");
+    explorer.no_script_note = "predictions.csv beside this page holds every utterance's prediction.";
+    add_utterance_explorer(page, explorer);
+  }
   page.heading("How this was made");
   page.definitions({{"daf", std::string("daf ") + version()},
                     {"command", command_line().empty() ? "(not from a daf executable)" : command_line()},

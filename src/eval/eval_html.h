@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "daf/analysis/slices.h"
 #include "daf/eval/evaluation.h"
 #include "daf/model/run_progress.h"
 
@@ -19,6 +20,11 @@ struct EvalReportData {
   RunProgress progress;
   std::string task;
   std::string out_dir;  // where gate_weights.svg (+ .dat, .gp) is written beside the page
+  // The utterance explorer's data (slice_report.h's evaluated_split); null: no explorer.
+  std::string condition;
+  const SliceData* split = nullptr;
+  const std::vector<Slice>* slices = nullptr;
+  const std::vector<std::string>* transcripts = nullptr;
 };
 
 // The page's text. Writes the weights plot into out_dir when gnuplot is there

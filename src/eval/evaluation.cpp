@@ -285,11 +285,20 @@ EvalResult evaluate_model(const EvalRequest& original) {
                                  progress));
   result.markdown =
       report_markdown(request, cache_path, data.size(), result.scores, names, has_gate ? &gate : nullptr, progress);
-  if (!request.analysis.empty())
-    result.markdown += eval_slice_analysis(slices, config, condition, cache_path, request.split, result.out_dir);
+  std::vector<std::string> transcripts;
+  const SliceData split = evaluated_split(config, condition, cache_path, request.split, result.out_dir, &transcripts);
+  std::vector<Slice> slice_list;
+  if (!request.analysis.empty()) {
+    result.markdown += eval_slice_analysis(slices, split, condition, result.out_dir);
+    slice_list = make_slices(slices, split);
+  }
   write_file_atomic(result.out_dir + "/report.md", result.markdown);
   EvalReportData page{&request, cache_path, data.size(), &result.scores, names, has_gate ? &gate : nullptr,
                       progress, config.model.task, result.out_dir};
+  page.condition = condition;
+  page.split = &split;
+  page.slices = &slice_list;
+  page.transcripts = &transcripts;
   write_file_atomic(result.out_dir + "/report.html", eval_report_html(page));
   return result;
 }

@@ -36,8 +36,8 @@ SliceSettings eval_analysis_settings(const std::string& analysis_file, const Con
                         {{condition, config.model.fusion, config.data.modalities}}, true);
 }
 
-std::string eval_slice_analysis(const SliceSettings& settings, const Config& config, const std::string& condition,
-                                const std::string& cache_path, const std::string& split, const std::string& out_dir) {
+SliceData evaluated_split(const Config& config, const std::string& condition, const std::string& cache_path,
+                          const std::string& split, const std::string& out_dir, std::vector<std::string>* transcripts) {
   const std::string& task = config.model.task;
   SliceData data;
   data.task = task;
@@ -48,8 +48,12 @@ std::string eval_slice_analysis(const SliceSettings& settings, const Config& con
   // A cross-validation fold's run on its own cache: its parts come from every split.
   const bool fold = !config.data.split_file.empty() && cache_path == config.data.cache;
   read_slice_columns(cache_path, fold ? cache_split_names() : std::vector<std::string>{split},
-                     config.data.modalities.front(), data);
+                     config.data.modalities.front(), data, transcripts);
+  return data;
+}
 
+std::string eval_slice_analysis(const SliceSettings& settings, const SliceData& data, const std::string& condition,
+                                const std::string& out_dir) {
   const SliceAnalysis analysis = analyse_slices(settings, data, {condition}, condition, "", 0);
   write_file_atomic(out_dir + "/analysis.csv", analysis_csv(analysis));
   const bool plotted = gnuplot_available();

@@ -137,6 +137,9 @@ ExtractConfig load_extract_config(const std::string& file, const std::vector<std
     if (std::find(config.meta.begin(), config.meta.begin() + static_cast<std::ptrdiff_t>(k), column) !=
         config.meta.begin() + static_cast<std::ptrdiff_t>(k))
       throw InputError("extract.meta: '" + column + "' is listed twice");
+    if (column == "audio_file")
+      throw InputError("extract.meta: 'audio_file' is the meta column daf-extract fills itself with each row's audio "
+                       "file (when audio.encoder is set); name the manifest's column differently");
   }
   if (config.class_label.empty() != config.classes.empty())
     throw InputError("extract.class_label and extract.classes go together: the column of class names and its classes");

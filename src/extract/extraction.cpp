@@ -41,15 +41,21 @@ Source from_manifest(const ExtractConfig& config, SkipReport& problems) {
   source.dropped = problems.entries();
   bool any_text = false;
   for (const auto& row : manifest.rows) any_text |= !row.text.empty();
+  // Where each row's audio came from, for the reports' audio players (meta/audio_file, absolute).
+  const bool audio_files = !config.audio.encoder.empty();
   for (const auto& split : cache_split_names()) {
     SplitData& data = source.base.splits[split];
     for (const auto& label : manifest.label_columns) data.labels[label];
     for (const auto& column : config.meta) data.meta[column];
+    if (audio_files) data.meta["audio_file"];
     for (const Utterance* row : split_rows(manifest, split)) {
       data.ids.push_back(row->id);
       if (any_text) data.transcripts.push_back(row->text);
       for (const auto& [label, value] : row->labels) data.labels[label].push_back(value);
       for (const auto& [column, value] : row->meta) data.meta[column].push_back(value);
+      if (audio_files)
+        data.meta["audio_file"].push_back(
+            row->audio.empty() ? "" : std::filesystem::absolute(row->audio).lexically_normal().string());
       source.rows[split].push_back(*row);
     }
   }

@@ -91,11 +91,11 @@ std::string base64(const std::string& bytes) {
   return out;
 }
 
-// The Content-Security-Policy's hash of the script: the browser runs that
-// script and nothing else, and loads nothing from anywhere (default-src 'none').
-std::string script_hash() {
+// The Content-Security-Policy's hash of a script: the browser runs the page's
+// scripts and nothing else, and loads nothing from anywhere (default-src 'none').
+std::string script_hash(const std::string& script) {
   Sha256 hash;
-  hash.update(kScript);
+  hash.update(script);
   const std::string hex = hash.hex_digest();
   std::string bytes;
   for (size_t i = 0; i + 1 < hex.size(); i += 2) bytes += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
@@ -230,17 +230,29 @@ void HtmlPage::plot_file(const std::string& png, const std::string& caption) {
            "\"><figcaption>" + html_escape(caption) + "</figcaption></figure>\n";
 }
 
+void HtmlPage::markup(const std::string& html) { body_ += html; }
+
+void HtmlPage::script(const std::string& code) {
+  if (std::find(scripts_.begin(), scripts_.end(), code) == scripts_.end()) scripts_.push_back(code);
+}
+
 void HtmlPage::details(const std::string& summary, const std::string& text) {
   body_ += "<details><summary>" + html_escape(summary) + "</summary><pre>" + html_escape(text) + "</pre></details>\n";
 }
 
 std::string HtmlPage::str() const {
+  std::string hashes = "'" + script_hash(kScript) + "'", scripts = std::string("<script>") + kScript + "</script>\n";
+  for (const auto& code : scripts_) {
+    hashes += " '" + script_hash(code) + "'";
+    scripts += "<script>" + code + "</script>\n";
+  }
+  // media-src: the explorer's audio players, files beside the page.
   return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
-         "img-src data:; script-src '" + script_hash() + "'\">\n"
+         "img-src data:; media-src file: 'self'; script-src " + hashes + "\">\n"
          "<title>" + html_escape(title_) + "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n<main>\n<h1>" +
-         html_escape(title_) + "</h1>\n" + body_ + "</main>\n<script>" + kScript + "</script>\n</body>\n</html>\n";
+         html_escape(title_) + "</h1>\n" + body_ + "</main>\n" + scripts + "</body>\n</html>\n";
 }
 
 }  // namespace daf

@@ -149,3 +149,18 @@ class Browser:
         data = self.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True})["data"]
         with open(path, "wb") as f:
             f.write(base64.b64decode(data))
+
+    def screenshot_element(self, selector, path):
+        """A screenshot of one element (its whole box, scrolled or not)."""
+        box = self.evaluate("(() => { const r = document.querySelector(%s).getBoundingClientRect();"
+                            " return [r.left + scrollX, r.top + scrollY, r.width, r.height]; })()" % json.dumps(selector))
+        clip = {"x": box[0], "y": box[1], "width": max(box[2], 1), "height": max(box[3], 1), "scale": 1}
+        data = self.send("Page.captureScreenshot", {"format": "png", "clip": clip, "captureBeyondViewport": True})["data"]
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(data))
+
+    def set_control(self, element_id, value):
+        """Sets an input or select's value and fires the event a person's change would."""
+        self.evaluate("(() => { const e = document.getElementById(%s); e.value = %s;"
+                      " e.dispatchEvent(new Event(e.tagName === 'SELECT' ? 'change' : 'input')); })()"
+                      % (json.dumps(element_id), json.dumps(value)))

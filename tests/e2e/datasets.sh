@@ -51,8 +51,10 @@ expect_exit 1 "standard output: No space left on device" -- bash -c '"$1" --data
   text.encoder=enc/text_encoder.pt text.sentencepiece_model=corpus/spm.model text.pad_id=0 \
   audio.encoder=enc/speech_encoder.pt 2>log || { cat log; fail "daf-extract on the IEMOCAP manifest"; }
 "$py" - <<'PY' || fail "the cache's metadata"
-import csv, h5py
+import csv, h5py, os
 rows = {r["id"]: r for r in csv.DictReader(open("iemocap-4.csv"))}
+# meta/audio_file: each row's audio file, absolute (the manifest's are relative to it).
+here = os.path.dirname(os.path.abspath("iemocap-4.csv"))
 with h5py.File("iemocap.h5") as f:
     n = 0
     for split in ("train", "valid", "test"):
@@ -60,6 +62,8 @@ with h5py.File("iemocap.h5") as f:
         for column in ("speaker", "session", "dialogue", "scenario", "emotion_code"):
             values = [v.decode() for v in f[split]["meta"][column][:]]
             assert values == [rows[i][column] for i in ids], (split, column)
+        audio = [v.decode() for v in f[split]["meta"]["audio_file"][:]]
+        assert audio == [os.path.normpath(os.path.join(here, rows[i]["audio"])) for i in ids], (split, audio[:2])
         assert all(rows[i]["split"] == split for i in ids)
         n += len(ids)
     assert n == len(rows), (n, len(rows))
@@ -122,6 +126,51 @@ for r in ref:
     assert p["masked"] == "", p
 assert pred["train_dia1_utt3"]["masked"].startswith("audio (skipped: "), pred["train_dia1_utt3"]
 assert float(pred["train_dia1_utt3"]["weight_audio"]) == 0.0
+PY
+# report.html's utterance explorer: each test utterance's transcript and a link to its clip,
+# relative to the page, that leads to the manifest's file.
+"$py" - <<'PY' || fail "the MELD report's explorer"
+import csv, json, os, re, urllib.parse
+rows = {r["id"]: r for r in csv.DictReader(open("meld.csv", encoding="utf-8"))}
+page = open("meld-run/eval/test/report.html", encoding="utf-8").read()
+explorer = json.loads(re.search(r'id="explorer-data">(.*?)</script>', page, re.S).group(1))
+assert len(explorer["rows"]) == 12 and explorer["audio"] and explorer["transcripts"], explorer.keys()
+for r in explorer["rows"]:
+    utterance = rows[r[0]]
+    assert r[7] == utterance["text"], (r[7], utterance["text"])
+    linked = os.path.normpath(os.path.join("meld-run/eval/test", urllib.parse.unquote(r[8])))
+    assert os.path.samefile(linked, utterance["audio"]), (r[8], utterance["audio"])
+    assert not r[8].startswith("/"), r[8]
+print("MELD report.html: 12 utterances with their transcripts and relative links to their clips")
+PY
+# In Chromium: the first clip plays from the page where daf-eval wrote it; a copy of the page
+# elsewhere says it cannot play the clip instead of failing silently.
+mkdir -p moved/away && cp meld-run/eval/test/report.html moved/away/
+"$py" - "$DAF_SOURCE/tests/e2e" "$PWD" <<'PY' || fail "the MELD report's audio players in Chromium"
+import sys, time
+sys.path.insert(0, sys.argv[1])
+from browser import Browser
+play = "document.querySelector('#ex-table tbody tr button').click()"
+state = """(() => { const a = document.querySelector('#ex-table audio'), m = document.querySelector('#ex-table .missing');
+  return m ? 'missing: ' + m.textContent : a && a.readyState >= 1 ? 'playable ' + a.duration.toFixed(2) : 'waiting'; })()"""
+def outcome(browser):
+    for _ in range(100):
+        s = browser.evaluate(state)
+        if s != "waiting": return s
+        time.sleep(0.1)
+    return s
+with Browser(sys.argv[2]) as browser:
+    browser.open("file://%s/meld-run/eval/test/report.html" % sys.argv[2])
+    browser.evaluate(play)
+    here = outcome(browser)
+    assert here.startswith("playable "), here
+    browser.open("file://%s/moved/away/report.html" % sys.argv[2])
+    browser.evaluate(play)
+    moved = outcome(browser)
+    assert moved.startswith("missing: cannot play ../../"), moved
+    browser.problems = [p for p in browser.problems if "ERR_FILE_NOT_FOUND" not in p]  # the moved page's clip
+    assert not browser.problems, browser.problems
+print("Chromium: the clip plays (%s); from a moved copy of the page the player says it cannot play it" % here)
 PY
 
 # --- CH-SIMS, v1 (label.csv) and v2 (meta.csv) ---

@@ -18,6 +18,19 @@ small=(synth.train_size=200 synth.valid_size=60 synth.test_size=90 synth.text_di
 "$DAF_BIN/daf-synth" --preset categorical "${small[@]}" synth.emotion_signal=1.5 --out cat.h5 2>/dev/null
 "$DAF_BIN/daf-synth" --preset tiny --out reg.h5 2>/dev/null
 "$DAF_BIN/daf-synth" --preset emotions "${small[@]}" --out emo.h5 2>/dev/null
+# Transcripts that are markup (the explorer must show them as text and run nothing), and
+# one with quotes, an ampersand and non-ASCII text.
+"$py" - <<'PY' || fail "writing transcripts into cat.h5"
+import h5py
+with h5py.File("cat.h5", "a") as f:
+    for split in ("train", "valid", "test"):
+        n = len(f[split]["ids"])
+        text = ["utterance %d: «plain» & \"quoted\"" % i for i in range(n)]
+        if split == "test":
+            text[0] = "</script><script>document.title='pwned'</script>"
+            text[1] = "<img src=x onerror=\"document.title='pwned'\">"
+        f[split].create_dataset("transcripts", data=text, dtype=h5py.string_dtype())
+PY
 # A run folder whose name is markup: the page must show it as text and run nothing.
 hostile='run<img src=x onerror=document.title=1><script>document.title=2</script>'
 "$DAF_BIN/daf-train" data.cache=cat.h5 model.task=multiclass data.target=emotion "data.classes=[neutral, happy, sad, angry]" \
@@ -32,7 +45,7 @@ grep -q "report.html" log || fail "daf-eval does not name report.html"
 "$DAF_BIN/daf-eval" --run ml >/dev/null 2>&1 || fail "daf-eval (multilabel)"
 
 "$py" - "$hostile/eval/test" reg/eval/test ml/eval/test <<'PY' || fail "report.html"
-import base64, hashlib, html.parser, json, math, re, sys
+import base64, csv, hashlib, html.parser, json, math, re, sys
 
 class Page(html.parser.HTMLParser):
     """Tables as lists of rows of cell text, every element's attributes, the script's text."""
@@ -77,16 +90,33 @@ for folder in sys.argv[1:]:
     ids = [a["id"] for _, a in p.elements if "id" in a]
     assert len(ids) == len(set(ids)), "repeated ids"
     assert [t for t, _ in p.elements].count("svg") == 1, "expected one inline SVG plot"
-    # Only the page's own script may run: the policy names its SHA-256.
+    # Only the page's own scripts may run: the policy names each one's SHA-256; the
+    # explorer's data block is JSON (not run) and parses.
     policy = next(a["content"] for t, a in p.elements if t == "meta" and a.get("http-equiv") == "Content-Security-Policy")
     assert "default-src 'none'" in policy, policy
-    assert len(p.scripts) == 1
-    digest = base64.b64encode(hashlib.sha256(p.scripts[0].encode()).digest()).decode()
-    assert "'sha256-%s'" % digest in policy, (digest, policy)
+    kinds = [a.get("type") for t, a in p.elements if t == "script"]
+    assert kinds == ["application/json", None, None], kinds
+    for script in p.scripts[1:]:
+        digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+        assert "'sha256-%s'" % digest in policy, (digest, policy)
+    assert policy.count("sha256-") == 2, policy
+    explorer = json.loads(p.scripts[0])
+    predictions = list(csv.DictReader(open(folder + "/predictions.csv")))
+    assert [r[0] for r in explorer["rows"]] == [r["id"] for r in predictions], "one explorer row per utterance, in order"
 
 p, source, metrics = page(sys.argv[1])
 assert not any(t == "img" for t, _ in p.elements), "an <img> from the run's name became an element"
 assert "run<img src=x onerror=document.title=1>" in "".join(p.text), "the run's name is not shown as text"
+explorer = json.loads(p.scripts[0])
+assert explorer["rows"][0][7] == "</script><script>document.title='pwned'</script>", explorer["rows"][0]
+assert "</script" not in source.split('id="explorer-data">')[1].split("</script>")[0]
+# Class tasks: the label and prediction by name, the error 1 where the class is wrong.
+names = ["neutral", "happy", "sad", "angry"]
+for row, r in zip(explorer["rows"], csv.DictReader(open(sys.argv[1] + "/predictions.csv"))):
+    assert row[1] == names[int(r["true_class"])] and row[3] == [names[int(r["predicted_class"])]], (row, r)
+    assert row[4] == [float(r["true_class"] != r["predicted_class"])], (row, r)
+    weights = [float(r["weight_" + m]) for m in explorer["modalities"]]
+    assert all(abs(a - b) <= 5e-4 for a, b in zip(row[6][0], weights)), (row[6], weights)
 tables = {tuple(t[0]): t for t in p.tables}
 confusion = next(t for t in p.tables if t[0][0] == "truth \\ predicted")
 assert confusion[0][1:] == ["neutral", "happy", "sad", "angry"], confusion[0]
@@ -164,13 +194,51 @@ plots = open("sweep/summary.md").read().count("![")
 assert page.svgs == plots and page.imgs == 0, (page.svgs, page.imgs, plots)
 print("summary.html: %d conditions x %d metrics equal summary.csv, best MAE marked, %d plots inline as SVG"
       % (len(summary), len(header) - 2, plots))
+
+# The utterance explorer's rows, recomputed here from every run's predictions.csv.
+import glob, json, re
+import numpy as np
+source = open("sweep/summary.html", encoding="utf-8").read()
+explorer = json.loads(re.search(r'<script type="application/json" id="explorer-data">(.*?)</script>', source, re.S).group(1))
+conditions = [r["condition"] for r in summary]
+assert explorer["conditions"] == conditions and explorer["reference"] == "dynamic" and explorer["baseline"] == "static"
+runs = {c: [list(csv.DictReader(open(f))) for f in sorted(glob.glob("sweep/%s/seed-*/eval/test/predictions.csv" % c))]
+        for c in conditions}
+assert all(len(v) == 3 for v in runs.values()), {c: len(v) for c, v in runs.items()}
+rows = explorer["rows"]
+assert [r[0] for r in rows] == [r["id"] for r in runs["dynamic"][0]] and len(rows) == 200
+truth = np.array([float(r["label"]) for r in runs["dynamic"][0]])
+prediction = {c: np.array([[float(r["prediction"]) for r in seed] for seed in v]) for c, v in runs.items()}
+error = {c: np.abs(p - truth).mean(axis=0) for c, p in prediction.items()}
+for k, c in enumerate(conditions):
+    assert all(r[3][k] == "%.3f" % v for r, v in zip(rows, prediction[c].mean(axis=0))), c
+    assert np.allclose([r[4][k] for r in rows], error[c], atol=6e-5), c
+difference = error["dynamic"] - error["static"]
+assert np.allclose([r[5] for r in rows], difference, atol=6e-5)
+gated = explorer["gated"]
+assert gated == ["dynamic", "static", "mean"], gated  # the fusions with weights (concat has none; one modality: 1)
+for g, c in enumerate(gated):
+    w = np.array([[[float(r["weight_" + m]) for m in explorer["modalities"]] for r in seed] for seed in runs[c]]).mean(axis=0)
+    assert np.allclose([r[6][g] for r in rows], w, atol=6e-4), c
+# Slices: each one's utterances as many as analysis.csv counts.
+counted = {(r["family"], r["slice"]): int(r["n"]) for r in csv.DictReader(open("sweep/analysis.csv"))}
+for s, name in enumerate(explorer["slices"]):
+    family, slice_name = name.split(": ", 1)
+    assert sum(s in r[9] for r in rows) == counted[(family, slice_name)], name
+open("expected.json", "w").write(json.dumps({
+    "static_error_0.5": int(sum(round(e, 4) >= 0.5 for e in error["static"])),
+    "dynamic_better": int(sum(round(d, 4) < 0 for d in difference)),
+    "first_slice": sum(0 in r[9] for r in rows), "first_slice_name": explorer["slices"][0],
+    "smallest_difference": float(min(round(d, 4) for d in difference))}))
+print("summary.html's explorer: %d utterances x %d conditions, predictions, errors, differences, weights and %d slices"
+      " equal those recomputed from the runs" % (len(rows), len(conditions), len(explorer["slices"])))
 PY
 
 # The pages in a real browser (tests/e2e/browser.py: Chromium over the DevTools protocol):
 # no console error, exception or policy violation; the script ran and sorts; the plot drew.
 "$py" - "$DAF_SOURCE/tests/e2e" "$PWD" "$artifacts" "$hostile/eval/test" reg/eval/test ml/eval/test <<'PY' \
   || { tail -20 chromium.log; fail "the pages in Chromium"; }
-import sys
+import csv, json, sys
 sys.path.insert(0, sys.argv[1])
 from browser import Browser
 
@@ -211,7 +279,25 @@ with Browser(work) as browser:
     assert numbers(up) == sorted(numbers(up)), up
     finite = [v for v in numbers(down) if v != float("inf")]
     assert finite == sorted(finite, reverse=True) and numbers(down)[len(finite):] == [float("inf")] * (len(down) - len(finite)), down
+    # The explorer of the multiclass page: every test utterance, the markup in transcripts shown
+    # as text (no element made, no script run), the filter on the condition's error.
     browser.open("file://%s/%s/report.html" % (work, folders[0]), width=1280)
+    count = lambda: browser.evaluate("+document.getElementById('ex-count').dataset.n")
+    drawn = lambda: browser.evaluate("document.querySelectorAll('#ex-table tbody tr').length")
+    predictions = list(csv.DictReader(open("%s/%s/predictions.csv" % (work, folders[0]))))
+    assert count() == len(predictions) == drawn() == 90, (count(), drawn())
+    assert "pwned" not in browser.evaluate("document.title")
+    assert browser.evaluate("document.querySelectorAll('#explorer img, #explorer script').length") == 0
+    transcripts = browser.evaluate("[...document.querySelectorAll('#ex-table td.transcript')].map(c => c.textContent)")
+    assert transcripts[:2] == ["</script><script>document.title='pwned'</script>",
+                               "<img src=x onerror=\"document.title='pwned'\">"], transcripts[:2]
+    assert transcripts[2] == 'utterance 2: «plain» & "quoted"', transcripts[2]
+    browser.set_control("ex-error", "1")
+    wrong = sum(r["true_class"] != r["predicted_class"] for r in predictions)
+    assert count() == wrong and 0 < wrong < 90, (count(), wrong)
+    browser.set_control("ex-error", "")
+    browser.set_control("ex-text", "UTTERANCE 1")  # case-insensitive: utterances 10-19 (1 is the hostile one)
+    assert count() == 10, count()
     browser.screenshot(artifacts + "/html_report-eval-1280.png")
     browser.open("file://%s/%s/report.html" % (work, folders[0]), width=390)
     assert browser.evaluate("document.documentElement.scrollWidth") <= 390, "the page is wider than a phone's screen"
@@ -226,12 +312,35 @@ with Browser(work) as browser:
     browser.evaluate("(%s)('MAE')" % click)
     assert means() == sorted(means()) and conditions() != before, (conditions(), means())
     browser.screenshot(artifacts + "/html_report-sweep-1280.png")
+    # The sweep's explorer: 200 utterances drawn 100 at a time; filters by slice, by a condition's
+    # error and by which condition was closer give the counts computed from the runs above.
+    expected = json.load(open("expected.json"))
+    assert count() == 200 and drawn() == 100, (count(), drawn())
+    assert browser.evaluate("document.querySelectorAll('#ex-table .wbar').length") == 100
+    browser.evaluate("document.getElementById('ex-next').click()")
+    assert drawn() == 100 and browser.evaluate("document.getElementById('ex-next').disabled")
+    browser.set_control("ex-slice", "0")
+    assert count() == expected["first_slice"], (count(), expected)
+    browser.set_control("ex-slice", "")
+    browser.set_control("ex-condition", "1")  # static
+    browser.set_control("ex-error", "0.5")
+    assert count() == expected["static_error_0.5"], (count(), expected)
+    browser.set_control("ex-error", "")
+    browser.set_control("ex-compare", "reference")
+    assert count() == expected["dynamic_better"], (count(), expected)
+    browser.set_control("ex-compare", "")
+    assert count() == 200
+    browser.evaluate("document.querySelector('#ex-table th[data-key=difference]').click()")
+    first = browser.evaluate("document.querySelector('#ex-table tbody tr').cells[9].textContent")
+    assert float(first) == expected["smallest_difference"], (first, expected)
+    browser.screenshot_element("#explorer", artifacts + "/html_report-explorer-1280.png")
     browser.open("file://%s/sweep/summary.html" % work, width=390)
     assert browser.evaluate("document.documentElement.scrollWidth") <= 390, "the sweep page is wider than a phone"
     browser.screenshot(artifacts + "/html_report-sweep-390.png")
     assert not browser.problems, browser.problems
-print("Chromium: 4 pages, no console error or policy violation; sorting up and down; plots drawn; screenshots taken")
+print("Chromium: 4 pages, no console error or policy violation; sorting up and down; plots drawn; the explorers'"
+      " counts, filters, paging and escaped transcripts; screenshots taken")
 PY
 [ -s "$artifacts/html_report-eval-1280.png" ] && [ -s "$artifacts/html_report-eval-390.png" ] || fail "no screenshot"
 echo "html_report: daf-eval's report.html (multiclass, regression, multilabel) and a sweep's summary.html," \
-  "checked in Chromium (screenshots: $artifacts/html_report-{eval,sweep}-{1280,390}.png)"
+  "checked in Chromium (screenshots: $artifacts/html_report-{eval,sweep}-{1280,390}.png, html_report-explorer-1280.png)"

@@ -1,6 +1,6 @@
 #pragma once
 // Self-contained HTML pages (daf-eval's report.html): one file with inline CSS,
-// inline SVG plots and one small inline script (table sorting); nothing is
+// inline SVG plots and small inline scripts (table sorting, the utterance explorer); nothing is
 // loaded from anywhere, so the page opens offline from disk. Every piece of
 // text passes through html_escape; the only markup inserted as is comes from
 // SVG files daf's own plots wrote, after inline_svg removed what could run.
@@ -50,11 +50,17 @@ class HtmlPage {
   void plot_file(const std::string& png, const std::string& caption);
   // Collapsed preformatted text, e.g. a resolved config.
   void details(const std::string& summary, const std::string& text);
+  // Markup a report section built itself, every text in it already escaped.
+  void markup(const std::string& html);
+  // A script the page runs after its own (once, however often it is added);
+  // the policy names each by its hash, so nothing else can run.
+  void script(const std::string& code);
   std::string str() const;
 
  private:
   std::string title_;
   std::string body_;
+  std::vector<std::string> scripts_;
   int tables_ = 0;
 };
 
