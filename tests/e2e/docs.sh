@@ -4,11 +4,15 @@
 # every relative link in README.md and docs/*.md leads to a file that exists
 # (and, with #anchor, to one of its headings, as GitHub makes their anchors);
 # every config key a tool's --help lists appears in the docs, and every
-# section.key the docs name in `code` is a key some tool has.
+# section.key the docs name in `code` is a key some tool has; every daf
+# command in a code block uses only options and keys its tool has and
+# configs/ files that exist, and those of daf-train, daf-extract and
+# daf-manifest resolve with --print-config (where the command names data or
+# encoders a user supplies, up to the first such file).
 source "$(dirname "$0")/common.sh"
 "$py" "$DAF_SOURCE/scripts/update_docs.py" --bin "$DAF_BIN" --check || fail "generated blocks differ from the code"
 "$py" - "$DAF_SOURCE" "$DAF_BIN" <<'PY' || fail "the docs against the code"
-import glob, os, re, subprocess, sys
+import glob, os, re, shlex, subprocess, sys
 source, bin_dir = sys.argv[1], sys.argv[2]
 sys.path.insert(0, os.path.join(source, "scripts"))
 from update_docs import config_keys
@@ -61,9 +65,49 @@ for f, text in texts.items():
                 named += 1
                 if key not in keys:
                     problems.append("%s: `%s` is not a config key of any tool" % (os.path.relpath(f, source), key))
+# The commands in code blocks (continuation lines joined, comments and what a pipe feeds left out).
+helps = {a: subprocess.run([os.path.join(bin_dir, a), "--help"], capture_output=True, text=True).stdout for a in apps}
+flags = {a: set(re.findall(r"(?<![\w-])(--?[a-zA-Z][\w-]*)", h.split("Options:", 1)[1].split("Config options")[0]))
+         for a, h in helps.items()}
+app_keys = {a: {k for k, _, _ in config_keys(h)} for a, h in helps.items()}
+app_keys["daf-ablate"] = app_keys["daf-train"]  # its overrides set the runs' keys
+app_keys["daf-predict"] = app_keys["daf-tokenize"] = app_keys["daf-extract"]
+commands = resolved = 0
+for f, text in texts.items():
+    for block in re.findall(r"```[a-z]*\n(.*?)```", text, re.S):
+        for line in re.sub(r"\\\n\s*", " ", block).splitlines():
+            try:
+                tokens = shlex.split(line.strip().lstrip("$ "), comments=True)
+            except ValueError:
+                continue
+            start = next((i for i, t in enumerate(tokens) if os.path.basename(t) in apps), None)
+            if start is None or (start > 0 and tokens[start - 1] != "|"):
+                continue
+            tokens = tokens[start:]
+            if "|" in tokens:
+                tokens = tokens[:tokens.index("|")]
+            app = os.path.basename(tokens[0])
+            where = "%s: `%s`" % (os.path.relpath(f, source), " ".join(tokens))
+            commands += 1
+            for t in tokens[1:]:
+                if t.startswith("-") and t.split("=")[0] not in flags[app]:
+                    problems.append("%s: %s has no option %s" % (where, app, t))
+                elif re.match(r"^[a-z_]+(\.[a-z_0-9]+)+=", t) and t.split("=")[0] not in app_keys[app]:
+                    problems.append("%s: %s has no config key %s" % (where, app, t.split("=")[0]))
+                elif t.split("=")[-1].startswith("configs/") and not os.path.exists(os.path.join(source, t.split("=")[-1])):
+                    problems.append("%s: %s is not in the repository" % (where, t.split("=")[-1]))
+            yaml = [t for t in tokens if t.endswith(".yaml")]
+            if "--print-config" in flags[app] and "--merge" not in tokens and all(y.startswith("configs/") for y in yaml):
+                resolved += 1
+                r = subprocess.run([os.path.join(bin_dir, app)] + tokens[1:] + ["--print-config"], cwd=source,
+                                   capture_output=True, text=True)
+                user_file = re.search(r"error: .*?: (\S+): (file not found|cannot open file)", r.stderr)
+                if r.returncode != 0 and not (r.returncode == 2 and user_file and not user_file.group(1).startswith("configs/")):
+                    problems.append("%s: --print-config exits %d: %s" % (where, r.returncode, r.stderr.strip()[-300:]))
 print("\n".join(problems))
 assert not problems, "%d problems" % len(problems)
-print("docs: %d files, %d relative links, %d config keys (each in the docs), %d keys named in the docs (each real)"
-      % (len(files), links, len(keys), named))
+print("docs: %d files, %d relative links, %d config keys (each in the docs), %d keys named in the docs (each real),"
+      " %d daf commands (options, keys and configs real; %d resolved with --print-config)"
+      % (len(files), links, len(keys), named, commands, resolved))
 PY
-echo "docs: generated blocks current, links and anchors resolve, config keys match --help both ways"
+echo "docs: generated blocks current, links and anchors resolve, config keys match --help both ways, commands parse"
