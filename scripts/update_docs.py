@@ -9,16 +9,30 @@ A block is everything between a marker line and the end marker:
 
 and NAME says what produces it:
 
-    options APP   APP's config keys, from its --help (each key's type, default and
-                  help are declared once in the code): a Markdown table
+    options APP      APP's config keys, from its --help (each key's type, default and
+                     help are declared once in the code): a Markdown table
+    demo machine     where the demo blocks' numbers were made (CPU, cores, Debian release)
+    demo conditions  the demo sweep's summary.csv: MAE, Has0_F1_score, Corr per condition
+    demo comparison  its paired comparison, dynamic vs static (summary.md's table)
+    demo gates       dynamic's mean fusion weights per evaluation (gates.csv)
+    demo slices      the conflict and degraded slices (analysis.csv, analysis.md)
 
-    /usr/bin/python3 scripts/update_docs.py [--bin build/apps]           # rewrite the blocks
-    /usr/bin/python3 scripts/update_docs.py [--bin build/apps] --check   # exit 1, with a diff, where one differs
+The demo blocks read the output of scripts/demo.sh (runs/ablate-demo, or
+--demo DIR); without it they are left as they are.
 
---check is what the test e2e.docs runs: a block edited by hand, or code whose
-options changed without the docs, fails it.
+    /usr/bin/python3 scripts/update_docs.py [--bin build/apps] [--demo DIR]           # rewrite the blocks
+    /usr/bin/python3 scripts/update_docs.py [--bin build/apps] [--demo DIR] --check   # exit 1, with a diff, where one differs
+
+--check is what the tests run (e2e.docs; the demo blocks in CI's Debian 13
+stage, which runs the demo on the Debian 12 machine too): a block edited by
+hand, or code whose options or results changed without the docs, fails it.
+The demo's numbers are the same on the same machine (same CPU, cores and
+release), not across machines (BLAS kernels and summation order differ):
+where the machine differs from the one the README names, --check reports
+the differences and does not fail on them.
 """
 import argparse
+import csv
 import difflib
 import glob
 import os
@@ -70,39 +84,138 @@ def options_block(bin_dir, app):
     return "\n".join(lines) + "\n"
 
 
-def generate(name, bin_dir):
+def machine():
+    """What decides the demo's numbers besides the code: CPU (model, family, model number, AVX-512), cores, release."""
+    info = {}
+    for line in open("/proc/cpuinfo", encoding="utf-8", errors="replace"):
+        key, _, value = line.partition(":")
+        info.setdefault(key.strip(), value.strip())
+    release = "unknown"
+    if os.path.exists("/etc/os-release"):
+        fields = dict(l.rstrip("\n").split("=", 1) for l in open("/etc/os-release") if "=" in l)
+        release = "%s %s" % (fields.get("ID", "?"), fields.get("VERSION_ID", "?").strip('"'))
+    return "%s (family %s, model %s, %s), %d cores, %s" % (
+        info.get("model name", "unknown CPU"), info.get("cpu family", "?"), info.get("model", "?"),
+        "AVX-512" if "avx512f" in info.get("flags", "").split() else "no AVX-512", os.cpu_count(), release)
+
+
+def read_csv(path):
+    with open(path, encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def demo_conditions(demo):
+    lines = ["| condition | MAE | Has0_F1_score | Corr |", "|---|---|---|---|"]
+    for r in read_csv(os.path.join(demo, "summary.csv")):
+        lines.append("| %s | %s |" % (r["condition"], " | ".join(
+            "%.4f ± %.4f" % (float(r[m + "_mean"]), float(r[m + "_std"])) for m in ("MAE", "Has0_F1_score", "Corr"))))
+    return "\n".join(lines) + "\n"
+
+
+def demo_comparison(demo):
+    summary = open(os.path.join(demo, "summary.md"), encoding="utf-8").read()
+    section = re.search(r"^## dynamic vs static.*?\n\n((?:\|.*\n)+)", summary, re.M)
+    if not section:
+        raise SystemExit(demo + "/summary.md: no 'dynamic vs static' comparison table")
+    return section.group(1)
+
+
+def demo_gates(demo):
+    rows = [r for r in read_csv(os.path.join(demo, "gates.csv")) if r["condition"] == "dynamic"]
+    modalities = list(dict.fromkeys(r["modality"] for r in rows))
+    evaluations = list(dict.fromkeys(r["eval"] for r in rows))
+    weight = {(r["eval"], r["modality"]): float(r["weight_mean"]) for r in rows}
+    lines = ["| evaluation | " + " | ".join(modalities) + " |", "|---" * (len(modalities) + 1) + "|"]
+    for e in evaluations:
+        lines.append("| %s | %s |" % (e, " | ".join("%.3f" % weight[(e, m)] for m in modalities)))
+    return "\n".join(lines) + "\n"
+
+
+def demo_slices(demo):
+    rows = read_csv(os.path.join(demo, "analysis.csv"))
+    analysis = open(os.path.join(demo, "analysis.md"), encoding="utf-8").read()
+    lines = ["| family | slice | n | dynamic | static | dynamic - static [95% CI] | dynamic's weights text / audio / video |",
+             "|---|---|---|---|---|---|---|"]
+    tests = []
+    for family in ("conflict", "degraded"):
+        mean = {(r["slice"], r["condition"]): r for r in rows if r["family"] == family}
+        for name in dict.fromkeys(r["slice"] for r in rows if r["family"] == family):
+            d, s = mean[(name, "dynamic")], mean[(name, "static")]
+            lines.append("| %s | %s | %s | %.4f | %.4f | %.4f [%.4f, %.4f] | %s |" % (
+                family, name, d["n"], float(d["mean"]), float(s["mean"]), float(d["difference"]),
+                float(d["difference_low"]), float(d["difference_high"]),
+                " / ".join("%.3f" % float(d["weight_" + m]) for m in ("text", "audio", "video"))))
+        test = re.search(r"^### %s\n.*?Interaction: permutation p = ([0-9.]+)" % family, analysis, re.M | re.S)
+        tests.append("%s p = %s" % (family, test.group(1) if test else "not tested"))
+    return "\n".join(lines) + "\n\nInteraction (permutation test of the slice labels): " + "; ".join(tests) + ".\n"
+
+
+DEMO_BLOCKS = {"conditions": demo_conditions, "comparison": demo_comparison, "gates": demo_gates,
+               "slices": demo_slices}
+
+
+def generate(name, args, current):
     kind, _, argument = name.partition(" ")
     if kind == "options":
-        return options_block(bin_dir, argument)
-    raise SystemExit("unknown generated block '%s' (known: options APP)" % name)
+        return options_block(args.bin, argument)
+    if kind == "demo":
+        if not args.demo or not os.path.exists(os.path.join(args.demo, "summary.csv")):
+            return current  # no demo output here: left as it is
+        if argument == "machine":
+            return "Made by `scripts/demo.sh` on %s.\n" % machine()
+        if argument in DEMO_BLOCKS:
+            return DEMO_BLOCKS[argument](args.demo)
+    raise SystemExit("unknown generated block '%s' (known: options APP; demo machine|%s)" %
+                     (name, "|".join(DEMO_BLOCKS)))
 
 
 def doc_files():
     return [os.path.join(ROOT, "README.md")] + sorted(glob.glob(os.path.join(ROOT, "docs", "*.md")))
 
 
+def regenerate(text, args, demo=True):
+    def block(m):
+        if m.group(1).startswith("demo") and not demo:
+            return m.group(0)
+        return "<!-- generated: %s -->\n%s<!-- end generated -->" % (m.group(1), generate(m.group(1), args, m.group(2)))
+    return BLOCK.sub(block, text)
+
+
+def diff(before, after, name):
+    return "".join(difflib.unified_diff(before.splitlines(True), after.splitlines(True),
+                                        name + " (as it is)", name + " (as generated)"))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--bin", default=os.path.join(ROOT, "build", "apps"), help="where the daf executables are")
+    parser.add_argument("--demo", default=os.path.join(ROOT, "runs", "ablate-demo"),
+                        help="scripts/demo.sh's sweep output, for the demo blocks (default runs/ablate-demo)")
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 where a block differs")
     args = parser.parse_args()
     stale = 0
     for path in doc_files():
         text = open(path, encoding="utf-8").read()
-        updated = BLOCK.sub(lambda m: "<!-- generated: %s -->\n%s<!-- end generated -->" %
-                            (m.group(1), generate(m.group(1), args.bin)), text)
+        relative = os.path.relpath(path, ROOT)
+        updated = regenerate(text, args)
         if updated == text:
             continue
-        relative = os.path.relpath(path, ROOT)
-        if args.check:
-            stale += 1
-            sys.stdout.writelines(difflib.unified_diff(text.splitlines(True), updated.splitlines(True),
-                                                       relative + " (as it is)", relative + " (as generated)"))
-        else:
+        if not args.check:
             with open(path + ".tmp", "w", encoding="utf-8") as f:
                 f.write(updated)
             os.replace(path + ".tmp", path)
             print("updated " + relative)
+            continue
+        recorded = re.search(r"^Made by `scripts/demo.sh` on (.+)\.$", text, re.M)
+        if recorded and recorded.group(1) != machine():
+            # Another machine: its demo numbers may differ (BLAS kernels); said, not failed on.
+            print("%s: the demo blocks were made on %s; this is %s: their differences here, for information:\n%s"
+                  % (relative, recorded.group(1), machine(), diff(text, updated, relative)))
+            updated = regenerate(text, args, demo=False)
+            if updated == text:
+                continue
+        stale += 1
+        sys.stdout.write(diff(text, updated, relative))
     if stale:
         print("\n%d file(s) with generated blocks that differ from what the code produces: run "
               "/usr/bin/python3 scripts/update_docs.py" % stale)

@@ -10,7 +10,8 @@
 # daf-manifest resolve with --print-config (where the command names data or
 # encoders a user supplies, up to the first such file).
 source "$(dirname "$0")/common.sh"
-"$py" "$DAF_SOURCE/scripts/update_docs.py" --bin "$DAF_BIN" --check || fail "generated blocks differ from the code"
+# The demo blocks are checked where the demo runs (scripts/debian13.sh), not here.
+"$py" "$DAF_SOURCE/scripts/update_docs.py" --bin "$DAF_BIN" --demo "" --check || fail "generated blocks differ from the code"
 "$py" - "$DAF_SOURCE" "$DAF_BIN" <<'PY' || fail "the docs against the code"
 import glob, os, re, shlex, subprocess, sys
 source, bin_dir = sys.argv[1], sys.argv[2]
