@@ -1,5 +1,7 @@
 #include "daf/ablate/summary_html.h"
 
+#include <spdlog/spdlog.h>
+
 #include <filesystem>
 
 #include "collected_runs.h"
@@ -47,7 +49,14 @@ void explorer_section(HtmlPage& page, const std::string& dir) {
 std::string sweep_summary_html(const std::string& dir, const std::string& summary_markdown) {
   HtmlPage page("daf-ablate: " + dir);
   append_markdown(page, summary_markdown, dir);
-  explorer_section(page, dir);
+  try {
+    explorer_section(page, dir);
+  } catch (const InputError& e) {
+    // The summary above stands without it (e.g. conditions scored on different utterances).
+    page.heading("Utterances");
+    page.note(std::string("No utterance explorer: ") + e.what());
+    spdlog::warn("{}/summary.html has no utterance explorer: {}", dir, e.what());
+  }
   page.heading("How this was made");
   page.definitions({{"daf", std::string("daf ") + version()},
                     {"command", command_line().empty() ? "(not from a daf executable)" : command_line()},

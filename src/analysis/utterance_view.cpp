@@ -154,7 +154,7 @@ ExplorerData utterance_view(const UtteranceViewInput& input) {
     several_seeds |= runs.size() > 1;
     for (const auto& [seed, run] : runs) {
       if (run.ids != data.ids)
-        throw InputError("utterance explorer: the " + condition + " run of seed " + std::to_string(seed) +
+        throw InputError("the " + condition + " run of seed " + std::to_string(seed) +
                          " was scored on other utterances than the " + input.reference + " runs");
       for (const auto& [m, w] : run.weights) modalities.insert(m);
     }

@@ -155,6 +155,13 @@ grep -q "wrote sweep/summary.html" log || fail "daf-ablate --report: $(cat log)"
 diff <(grep -v "daf-ablate --" first.html) <(grep -v "daf-ablate --" sweep/summary.html) >/dev/null \
   || fail "--report wrote another page (beyond its command line)"
 expect_exit 2 "no summary.md" -- "$DAF_BIN/daf-ablate" --report reg
+# A run scored on other utterances than the rest: the page keeps its summary, says why it has
+# no explorer, and daf-ablate warns.
+cp -r sweep broken && sed -i '3d' broken/static/seed-1112/eval/test/predictions.csv
+"$DAF_BIN/daf-ablate" --report broken 2>log || { cat log; fail "daf-ablate --report on a sweep with a short run"; }
+grep -q "No utterance explorer: the static run of seed 1112 was scored on other utterances" broken/summary.html \
+  || fail "the page does not say why it has no explorer"
+grep -q "warning: broken/summary.html has no utterance explorer" log || fail "no warning: $(cat log)"
 "$py" - <<'PY' || fail "summary.html"
 import csv, html.parser, math
 
