@@ -37,8 +37,8 @@ int main(int argc, char** argv) {
   app.add_option("--collect", collect_dir, "only aggregate the finished runs in this output folder");
   app.add_flag("--allow-partial", allow_partial, "with --collect: aggregate even if runs are missing");
   app.add_option("--report", report_dir,
-                 "only write summary.html again from the summary.md in this collected output folder (nothing is "
-                 "recomputed)");
+                 "only write summary.html again from the summary.md and the runs' test predictions in this collected "
+                 "output folder (nothing is recomputed)");
   app.add_flag("--no-plots", no_plots, "do not draw plots (gnuplot)");
   app.add_flag("--no-collect", no_collect, "train and evaluate only; do not aggregate at the end");
   app.add_flag("--print-output", print_output, "print the sweep's output folder (after --out) and exit, for scripts");

@@ -29,7 +29,8 @@ int main(int argc, char** argv) {
   app.footer("Outputs: predictions.csv (id, label, prediction; class tasks: true_class, predicted_class, probability "
              "per class; multilabel: true_, predicted_, probability_ per label; weight per modality; the cache's meta "
              "columns), metrics.json, report.md, report.html (one self-contained page: tables, confusion matrix, "
-             "fusion weights plotted as SVG in gate_weights.svg); with --analysis, analysis.csv and plots/analysis-*.png.\n" +
+             "fusion weights plotted as SVG in gate_weights.svg, every utterance with its prediction, error, weights, "
+             "transcript and audio in a sortable, filterable explorer); with --analysis, analysis.csv and plots/analysis-*.png.\n" +
              daf::cli::options_help(daf::declare_eval_options));
   if (const int code = daf::cli::parse(app, argc, argv); code >= 0) return code;
 
