@@ -16,20 +16,22 @@ and NAME says what produces it:
     demo comparison  its paired comparison, dynamic vs static (summary.md's table)
     demo gates       dynamic's mean fusion weights per evaluation (gates.csv)
     demo slices      the conflict and degraded slices (analysis.csv, analysis.md)
+    emotions conditions  the two emotion demos' summary.csv side by side
+    emotions comparison  their paired comparisons, dynamic vs static
 
-The demo blocks read the output of scripts/demo.sh (runs/ablate-demo, or
---demo DIR); without it they are left as they are.
+The demo blocks read the sweeps scripts/docs_runs.sh makes (DIR/runs, given
+as --runs DIR/runs; by default the repository's runs/, where scripts/demo.sh
+writes); a block whose sweep is not there is left as it is.
 
-    /usr/bin/python3 scripts/update_docs.py [--bin build/apps] [--demo DIR]           # rewrite the blocks
-    /usr/bin/python3 scripts/update_docs.py [--bin build/apps] [--demo DIR] --check   # exit 1, with a diff, where one differs
+    /usr/bin/python3 scripts/update_docs.py [--bin build/apps] [--runs DIR]           # rewrite the blocks
+    /usr/bin/python3 scripts/update_docs.py [--bin build/apps] [--runs DIR] --check   # exit 1, with a diff, where one differs
 
---check is what the tests run (e2e.docs; the demo blocks in CI's Debian 13
-stage, which runs the demo on the Debian 12 machine too): a block edited by
+--check is what e2e.docs runs (after scripts/docs_runs.sh): a block edited by
 hand, or code whose options or results changed without the docs, fails it.
-The demo's numbers are the same on the same machine (same CPU, cores and
-release), not across machines (BLAS kernels and summation order differ):
-where the machine differs from the one the README names, --check reports
-the differences and does not fail on them.
+The demos' numbers are the same on the same machine (same CPU, cores and
+release), not necessarily across machines (BLAS kernels and summation order):
+where the machine differs from the one the README names, --check prints the
+demo blocks' differences and does not fail on them.
 """
 import argparse
 import csv
@@ -150,23 +152,57 @@ def demo_slices(demo):
     return "\n".join(lines) + "\n\nInteraction (permutation test of the slice labels): " + "; ".join(tests) + ".\n"
 
 
+EMOTION_SWEEPS = (("ablate-categorical-demo", ("UAR", "accuracy", "F1_weighted"), "4 classes"),
+                  ("ablate-emotions-demo", ("WA_mean", "F1_micro", "F1_macro"), "6 emotions"))
+
+
+def emotions_conditions(runs):
+    """Both emotion demos side by side; the best of each column (all higher-is-better) in bold."""
+    tables = [(read_csv(os.path.join(runs, sweep, "summary.csv")), metrics, label) for sweep, metrics, label in EMOTION_SWEEPS]
+    header = ["condition"]
+    for _, metrics, label in tables:
+        header += ["%s: %s" % (label, metrics[0])] + list(metrics[1:])
+    lines = ["| " + " | ".join(header) + " |", "|---" * len(header) + "|"]
+    best = [max(float(r[m + "_mean"]) for r in rows) for rows, metrics, _ in tables for m in metrics]
+    for i, condition in enumerate(r["condition"] for r in tables[0][0]):
+        cells, k = [condition], 0
+        for rows, metrics, _ in tables:
+            for m in metrics:
+                mean, std = float(rows[i][m + "_mean"]), float(rows[i][m + "_std"])
+                text = "%.4f ± %.4f" % (mean, std)
+                cells.append("**%s**" % text if "%.4f" % mean == "%.4f" % best[k] else text)
+                k += 1
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def emotions_comparison(runs):
+    return "\n".join("%s:\n\n%s" % (label, demo_comparison(os.path.join(runs, sweep)))
+                     for sweep, _, label in EMOTION_SWEEPS)
+
+
 DEMO_BLOCKS = {"conditions": demo_conditions, "comparison": demo_comparison, "gates": demo_gates,
                "slices": demo_slices}
+EMOTION_BLOCKS = {"conditions": emotions_conditions, "comparison": emotions_comparison}
 
 
 def generate(name, args, current):
     kind, _, argument = name.partition(" ")
     if kind == "options":
         return options_block(args.bin, argument)
-    if kind == "demo":
-        if not args.demo or not os.path.exists(os.path.join(args.demo, "summary.csv")):
-            return current  # no demo output here: left as it is
-        if argument == "machine":
-            return "Made by `scripts/demo.sh` on %s.\n" % machine()
-        if argument in DEMO_BLOCKS:
-            return DEMO_BLOCKS[argument](args.demo)
-    raise SystemExit("unknown generated block '%s' (known: options APP; demo machine|%s)" %
-                     (name, "|".join(DEMO_BLOCKS)))
+    if kind in ("demo", "emotions"):
+        demo = os.path.join(args.runs, "ablate-demo") if args.runs else ""
+        needed = [demo] if kind == "demo" else [os.path.join(args.runs, s) for s, _, _ in EMOTION_SWEEPS]
+        if not args.runs or not all(os.path.exists(os.path.join(d, "summary.csv")) for d in needed):
+            return current  # the sweep is not here: left as it is
+        if kind == "demo" and argument == "machine":
+            return "Made by `scripts/docs_runs.sh` on %s.\n" % machine()
+        if kind == "demo" and argument in DEMO_BLOCKS:
+            return DEMO_BLOCKS[argument](demo)
+        if kind == "emotions" and argument in EMOTION_BLOCKS:
+            return EMOTION_BLOCKS[argument](args.runs)
+    raise SystemExit("unknown generated block '%s' (known: options APP; demo machine|%s; emotions %s)" %
+                     (name, "|".join(DEMO_BLOCKS), "|".join(EMOTION_BLOCKS)))
 
 
 def doc_files():
@@ -175,7 +211,7 @@ def doc_files():
 
 def regenerate(text, args, demo=True):
     def block(m):
-        if m.group(1).startswith("demo") and not demo:
+        if m.group(1).startswith(("demo", "emotions")) and not demo:
             return m.group(0)
         return "<!-- generated: %s -->\n%s<!-- end generated -->" % (m.group(1), generate(m.group(1), args, m.group(2)))
     return BLOCK.sub(block, text)
@@ -189,8 +225,9 @@ def diff(before, after, name):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--bin", default=os.path.join(ROOT, "build", "apps"), help="where the daf executables are")
-    parser.add_argument("--demo", default=os.path.join(ROOT, "runs", "ablate-demo"),
-                        help="scripts/demo.sh's sweep output, for the demo blocks (default runs/ablate-demo)")
+    parser.add_argument("--runs", default=os.path.join(ROOT, "runs"),
+                        help="the folder holding ablate-demo, ablate-categorical-demo and ablate-emotions-demo "
+                             "(scripts/docs_runs.sh DIR makes DIR/runs); '' leaves the demo blocks as they are")
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 where a block differs")
     args = parser.parse_args()
     stale = 0
@@ -206,7 +243,7 @@ def main():
             os.replace(path + ".tmp", path)
             print("updated " + relative)
             continue
-        recorded = re.search(r"^Made by `scripts/demo.sh` on (.+)\.$", text, re.M)
+        recorded = re.search(r"^Made by `scripts/docs_runs.sh` on (.+)\.$", text, re.M)
         if recorded and recorded.group(1) != machine():
             # Another machine: its demo numbers may differ (BLAS kernels); said, not failed on.
             print("%s: the demo blocks were made on %s; this is %s: their differences here, for information:\n%s"
