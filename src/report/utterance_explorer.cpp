@@ -1,6 +1,8 @@
 #include "daf/report/utterance_explorer.h"
 
 #include <cmath>
+#include <string>
+#include <vector>
 
 #include "daf/report/html_page.h"
 #include "daf/util/strings.h"
@@ -32,7 +34,7 @@ const char* const kExplorerScript = R"js(
   var block = document.getElementById("explorer-data");
   if (!block) return;
   var data = JSON.parse(block.textContent);
-  var PAGE = 100, colours = ["#4477aa", "#ee6677", "#228833", "#ccbb44", "#66ccee", "#aa3377", "#bbbbbb"];
+  var PAGE = 100, colours = data.colours;
   var body = document.querySelector("#ex-table tbody"), count = document.getElementById("ex-count");
   var $ = function (id) { return document.getElementById(id); };
   var view = [], offset = 0, sortKey = null, ascending = true;
@@ -170,6 +172,17 @@ const char* const kExplorerScript = R"js(
 })();
 )js";
 
+// One colour per modality, in the bars (script) and the legend: the JSON carries them.
+const std::vector<std::string> kColours = {"#4477aa", "#ee6677", "#228833", "#ccbb44", "#66ccee", "#aa3377", "#bbbbbb"};
+
+// Which optional columns the rows fill.
+struct Columns {
+  bool transcripts = false, audio = false;
+  explicit Columns(const ExplorerData& data) {
+    for (const auto& row : data.rows) transcripts |= !row.transcript.empty(), audio |= !row.audio.empty();
+  }
+};
+
 std::string number(double v, int decimals) { return std::isfinite(v) ? format_fixed(v, decimals) : "null"; }
 
 // JSON text safe inside an HTML element: json_escape's text with <, > and & as \u escapes.
@@ -209,9 +222,7 @@ std::string control(const std::string& label, const std::string& field) {
 
 std::string controls(const ExplorerData& data) {
   std::string html = "<div class=\"explorer-controls\">";
-  bool transcripts = false;
-  for (const auto& row : data.rows) transcripts |= !row.transcript.empty();
-  html += control(transcripts ? "id or transcript contains" : "id contains", "<input id=\"ex-text\" type=\"search\">");
+  html += control(Columns(data).transcripts ? "id or transcript contains" : "id contains", "<input id=\"ex-text\" type=\"search\">");
   if (!data.slices.empty()) html += control("slice", "<select id=\"ex-slice\">" + options(data.slices, "every utterance") + "</select>");
   html += control("error of", "<select id=\"ex-condition\">" + options(data.conditions) + "</select>");
   html += control("at least", "<input id=\"ex-error\" type=\"number\" step=\"any\" min=\"0\" placeholder=\"any\">");
@@ -239,23 +250,22 @@ std::string header(const ExplorerData& data) {
   if (data.conditions.size() == 1) html += th("c0", "error", true);  // one condition: its error as a number too
   if (!data.baseline.empty()) html += th("difference", "error " + data.reference + " \u2212 " + data.baseline, true);
   if (!data.gated.empty()) html += th("weight", "fusion weights", false);
-  bool transcripts = false, audio = false;
-  for (const auto& row : data.rows) transcripts |= !row.transcript.empty(), audio |= !row.audio.empty();
-  if (transcripts) html += th("transcript", "transcript", false);
-  if (audio) html += th("", "audio", false);
+  const Columns columns(data);
+  if (columns.transcripts) html += th("transcript", "transcript", false);
+  if (columns.audio) html += th("", "audio", false);
   return html + "</tr></thead>";
 }
 
 }  // namespace
 
 std::string explorer_json(const ExplorerData& data) {
-  bool transcripts = false, audio = false;
-  for (const auto& row : data.rows) transcripts |= !row.transcript.empty(), audio |= !row.audio.empty();
+  const Columns columns(data);
   std::string json = "{\"error_meaning\":" + json_string(data.error_meaning) +
                      ",\"conditions\":" + string_array(data.conditions) +
                      ",\"reference\":" + json_string(data.reference) + ",\"baseline\":" + json_string(data.baseline) +
                      ",\"gated\":" + string_array(data.gated) + ",\"modalities\":" + string_array(data.modalities) +
-                     ",\"slices\":" + string_array(data.slices) + ",\"transcripts\":" + (transcripts ? "true" : "false") + ",\"audio\":" + (audio ? "true" : "false") +
+                     ",\"slices\":" + string_array(data.slices) + ",\"transcripts\":" + (columns.transcripts ? "true" : "false") +
+                     ",\"audio\":" + (columns.audio ? "true" : "false") + ",\"colours\":" + string_array(kColours) +
                      ",\"rows\":[\n";
   // A row: [id, label, label value, predictions, errors, difference, weights, transcript, audio, slices].
   for (size_t i = 0; i < data.rows.size(); ++i) {
@@ -289,9 +299,8 @@ void add_utterance_explorer(HtmlPage& page, const ExplorerData& data) {
           "</p></noscript>\n<div id=\"explorer\" hidden>" + controls(data);
   if (!data.gated.empty()) {
     html += "<p class=\"legend\">fusion weights:";
-    static const char* colours[] = {"#4477aa", "#ee6677", "#228833", "#ccbb44", "#66ccee", "#aa3377", "#bbbbbb"};
     for (size_t m = 0; m < data.modalities.size(); ++m)
-      html += "<span style=\"background:" + std::string(colours[m % 7]) + "\"></span>" + html_escape(data.modalities[m]);
+      html += "<span style=\"background:" + kColours[m % kColours.size()] + "\"></span>" + html_escape(data.modalities[m]);
     html += "</p>";
   }
   html += "<div class=\"explorer-pager\"><button type=\"button\" id=\"ex-previous\">previous 100</button>"

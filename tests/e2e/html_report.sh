@@ -324,6 +324,9 @@ with Browser(work) as browser:
     expected = json.load(open("expected.json"))
     assert count() == 200 and drawn() == 100, (count(), drawn())
     assert browser.evaluate("document.querySelectorAll('#ex-table .wbar').length") == 100
+    legend = browser.evaluate("[...document.querySelectorAll('.legend span')].map(s => s.style.background)")
+    bar = browser.evaluate("[...document.querySelector('#ex-table .wbar').children].map(s => s.style.background)")
+    assert len(legend) == 3 and legend == bar, (legend, bar)  # each modality's bar in its legend colour
     browser.evaluate("document.getElementById('ex-next').click()")
     assert drawn() == 100 and browser.evaluate("document.getElementById('ex-next').disabled")
     browser.set_control("ex-slice", "0")
