@@ -149,7 +149,8 @@ run_tests() {
   local start
   copy_checkout
   start=$(date +%s)
-  in_root "$root" bash -c 'cd /root/daf && bash scripts/build.sh -DDAF_BUILD_TESTS=ON -DDAF_FFMPEG=ON -DCMAKE_UNITY_BUILD=OFF'
+  in_root "$root" bash -c 'cd /root/daf && bash scripts/build.sh -DDAF_BUILD_TESTS=ON -DDAF_FFMPEG=ON \
+    -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=16 -DDAF_UNITY_TORCH_ONLY=ON'
   say "build: $(seconds_since "$start") s"
   start=$(date +%s)
   in_root "$root" bash -c 'cd /root/daf/build && ctest --no-tests=error --output-on-failure --parallel "$(nproc)" -LE "slurm|gpu_check|over_a_minute"'
@@ -187,6 +188,9 @@ compare_demo() {
   cp "$root/tmp/daf-debian12-run/eval-debian13/predictions.csv" "$same/debian13/"
   rm -rf "$root/tmp/daf-debian12-run"
   {
+    # Where and from what (scripts/update_docs.py --comparison copies this line and the table into docs/platforms.md).
+    echo "Made by \`scripts/debian13.sh\` on $(date -u +%F), daf at $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo "an unknown commit"), on $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores."
+    echo
     /usr/bin/python3 "$repo/scripts/compare_releases.py" "$here" "$there" --label-a "Debian 12" --label-b "Debian 13"
     /usr/bin/python3 "$repo/scripts/compare_releases.py" "$same/debian12" "$same/debian13" \
       --label-a "Debian 12" --label-b "Debian 13" | tail -n +3 | sed 's/^| sweep: predictions.csv/| one model trained on Debian 12, evaluated by each: predictions.csv/'

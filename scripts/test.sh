@@ -39,9 +39,11 @@ fi
 start=$(date +%s)
 # The full run builds as a unity build (every ~16 sources compiled as one file:
 # the LibTorch headers parsed a few times instead of ~30 times), about half
-# the build time; the Debian 13 stage builds file by file, so that a source
-# relying on another one's includes still fails somewhere. --quick builds file
-# by file, where editing one file rebuilds one file.
+# the build time; the Debian 13 stage batches only the sources that see
+# LibTorch (DAF_UNITY_TORCH_ONLY) and compiles the others one by one, so that
+# a source relying on another one's standard includes still fails somewhere
+# (GCC 14's headers include less of each other). --quick builds file by file,
+# where editing one file rebuilds one file.
 unity=ON
 [ "$quick" -eq 0 ] || unity=OFF
 bash scripts/build.sh -DDAF_BUILD_TESTS=ON -DDAF_FFMPEG=ON -DCMAKE_UNITY_BUILD=$unity -DCMAKE_UNITY_BUILD_BATCH_SIZE=16

@@ -18,10 +18,19 @@ and NAME says what produces it:
     demo slices      the conflict and degraded slices (analysis.csv, analysis.md)
     emotions conditions  the two emotion demos' summary.csv side by side
     emotions comparison  their paired comparisons, dynamic vs static
+    speech conditions    the spoken demo's summary.csv (scripts/speech-demo.sh), with the
+                     machine it ran on: espeak-ng's voice and the random encoders'
+                     LibTorch change its numbers between releases
+    platforms comparison the Debian 12 vs 13 comparison CI's Debian 13 stage writes
+                     (scripts/debian13.sh: DAF_DEBIAN13_DIR/comparison.md)
 
 The demo blocks read the sweeps scripts/docs_runs.sh makes (DIR/runs, given
 as --runs DIR/runs; by default the repository's runs/, where scripts/demo.sh
-writes); a block whose sweep is not there is left as it is.
+writes); a block whose sweep is not there is left as it is. The speech and
+platforms blocks are remade only when given their inputs (--speech-runs DIR,
+the --work DIR/runs of scripts/speech-demo.sh; --comparison FILE): the spoken
+demo takes minutes and the comparison a Debian 13 root, so e2e.docs leaves
+them as they are, and whoever reruns those remakes the blocks.
 
     /usr/bin/python3 scripts/update_docs.py [--bin build/apps] [--runs DIR]           # rewrite the blocks
     /usr/bin/python3 scripts/update_docs.py [--bin build/apps] [--runs DIR] --check   # exit 1, with a diff, where one differs
@@ -181,6 +190,20 @@ def emotions_comparison(runs):
                      for sweep, _, label in EMOTION_SWEEPS)
 
 
+def speech_conditions(runs):
+    return ("Made by `scripts/speech-demo.sh` on %s.\n\n" % machine()
+            + demo_conditions(os.path.join(runs, "speech-demo")))
+
+
+def platforms_comparison(path):
+    lines = open(path, encoding="utf-8").readlines()
+    table = [line for line in lines if line.startswith("|")]
+    made = [line for line in lines if line.startswith("Made by")]
+    if len(table) < 3 or not made:
+        raise SystemExit(path + ": no comparison table with its 'Made by' line (written by scripts/debian13.sh)")
+    return made[0] + "\n" + "".join(table)
+
+
 DEMO_BLOCKS = {"conditions": demo_conditions, "comparison": demo_comparison, "gates": demo_gates,
                "slices": demo_slices}
 EMOTION_BLOCKS = {"conditions": emotions_conditions, "comparison": emotions_comparison}
@@ -190,6 +213,11 @@ def generate(name, args, current):
     kind, _, argument = name.partition(" ")
     if kind == "options":
         return options_block(args.bin, argument)
+    if name == "speech conditions":
+        found = args.speech_runs and os.path.exists(os.path.join(args.speech_runs, "speech-demo", "summary.csv"))
+        return speech_conditions(args.speech_runs) if found else current
+    if name == "platforms comparison":
+        return platforms_comparison(args.comparison) if args.comparison else current
     if kind in ("demo", "emotions"):
         demo = os.path.join(args.runs, "ablate-demo") if args.runs else ""
         needed = [demo] if kind == "demo" else [os.path.join(args.runs, s) for s, _, _ in EMOTION_SWEEPS]
@@ -201,8 +229,8 @@ def generate(name, args, current):
             return DEMO_BLOCKS[argument](demo)
         if kind == "emotions" and argument in EMOTION_BLOCKS:
             return EMOTION_BLOCKS[argument](args.runs)
-    raise SystemExit("unknown generated block '%s' (known: options APP; demo machine|%s; emotions %s)" %
-                     (name, "|".join(DEMO_BLOCKS), "|".join(EMOTION_BLOCKS)))
+    raise SystemExit("unknown generated block '%s' (known: options APP; demo machine|%s; emotions %s; "
+                     "speech conditions; platforms comparison)" % (name, "|".join(DEMO_BLOCKS), "|".join(EMOTION_BLOCKS)))
 
 
 def doc_files():
@@ -228,6 +256,12 @@ def main():
     parser.add_argument("--runs", default=os.path.join(ROOT, "runs"),
                         help="the folder holding ablate-demo, ablate-categorical-demo and ablate-emotions-demo "
                              "(scripts/docs_runs.sh DIR makes DIR/runs); '' leaves the demo blocks as they are")
+    parser.add_argument("--speech-runs", default="",
+                        help="the runs folder of a scripts/speech-demo.sh run (its --work DIR/runs): remakes the "
+                             "speech block; '' (default) leaves it as it is")
+    parser.add_argument("--comparison", default="",
+                        help="a comparison.md written by scripts/debian13.sh: remakes the platforms block; "
+                             "'' (default) leaves it as it is")
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 where a block differs")
     args = parser.parse_args()
     stale = 0

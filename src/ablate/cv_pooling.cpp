@@ -8,6 +8,7 @@
 
 #include "daf/ablate/plan.h"
 #include "daf/eval/evaluation.h"
+#include "daf/eval/prediction_table.h"
 #include "daf/util/atomic_file.h"
 #include "daf/util/file_lock.h"
 #include "daf/train/trainer.h"

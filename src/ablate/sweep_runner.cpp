@@ -13,6 +13,7 @@
 #include "daf/ablate/plan.h"
 #include "daf/data/cache_io.h"
 #include "daf/eval/evaluation.h"
+#include "daf/eval/prediction_table.h"
 #include "daf/train/predictor.h"
 #include "daf/model/model_io.h"
 #include "daf/train/runtime.h"

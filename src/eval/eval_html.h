@@ -6,6 +6,7 @@
 
 #include "daf/analysis/slices.h"
 #include "daf/eval/evaluation.h"
+#include "daf/report/gate_summary.h"
 #include "daf/model/run_progress.h"
 
 namespace daf {

@@ -1,4 +1,5 @@
 #include "daf/eval/evaluation.h"
+#include "daf/eval/prediction_table.h"
 
 #include <spdlog/spdlog.h>
 

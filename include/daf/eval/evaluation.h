@@ -4,8 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "daf/report/gate_summary.h"
-#include "daf/train/predictor.h"
+#include "daf/train/scores.h"
 
 namespace daf {
 
@@ -25,16 +24,6 @@ struct EvalResult {
   Scores scores;
   std::string markdown;  // the report, also written to report.md
 };
-
-// predictions.csv: id, then label, prediction (regression); label, true_class,
-// predicted_class, probability_<class>... (class tasks); <label>, true_<label>,
-// predicted_<label>, probability_<label> per label (multilabel); then weight_<modality>...;
-// then the cache's meta/ columns by name (meta_<name> where a name would clash with these).
-std::string predictions_csv(const SplitTensors& data, const Predictions& predictions, const ModelMetadata& metadata);
-
-// The fusion weights per sentiment bucket, per true class (multiclass) or per
-// label among the utterances where it is present (multilabel).
-GateSummary task_gate_summary(const SplitTensors& data, const Predictions& predictions, const ModelMetadata& metadata);
 
 class OptionSet;
 // The eval.* options (daf-eval's config section and flags).

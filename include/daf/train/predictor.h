@@ -8,6 +8,7 @@
 #include "daf/metrics/metric_values.h"
 #include "daf/model/fusion_head.h"
 #include "daf/model/model_metadata.h"
+#include "daf/train/scores.h"
 #include "daf/train/split_tensors.h"
 
 namespace daf {
@@ -35,12 +36,6 @@ struct InputPerturbation {
 Predictions predict(FusionHead& model, const SplitTensors& data, const ModelMetadata& metadata,
                     const InputPerturbation& perturbation = {});
 
-struct Scores {
-  MetricValues metrics;  // the task's summary metrics, then "loss" (metrics.csv, early stopping, tables)
-  // multiclass: precision_/recall_/F1_<class>; multilabel: <label>_acc, _WA, _F1 (daf-eval's reports)
-  MetricValues per_output;
-  std::vector<std::vector<int64_t>> confusion;  // class tasks: [truth][prediction]
-};
 Scores score_predictions(const Predictions& predictions, const SplitTensors& data, const ModelMetadata& metadata);
 
 // The true presence [N, L] of a multilabel split (data.target as 0/1).
