@@ -77,8 +77,10 @@ offered=$(apt-cache policy $names 2>/dev/null | awk '
   /^     [^ ]|^ \*\*\* / { v = ($1 == "***") ? $2 : $1; next }
   /^        [0-9]+ / { if ($2 !~ /dpkg\/status/) print pkg "=" v }' | sort -u)
 wanted=()
+declare -A version=()
 for p in $names; do
   v=$(dpkg-query -W -f='${Version}' "$p")
+  version[$p]=$v
   a=$(dpkg-query -W -f='${Architecture}' "$p")
   cached=/var/cache/apt/archives/${p}_${v//:/%3a}_${a}.deb
   if [ -f "$cached" ]; then
@@ -89,7 +91,7 @@ for p in $names; do
 done
 [ "${#wanted[@]}" -eq 0 ] || (cd "$out/debs" && apt-get download -q "${wanted[@]}" >/dev/null 2>&1) || true
 for p in $names; do
-  v=$(dpkg-query -W -f='${Version}' "$p")
+  v=${version[$p]}
   if ! ls "$out/debs/${p}_"*.deb >/dev/null 2>&1; then
     echo "gpu-bundle: $p $v: not in apt's cache and not downloadable; rebuilt from the installed files" >&2
     rebuild "$p" "$v"

@@ -214,8 +214,7 @@ def generate(name, args, current):
     if kind == "options":
         return options_block(args.bin, argument)
     if name == "speech conditions":
-        found = args.speech_runs and os.path.exists(os.path.join(args.speech_runs, "speech-demo", "summary.csv"))
-        return speech_conditions(args.speech_runs) if found else current
+        return speech_conditions(args.speech_runs) if args.speech_runs else current
     if name == "platforms comparison":
         return platforms_comparison(args.comparison) if args.comparison else current
     if kind in ("demo", "emotions"):
@@ -264,6 +263,14 @@ def main():
                              "'' (default) leaves it as it is")
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 where a block differs")
     args = parser.parse_args()
+    # Inputs named on the command line must be there: a wrong path would leave the block silently as it was.
+    summary = os.path.join(args.speech_runs, "speech-demo", "summary.csv")
+    if args.speech_runs and not os.path.isfile(summary):
+        parser.error("--speech-runs %s: no %s (the runs folder of scripts/speech-demo.sh --work DIR, i.e. DIR/runs)"
+                     % (args.speech_runs, summary))
+    if args.comparison and not os.path.isfile(args.comparison):
+        parser.error("--comparison %s: no such file (scripts/debian13.sh writes DAF_DEBIAN13_DIR/comparison.md)"
+                     % args.comparison)
     stale = 0
     for path in doc_files():
         text = open(path, encoding="utf-8").read()

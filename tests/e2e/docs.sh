@@ -24,6 +24,11 @@ else
   echo "docs: the README's demo numbers were made on ${recorded:-(no machine named)}; this is $here: not remade here"
 fi
 "$py" "$DAF_SOURCE/scripts/update_docs.py" --bin "$DAF_BIN" --runs "$runs" --check || fail "generated blocks differ from the code"
+# The blocks remade only from named inputs: a wrong path is an error, not a block silently left as it was.
+expect_exit 2 "--speech-runs $WORK/nowhere: no $WORK/nowhere/speech-demo/summary.csv" -- \
+  "$py" "$DAF_SOURCE/scripts/update_docs.py" --bin "$DAF_BIN" --runs "" --speech-runs "$WORK/nowhere" --check
+expect_exit 2 "--comparison $WORK/nowhere.md: no such file" -- \
+  "$py" "$DAF_SOURCE/scripts/update_docs.py" --bin "$DAF_BIN" --runs "" --comparison "$WORK/nowhere.md" --check
 "$py" - "$DAF_SOURCE" "$DAF_BIN" <<'PY' || fail "the docs against the code"
 import glob, os, re, shlex, subprocess, sys
 source, bin_dir = sys.argv[1], sys.argv[2]
