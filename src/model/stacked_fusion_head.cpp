@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "fused_projection.h"
 #include "masked_score.h"
 #include "stacked_linear.h"
 
@@ -10,7 +11,7 @@ namespace {
 constexpr double kLayerNormEps = 1e-5;   // torch::nn::LayerNorm's default
 }  // namespace
 
-StackedFusionHead::StackedFusionHead(const std::vector<FusionHead>& heads) {
+StackedFusionHead::StackedFusionHead(const std::vector<FusionHead>& heads, HeadKernels kernels) : kernels_(kernels) {
   TORCH_CHECK(!heads.empty(), "StackedFusionHead: no heads");
   const auto& first = heads.front();
   config_ = first->config();
@@ -108,6 +109,28 @@ torch::Tensor StackedFusionHead::fusion_scores(const torch::Tensor& h, const tor
   return gate_out_(torch::tanh(gate_hidden_(h.reshape({heads, batch, -1}))));
 }
 
+torch::Tensor StackedFusionHead::project(size_t m, const torch::Tensor& x, const torch::Tensor& mask,
+                                         const torch::Tensor& present) const {
+  if (kernels_ == HeadKernels::kFused) {
+    FusedProjection block{projections_[m].weight, projections_[m].bias, {}, {}, config_.activation};
+    if (config_.layer_norm) {
+      block.norm_weight = norms_[m].weight;
+      block.norm_bias = norms_[m].bias;
+    }
+    if (fused_projection_available(x, block)) {
+      std::vector<double> keep;
+      for (const double rate : dropout_) keep.push_back(1.0 - rate);
+      return fused_projection(x, block, mask, keep, present);
+    }
+  }
+  auto h = projections_[m](x);
+  if (config_.layer_norm) {
+    h = torch::layer_norm(h, {config_.dim}, {}, {}, kLayerNormEps);
+    h = h * norms_[m].weight.unsqueeze(1) + norms_[m].bias.unsqueeze(1);
+  }
+  return dropout(activate(h), mask, dropout_) * present.unsqueeze(2);
+}
+
 StackedOutput StackedFusionHead::forward(const std::vector<torch::Tensor>& inputs, const torch::Tensor& present,
                                          std::vector<at::Generator>* generators) const {
   TORCH_CHECK(static_cast<int64_t>(inputs.size()) == modalities_, "expected ", modalities_, " modality inputs, got ",
@@ -119,15 +142,9 @@ StackedOutput StackedFusionHead::forward(const std::vector<torch::Tensor>& input
   const auto modality_masks = dropout_masks({modalities_, batch, config_.dim}, dropout_, generators);
   std::vector<torch::Tensor> projected;
   for (size_t m = 0; m < inputs.size(); ++m) {
-    auto h = projections_[m](inputs[m]);
-    if (config_.layer_norm) {
-      h = torch::layer_norm(h, {config_.dim}, {}, {}, kLayerNormEps);
-      h = h * norms_[m].weight.unsqueeze(1) + norms_[m].bias.unsqueeze(1);
-    }
-    h = dropout(activate(h),
-                modality_masks.defined() ? modality_masks.select(1, static_cast<int64_t>(m)) : modality_masks,
-                dropout_);
-    projected.push_back(h * present.select(2, static_cast<int64_t>(m)).unsqueeze(2));
+    const auto index = static_cast<int64_t>(m);
+    projected.push_back(project(m, inputs[m], modality_masks.defined() ? modality_masks.select(1, index) : modality_masks,
+                                present.select(2, index)));
   }
   auto h = torch::stack(projected, 2);  // [S, B, M, d]
 

@@ -1,31 +1,12 @@
 #include "stacked_linear.h"
 
-#include <dlfcn.h>
+#include "sgemm.h"
 
 namespace daf {
 namespace {
 
 using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
-
-// cblas_sgemm of the BLAS LibTorch itself loaded (Debian: libblas.so.3, i.e.
-// OpenBLAS), looked up at run time: LibTorch does not export its own gemm, and
-// builds that link MKL statically hide it (they use baddbmm then).
-using CblasSgemm = void (*)(int order, int transa, int transb, int m, int n, int k, float alpha, const float* a,
-                            int lda, const float* b, int ldb, float beta, float* c, int ldc);
-CblasSgemm cblas_sgemm() {
-  static const auto function = reinterpret_cast<CblasSgemm>(dlsym(RTLD_DEFAULT, "cblas_sgemm"));
-  return function;
-}
-constexpr int kRowMajor = 101, kNoTrans = 111, kTrans = 112;
-
-// Row-major C[m, n] = op(A)[m, k] op(B)[k, n] + beta C.
-void gemm(bool transpose_a, bool transpose_b, int64_t m, int64_t n, int64_t k, const float* a, int64_t lda,
-          const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
-  auto i = [](int64_t v) { return static_cast<int>(v); };
-  cblas_sgemm()(kRowMajor, transpose_a ? kTrans : kNoTrans, transpose_b ? kTrans : kNoTrans, i(m), i(n), i(k), 1.0f, a,
-                i(lda), b, i(ldb), beta, c, i(ldc));
-}
 
 // A [S, rows, cols] tensor whose matrices are row-major and dense (any stride between heads).
 bool rows_dense(const torch::Tensor& t) { return t.stride(2) == 1 && t.stride(1) == t.size(2); }
@@ -48,7 +29,7 @@ class StackedLinearFunction : public torch::autograd::Function<StackedLinearFunc
     const float* ws = weight.data_ptr<float>();
     float* ys = y.data_ptr<float>();
     for (int64_t s = 0; s < heads; ++s)
-      gemm(false, true, rows, out, in, xs + s * rows * in, in, ws + s * weight.stride(0), in, beta, ys + s * rows * out,
+      sgemm(false, true, rows, out, in, xs + s * rows * in, in, ws + s * weight.stride(0), in, beta, ys + s * rows * out,
            out);
     ctx->save_for_backward({x, weight});
     ctx->saved_data["has_bias"] = has_bias;
@@ -73,7 +54,7 @@ class StackedLinearFunction : public torch::autograd::Function<StackedLinearFunc
       grad_x = torch::empty_like(x);
       float* gxs = grad_x.data_ptr<float>();
       for (int64_t s = 0; s < heads; ++s)
-        gemm(false, false, rows, in, out, gys + s * rows * out, out, ws + s * weight.stride(0), in, 0.0f,
+        sgemm(false, false, rows, in, out, gys + s * rows * out, out, ws + s * weight.stride(0), in, 0.0f,
              gxs + s * rows * in, in);
     }
 
@@ -85,7 +66,7 @@ class StackedLinearFunction : public torch::autograd::Function<StackedLinearFunc
       torch::Tensor target = in_place ? accumulated : torch::zeros_like(weight);
       float* gws = target.data_ptr<float>();
       for (int64_t s = 0; s < heads; ++s)
-        gemm(true, false, out, in, rows, gys + s * rows * out, out, xs + s * rows * in, in, 1.0f,
+        sgemm(true, false, out, in, rows, gys + s * rows * out, out, xs + s * rows * in, in, 1.0f,
              gws + s * target.stride(0), in);
       if (!in_place) grad_weight = target;
     }
@@ -117,7 +98,7 @@ class StackedLinearFunction : public torch::autograd::Function<StackedLinearFunc
 #pragma GCC diagnostic ignored "-Wstringop-overflow"  // the same memmove, reported once more
 #endif
 torch::Tensor stacked_linear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias) {
-  if (cblas_sgemm() != nullptr && x.is_cpu() && x.scalar_type() == torch::kFloat && rows_dense(weight)) {
+  if (have_sgemm() && x.is_cpu() && x.scalar_type() == torch::kFloat && rows_dense(weight)) {
     // Autograd functions take no undefined inputs: an empty tensor means no bias.
     static const torch::Tensor no_bias = torch::empty({0});
     return StackedLinearFunction::apply(x, weight, bias.defined() ? bias : no_bias);

@@ -116,7 +116,8 @@ void train_rows(const std::vector<Config>& configs, std::vector<RunRecorder>& ru
     learning_rates.push_back(configs[i].train.lr);
     weight_decays.push_back(configs[i].train.weight_decay);
   }
-  StackedFusionHead model(stacked_heads);
+  StackedFusionHead model(stacked_heads,
+                          first.train.kernels == "fused" ? HeadKernels::kFused : HeadKernels::kAutograd);
   FlatAdam optimizer(model.parameters(), optimizer_options(first.train), model.size());
   optimizer.set_row_rates(learning_rates, weight_decays);
   if (optimizer_states)

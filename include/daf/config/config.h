@@ -58,7 +58,8 @@ struct TrainConfig {
   ModalityRates modality_dropout;  // per modality, or one rate for all
   int64_t seed = 0;
   int64_t threads = 0;
-  std::string device;  // cpu | cuda
+  std::string device;   // cpu | cuda
+  std::string kernels;  // fused | autograd (how training computes the head on the CPU)
 };
 
 // Cross-validation (docs/cross-validation.md): k-fold over utterances, or grouped

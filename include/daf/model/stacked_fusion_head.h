@@ -19,12 +19,18 @@ struct StackedOutput {
   torch::Tensor weights;  // [S, B, M]; undefined for concat fusion
 };
 
+// How training computes the head on the CPU (train.kernels): LibTorch's
+// operations under autograd, or fused passes for the projection blocks (see
+// src/model/fused_projection.h). Both compute the same up to float rounding;
+// autograd stays as the oracle the fused passes are tested against.
+enum class HeadKernels { kAutograd, kFused };
+
 class StackedFusionHead {
  public:
   // Copies the heads' parameters. They must share input dims and every
   // shape-defining key; their dropout rates and gate temperature may differ
   // (each head computes with its own).
-  explicit StackedFusionHead(const std::vector<FusionHead>& heads);
+  explicit StackedFusionHead(const std::vector<FusionHead>& heads, HeadKernels kernels = HeadKernels::kAutograd);
 
   int64_t size() const { return parameters_.front().size(0); }
   // The stacked leaves, in the order of a single head's parameters().
@@ -62,8 +68,11 @@ class StackedFusionHead {
   // the same (a single head's arithmetic), else by an [S, 1, ...] column.
   torch::Tensor divide_rows(const torch::Tensor& x, const std::vector<double>& divisors) const;
   torch::Tensor fusion_scores(const torch::Tensor& h, const torch::Tensor& present) const;
+  // Modality m's h_m = present * dropout(activation(norm(x W^T + b))).
+  torch::Tensor project(size_t m, const torch::Tensor& x, const torch::Tensor& mask, const torch::Tensor& present) const;
   torch::Tensor& parameter(const std::string& name);
 
+  HeadKernels kernels_;
   ModelConfig config_;  // the first head's; the shape-defining keys are every head's
   std::vector<double> dropout_, head_dropout_, temperature_;  // per head
   int64_t modalities_ = 0;

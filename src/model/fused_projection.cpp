@@ -1,0 +1,277 @@
+#include "fused_projection.h"
+
+#include <cmath>
+
+#include "sgemm.h"
+
+namespace daf {
+namespace {
+
+using torch::autograd::AutogradContext;
+using torch::autograd::variable_list;
+
+constexpr double kLayerNormEps = 1e-5;  // torch::nn::LayerNorm's default, as the autograd path uses
+enum Activation : int64_t { kRelu, kGelu, kTanh };
+
+int64_t activation_code(const std::string& name) {
+  if (name == "gelu") return kGelu;
+  if (name == "tanh") return kTanh;
+  return kRelu;
+}
+
+// d GELU / du at u: Phi(u) + u phi(u), as LibTorch's gelu_backward.
+inline float gelu_slope(float u) {
+  constexpr float kPdf = static_cast<float>(0.5 * M_2_SQRTPI * M_SQRT1_2);  // 1 / sqrt(2 pi)
+  const float cdf = 0.5f * (1.0f + std::erf(u * static_cast<float>(M_SQRT1_2)));
+  return cdf + u * kPdf * std::exp(-0.5f * u * u);
+}
+
+// The sum of term(0) ... term(d - 1) in 8 interleaved lanes: the compiler
+// vectorises it (a plain serial sum cannot be, without reassociating), and
+// the order is fixed, so the result is the same on every call.
+template <typename Term>
+inline float lane_sum(int64_t d, Term term) {
+  float lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int64_t j = 0;
+  for (; j + 8 <= d; j += 8)
+    for (int64_t k = 0; k < 8; ++k) lanes[k] += term(j + k);
+  float total = 0;
+  for (const float lane : lanes) total += lane;
+  for (; j < d; ++j) total += term(j);
+  return total;
+}
+
+// Autograd functions take no undefined inputs: an empty tensor means "none".
+const torch::Tensor& or_none(const torch::Tensor& t) {
+  static const torch::Tensor none = torch::empty({0});
+  return t.defined() ? t : none;
+}
+
+// Where a parameter's gradient goes: straight into the leaf's .grad when that
+// is allocated with dense rows (FlatAdam's buffer), else into a new zero
+// tensor handed back to autograd.
+struct GradTarget {
+  torch::Tensor tensor;
+  bool returned = false;
+  float* row(int64_t s) { return tensor.data_ptr<float>() + s * tensor.stride(0); }
+};
+GradTarget grad_target(const torch::Tensor& leaf) {
+  const auto& accumulated = leaf.mutable_grad();
+  const bool dense = accumulated.defined() && accumulated.stride(-1) == 1 &&
+                     (accumulated.dim() < 3 || accumulated.stride(1) == accumulated.size(2));
+  if (dense) return {accumulated, false};
+  return {torch::zeros_like(leaf), true};
+}
+
+// y <- layer_norm(y) * gamma + beta, keeping the normalised row and 1 / sigma
+// for the backward pass: the mean, then the (biased) variance about it.
+void normalise_row(float* y, int64_t d, const float* gamma, const float* beta, float* xhat, float& rstd) {
+  const float mean = lane_sum(d, [&](int64_t j) { return y[j]; }) / static_cast<float>(d);
+  const float variance =
+      lane_sum(d, [&](int64_t j) { return (y[j] - mean) * (y[j] - mean); }) / static_cast<float>(d);
+  rstd = 1.0f / std::sqrt(variance + static_cast<float>(kLayerNormEps));
+  for (int64_t j = 0; j < d; ++j) {
+    xhat[j] = (y[j] - mean) * rstd;
+    y[j] = xhat[j] * gamma[j] + beta[j];
+  }
+}
+
+// dL/dy from dL/du through the layer norm (gu in, gy out; may be the same
+// row), accumulating the norm's own gradients.
+void normalise_row_backward(float* gy, int64_t d, const float* xhat, float rstd, const float* gamma, float* dgamma,
+                            float* dbeta, float* scratch) {
+  for (int64_t j = 0; j < d; ++j) {
+    dgamma[j] += gy[j] * xhat[j];
+    dbeta[j] += gy[j];
+    scratch[j] = gy[j] * gamma[j];
+  }
+  const float mean = lane_sum(d, [&](int64_t j) { return scratch[j]; }) / static_cast<float>(d);
+  const float mean_dot = lane_sum(d, [&](int64_t j) { return scratch[j] * xhat[j]; }) / static_cast<float>(d);
+  for (int64_t j = 0; j < d; ++j) gy[j] = rstd * (scratch[j] - mean - xhat[j] * mean_dot);
+}
+
+class FusedProjectionFunction : public torch::autograd::Function<FusedProjectionFunction> {
+ public:
+  static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& input, const torch::Tensor& weight,
+                               const torch::Tensor& bias, const torch::Tensor& norm_weight,
+                               const torch::Tensor& norm_bias, const torch::Tensor& mask_in,
+                               const torch::Tensor& present_in, int64_t activation, std::vector<double> keep) {
+    const auto x = input.contiguous();
+    const auto mask = mask_in.contiguous();
+    const auto present = present_in.contiguous();
+    const int64_t heads = x.size(0), rows = x.size(1), in = x.size(2), d = weight.size(1);
+    const bool has_bias = bias.numel() > 0, norm = norm_weight.numel() > 0, dropout = mask.numel() > 0;
+    auto u = torch::empty({heads, rows, d}, x.options());  // the activation's input
+    auto a = torch::empty_like(u);                          // its output
+    auto h = torch::empty_like(u);
+    auto xhat = norm ? torch::empty_like(u) : torch::empty({0});
+    auto rstd = norm ? torch::empty({heads, rows}, x.options()) : torch::empty({0});
+
+    const float* xs = x.data_ptr<float>();
+    const float* ws = weight.data_ptr<float>();
+    float* us = u.data_ptr<float>();
+    float* as = a.data_ptr<float>();
+    float* hs = h.data_ptr<float>();
+    const float* ps = present.data_ptr<float>();
+    const float* ms = dropout ? mask.data_ptr<float>() : nullptr;
+    // y = b + x W^T as stacked_linear computes it (the bias first, then the
+    // product added to it), so that both paths start from the same numbers.
+    if (has_bias) u.copy_(bias.unsqueeze(1).expand_as(u));
+    for (int64_t s = 0; s < heads; ++s) {
+      sgemm(false, true, rows, d, in, xs + s * rows * in, in, ws + s * weight.stride(0), in, has_bias ? 1.0f : 0.0f,
+            us + s * rows * d, d);
+      if (norm)
+        for (int64_t i = 0; i < rows; ++i)
+          normalise_row(us + (s * rows + i) * d, d, norm_weight.data_ptr<float>() + s * norm_weight.stride(0),
+                        norm_bias.data_ptr<float>() + s * norm_bias.stride(0), xhat.data_ptr<float>() + (s * rows + i) * d,
+                        rstd.data_ptr<float>()[s * rows + i]);
+    }
+    // GELU through LibTorch's own kernel: its vectorised erf differs from
+    // std::erf in the last bits, and both paths should pass the gate the same h.
+    if (activation == kGelu) at::gelu_out(a, u);
+    for (int64_t s = 0; s < heads; ++s) {
+      const float keep_s = static_cast<float>(keep[static_cast<size_t>(s)]);
+      for (int64_t row = s * rows; row < (s + 1) * rows; ++row) {
+        const float p = ps[row];
+        const float* y = us + row * d;
+        float* act = as + row * d;
+        float* out = hs + row * d;
+        const float* m = dropout ? ms + row * d : nullptr;
+        if (activation == kRelu)
+          for (int64_t j = 0; j < d; ++j) act[j] = y[j] > 0 ? y[j] : 0.0f;
+        else if (activation == kTanh)
+          for (int64_t j = 0; j < d; ++j) act[j] = std::tanh(y[j]);
+        // (a * mask) / keep, then * present: the autograd path's order of rounding.
+        if (m != nullptr)
+          for (int64_t j = 0; j < d; ++j) out[j] = act[j] * m[j] / keep_s * p;
+        else
+          for (int64_t j = 0; j < d; ++j) out[j] = act[j] * p;
+      }
+    }
+    ctx->save_for_backward({x, weight, u, a, xhat, rstd, norm_weight, mask, present});
+    ctx->saved_data["activation"] = activation;
+    ctx->saved_data["keep"] = keep;
+    // The leaves themselves, to reach their .grad in backward.
+    ctx->saved_data["weight"] = weight;
+    ctx->saved_data["bias"] = bias;
+    ctx->saved_data["norm_weight"] = norm_weight;
+    ctx->saved_data["norm_bias"] = norm_bias;
+    return h;
+  }
+
+  static variable_list backward(AutogradContext* ctx, variable_list grad_outputs) {
+    const auto saved = ctx->get_saved_variables();
+    const auto &x = saved[0], &weight = saved[1], &u = saved[2], &a = saved[3], &xhat = saved[4], &rstd = saved[5],
+               &norm_weight = saved[6], &mask = saved[7], &present = saved[8];
+    const int64_t activation = ctx->saved_data["activation"].toInt();
+    const auto keep = ctx->saved_data["keep"].toDoubleVector();
+    const auto grad_h = grad_outputs[0].contiguous();
+    const int64_t heads = x.size(0), rows = x.size(1), in = x.size(2), d = weight.size(1);
+    const bool norm = norm_weight.numel() > 0, dropout = mask.numel() > 0;
+    const bool has_bias = ctx->saved_data["bias"].toTensor().numel() > 0;
+
+    GradTarget grad_bias, grad_gamma, grad_beta;
+    if (has_bias) grad_bias = grad_target(ctx->saved_data["bias"].toTensor());
+    if (norm) {
+      grad_gamma = grad_target(ctx->saved_data["norm_weight"].toTensor());
+      grad_beta = grad_target(ctx->saved_data["norm_bias"].toTensor());
+    }
+    // dL/dy, y = x W^T + b: the mirror pass over each row.
+    auto grad_y = torch::empty_like(u);
+    std::vector<float> scratch(static_cast<size_t>(d));
+    for (int64_t s = 0; s < heads; ++s) {
+      const float keep_s = static_cast<float>(keep[static_cast<size_t>(s)]);
+      const float* gamma = norm ? norm_weight.data_ptr<float>() + s * norm_weight.stride(0) : nullptr;
+      float* db = has_bias ? grad_bias.row(s) : nullptr;
+      float* dgamma = norm ? grad_gamma.row(s) : nullptr;
+      float* dbeta = norm ? grad_beta.row(s) : nullptr;
+      for (int64_t i = 0; i < rows; ++i) {
+        const int64_t row = s * rows + i;
+        float* gy = grad_y.data_ptr<float>() + row * d;
+        const float p = present.data_ptr<float>()[row];
+        if (p == 0) {  // an absent modality's row: h is 0 whatever the parameters
+          std::fill(gy, gy + d, 0.0f);
+          continue;
+        }
+        const float* gh = grad_h.data_ptr<float>() + row * d;
+        const float* ur = u.data_ptr<float>() + row * d;
+        const float* ar = a.data_ptr<float>() + row * d;
+        const float* m = dropout ? mask.data_ptr<float>() + row * d : nullptr;
+        // dL/du: back through the presence, the dropout mask and the activation.
+        if (m != nullptr)
+          for (int64_t j = 0; j < d; ++j) gy[j] = gh[j] * p / keep_s * m[j];
+        else
+          for (int64_t j = 0; j < d; ++j) gy[j] = gh[j] * p;
+        if (activation == kRelu)
+          for (int64_t j = 0; j < d; ++j) gy[j] = ur[j] > 0 ? gy[j] : 0.0f;
+        else if (activation == kTanh)
+          for (int64_t j = 0; j < d; ++j) gy[j] *= 1.0f - ar[j] * ar[j];
+        else
+          for (int64_t j = 0; j < d; ++j) gy[j] *= gelu_slope(ur[j]);
+        if (norm)
+          normalise_row_backward(gy, d, xhat.data_ptr<float>() + row * d, rstd.data_ptr<float>()[row], gamma, dgamma,
+                                 dbeta, scratch.data());
+        if (db != nullptr)
+          for (int64_t j = 0; j < d; ++j) db[j] += gy[j];
+      }
+    }
+
+    const float* xs = x.data_ptr<float>();
+    const float* ws = weight.data_ptr<float>();
+    const float* gys = grad_y.data_ptr<float>();
+    torch::Tensor grad_x;
+    if (ctx->needs_input_grad(0)) {
+      grad_x = torch::empty_like(x);
+      for (int64_t s = 0; s < heads; ++s)
+        sgemm(false, false, rows, in, d, gys + s * rows * d, d, ws + s * weight.stride(0), in, 0.0f,
+              grad_x.data_ptr<float>() + s * rows * in, in);
+    }
+    GradTarget grad_weight;
+    if (ctx->needs_input_grad(1)) {
+      grad_weight = grad_target(ctx->saved_data["weight"].toTensor());
+      for (int64_t s = 0; s < heads; ++s)
+        sgemm(true, false, d, in, rows, gys + s * rows * d, d, xs + s * rows * in, in, 1.0f, grad_weight.row(s), in);
+    }
+    auto returned = [](const GradTarget& t) { return t.returned ? t.tensor : torch::Tensor(); };
+    return {grad_x,
+            returned(grad_weight),
+            returned(grad_bias),
+            returned(grad_gamma),
+            returned(grad_beta),
+            torch::Tensor(),
+            torch::Tensor(),
+            torch::Tensor(),
+            torch::Tensor()};
+  }
+};
+
+bool cpu_float(const torch::Tensor& t) { return !t.defined() || (t.is_cpu() && t.scalar_type() == torch::kFloat); }
+
+}  // namespace
+
+bool fused_projection_available(const torch::Tensor& x, const FusedProjection& block) {
+  return have_sgemm() && cpu_float(x) && cpu_float(block.weight) && cpu_float(block.bias) &&
+         cpu_float(block.norm_weight) && cpu_float(block.norm_bias) && block.weight.stride(2) == 1 &&
+         block.weight.stride(1) == block.weight.size(2) && (!block.bias.defined() || block.bias.stride(1) == 1) &&
+         (!block.norm_weight.defined() || (block.norm_weight.stride(1) == 1 && block.norm_bias.stride(1) == 1));
+}
+
+// GCC 14 warns inside std::vector<bool> copies inlined from Function::apply;
+// see stacked_linear.cpp.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Warray-bounds"
+#pragma GCC diagnostic ignored "-Wstringop-overflow"
+#endif
+torch::Tensor fused_projection(const torch::Tensor& x, const FusedProjection& block, const torch::Tensor& mask,
+                               const std::vector<double>& keep, const torch::Tensor& present) {
+  TORCH_CHECK(static_cast<int64_t>(keep.size()) == x.size(0), "fused_projection: one keep rate per head");
+  return FusedProjectionFunction::apply(x, block.weight, or_none(block.bias), or_none(block.norm_weight),
+                                        or_none(block.norm_bias), or_none(mask.defined() ? mask.to(torch::kFloat) : mask),
+                                        present.to(torch::kFloat), activation_code(block.activation), keep);
+}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
+}  // namespace daf

@@ -1,0 +1,41 @@
+#pragma once
+// One modality's projection block of a stacked head, for training on the CPU:
+//
+//   h = present * dropout(activation(layer_norm(x W^T + b)))
+//
+// as one autograd node instead of about ten. The forward pass is one BLAS call
+// per head and then one pass over each output row that adds the bias, takes
+// the layer norm, the activation, the dropout mask and the presence; the
+// backward pass is the mirror pass over the rows and two BLAS calls per head,
+// and accumulates the weight, bias and norm gradients straight into their
+// .grad (FlatAdam's buffer) when those are allocated, as stacked_linear does.
+// The element-wise LibTorch kernels of this block were the largest share of a
+// training step at the sizes daf trains (a [S, 32, 128] tensor per call).
+//
+// It computes what StackedFusionHead's autograd path computes, up to float
+// rounding (the sums of the layer norm and the bias gradient run in another
+// order); test_fused_kernels checks both directions on every variant.
+#include <torch/torch.h>
+
+#include <string>
+#include <vector>
+
+namespace daf {
+
+struct FusedProjection {
+  torch::Tensor weight, bias;            // [S, d, in], [S, d]
+  torch::Tensor norm_weight, norm_bias;  // [S, d]; undefined without layer norm
+  std::string activation;                // relu | gelu | tanh
+};
+
+// True when fused_projection can run on these inputs (CPU float tensors and a
+// BLAS with cblas_sgemm); otherwise the caller takes the autograd path.
+bool fused_projection_available(const torch::Tensor& x, const FusedProjection& block);
+
+// x: [S, B, in]; present: [S, B] (1 or 0). mask: [S, B, d] of 0/1, or undefined
+// without dropout; keep[s]: head s's probability of keeping an element, by which
+// its kept elements are divided. Returns h: [S, B, d].
+torch::Tensor fused_projection(const torch::Tensor& x, const FusedProjection& block, const torch::Tensor& mask,
+                               const std::vector<double>& keep, const torch::Tensor& present);
+
+}  // namespace daf

@@ -1,0 +1,215 @@
+// The fused training kernels (train.kernels: fused) against LibTorch's
+// autograd (train.kernels: autograd), the oracle, on every variant of the head:
+// the same outputs and the same gradients, to float rounding.
+#include <torch/torch.h>
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include "catch.h"
+#include "daf/config/config.h"
+#include "daf/data/cache_io.h"
+#include "daf/model/stacked_fusion_head.h"
+#include "daf/train/trainer.h"
+#include "daf/util/atomic_file.h"
+#include "daf/util/logging.h"
+#include "daf/util/strings.h"
+#include "test_helpers.h"
+
+namespace {
+
+struct Variant {
+  std::string fusion = "dynamic", gate = "additive", activation = "relu", task = "regression";
+  bool layer_norm = true;
+  double dropout = 0.3;
+  std::vector<int64_t> dims = {6, 5, 3};
+};
+
+std::string describe(const Variant& v) {
+  return v.fusion + "/" + v.gate + " " + v.activation + (v.layer_norm ? " norm" : " no-norm") + " dropout " +
+         std::to_string(v.dropout) + " " + v.task + " " + std::to_string(v.dims.size()) + " modalities";
+}
+
+std::vector<Variant> variants() {
+  std::vector<Variant> all;
+  for (const std::string activation : {"relu", "gelu", "tanh"})
+    for (const bool layer_norm : {true, false})
+      for (const double dropout : {0.0, 0.3}) {
+        Variant v;
+        v.activation = activation;
+        v.layer_norm = layer_norm;
+        v.dropout = dropout;
+        all.push_back(v);
+      }
+  for (const std::string fusion : {"static", "mean", "concat"}) {
+    Variant v;
+    v.fusion = fusion;
+    all.push_back(v);
+  }
+  Variant joint;
+  joint.gate = "joint";
+  joint.task = "seven_class";
+  all.push_back(joint);
+  Variant unimodal;
+  unimodal.dims = {7};
+  unimodal.task = "binary";
+  all.push_back(unimodal);
+  return all;
+}
+
+daf::FusionHead make_head(const Variant& v, int64_t seed) {
+  daf::ModelConfig c = daf::load_config("", {"data.cache=x", "model.task=" + v.task}).model;
+  c.fusion = v.fusion;
+  c.gate = v.gate;
+  c.activation = v.activation;
+  c.layer_norm = v.layer_norm;
+  c.dropout = v.dropout;
+  c.dim = 16;
+  c.gate_hidden = 4;
+  c.head_hidden = 8;
+  c.head_dropout = 0.2;
+  const int64_t outputs = v.task == "regression" ? 1 : v.task == "binary" ? 2 : 7;
+  torch::manual_seed(static_cast<uint64_t>(seed));
+  return daf::FusionHead(c, v.dims, outputs);
+}
+
+// ||a - b|| / ||b|| (Frobenius norms); a tensor that is ~0 everywhere is
+// compared absolutely. Norm-wise, as gradient checks compare: one element that
+// is a sum of large terms cancelling to ~0 carries their rounding, which the
+// two paths make in different orders.
+double relative_difference(const torch::Tensor& a, const torch::Tensor& b) {
+  return (a - b).norm().item<double>() / std::max(b.norm().item<double>(), 1e-6);
+}
+
+struct Result {
+  torch::Tensor output, weights;
+  std::vector<torch::Tensor> gradients;
+};
+
+// One forward and backward of a stacked head built from `heads`, the
+// gradients either handed back to autograd (no .grad yet) or accumulated into
+// .grad tensors that exist already (as FlatAdam's buffer makes them).
+Result run(const std::vector<daf::FusionHead>& heads, daf::HeadKernels kernels, const std::vector<torch::Tensor>& inputs,
+           const torch::Tensor& present, bool training, bool preallocated) {
+  daf::StackedFusionHead stacked(heads, kernels);
+  if (preallocated)
+    for (const auto& p : stacked.parameters()) p.mutable_grad() = torch::full_like(p, 0.5);
+  std::vector<at::Generator> generators;
+  for (int64_t s = 0; s < stacked.size(); ++s) generators.push_back(at::make_generator<at::CPUGeneratorImpl>(40 + s));
+  const auto out = stacked.forward(inputs, present, training ? &generators : nullptr);
+  // A loss whose gradient differs per output element.
+  torch::manual_seed(9);
+  const auto loss_weights = torch::randn(out.output.sizes());
+  (out.output * loss_weights).sum().backward();
+  Result result{out.output.detach(), out.weights.defined() ? out.weights.detach() : torch::Tensor(), {}};
+  for (const auto& p : stacked.parameters()) {
+    REQUIRE(p.grad().defined());
+    result.gradients.push_back(p.grad());
+  }
+  return result;
+}
+
+}  // namespace
+
+TEST_CASE("fused kernels compute the autograd path's outputs and gradients on every variant", "[model][kernels]") {
+  for (const auto& v : variants()) {
+    INFO(describe(v));
+    const int64_t heads = 3, batch = 9, modalities = static_cast<int64_t>(v.dims.size());
+    std::vector<daf::FusionHead> separate;
+    for (int64_t s = 0; s < heads; ++s) separate.push_back(make_head(v, 100 + s));
+    torch::manual_seed(5);
+    std::vector<torch::Tensor> inputs;
+    for (int64_t d : v.dims) inputs.push_back(torch::randn({heads, batch, d}));
+    auto present = (torch::rand({heads, batch, modalities}) > 0.3).to(torch::kFloat);
+    present.select(2, 0).fill_(1);
+    for (const bool training : {true, false})
+      for (const bool preallocated : {false, true}) {
+        INFO((training ? "training" : "evaluation") << (preallocated ? ", into existing .grad" : ", new .grad"));
+        const auto expected = run(separate, daf::HeadKernels::kAutograd, inputs, present, training, preallocated);
+        const auto fused = run(separate, daf::HeadKernels::kFused, inputs, present, training, preallocated);
+        CHECK(relative_difference(fused.output, expected.output) < 1e-6);
+        if (expected.weights.defined()) CHECK(relative_difference(fused.weights, expected.weights) < 1e-6);
+        REQUIRE(fused.gradients.size() == expected.gradients.size());
+        for (size_t k = 0; k < fused.gradients.size(); ++k) {
+          INFO("parameter " << k);
+          CHECK(relative_difference(fused.gradients[k], expected.gradients[k]) < 1e-6);
+        }
+      }
+  }
+}
+
+TEST_CASE("a fused stacked head computes each head as it computes alone, bit for bit", "[model][kernels]") {
+  Variant v;
+  v.activation = "gelu";
+  const int64_t heads = 4, batch = 6;
+  std::vector<daf::FusionHead> separate;
+  for (int64_t s = 0; s < heads; ++s) separate.push_back(make_head(v, 200 + s));
+  torch::manual_seed(6);
+  std::vector<torch::Tensor> inputs;
+  for (int64_t d : v.dims) inputs.push_back(torch::randn({heads, batch, d}));
+  const auto present = torch::ones({heads, batch, 3});
+  const auto together = run(separate, daf::HeadKernels::kFused, inputs, present, false, true);
+  for (int64_t s = 0; s < heads; ++s) {
+    std::vector<torch::Tensor> own;
+    for (const auto& x : inputs) own.push_back(x.slice(0, s, s + 1));
+    daf::StackedFusionHead alone({separate[static_cast<size_t>(s)]}, daf::HeadKernels::kFused);
+    const auto out = alone.forward(own, present.slice(0, s, s + 1));
+    CHECK(torch::equal(out.output[0], together.output[s]));
+  }
+}
+
+namespace {
+
+daf::Config training_config(const daf::test::TempDir& dir, const std::string& run, int64_t seed,
+                            const std::string& kernels) {
+  if (!std::filesystem::exists(dir.file("cache.h5"))) daf::write_cache(dir.file("cache.h5"), daf::test::small_cache());
+  daf::setup_logging("warn");
+  return daf::load_config("", {"data.cache=" + dir.file("cache.h5"), "output.dir=" + dir.file(run), "model.dim=16",
+                               "model.head_hidden=16", "model.gate_hidden=8", "model.activation=gelu",
+                               "train.max_epochs=4", "train.batch_size=16", "train.threads=1",
+                               "train.modality_dropout=0.2", "train.seed=" + std::to_string(seed),
+                               "train.kernels=" + kernels, "output.log_level=warn"});
+}
+
+// metrics.csv without its timing columns (seconds, samples_per_s).
+std::string metrics_without_timing(const std::string& run_dir) {
+  const auto lines = daf::split(daf::read_file(run_dir + "/metrics.csv"), '\n');
+  const auto header = daf::split(lines.at(0), ',');
+  std::string kept;
+  for (const auto& line : lines) {
+    const auto cells = daf::split(line, ',');
+    for (size_t k = 0; k < cells.size() && k < header.size(); ++k)
+      if (header[k] != "seconds" && header[k] != "samples_per_s") kept += cells[k] + ",";
+    kept += "\n";
+  }
+  return kept;
+}
+
+double first_loss(const std::string& run_dir) {
+  const auto lines = daf::split(daf::read_file(run_dir + "/metrics.csv"), '\n');
+  return std::stod(daf::split(lines.at(1), ',').at(1));
+}
+
+}  // namespace
+
+TEST_CASE("training with fused kernels: deterministic, stacked as alone, as autograd to rounding", "[train][kernels]") {
+  daf::test::TempDir dir;
+  const daf::EmbeddingCache cache = daf::test::small_cache();
+  const auto alone = daf::train_model(training_config(dir, "alone", 21, "fused"), cache);
+  const auto again = daf::train_model(training_config(dir, "again", 21, "fused"), cache);
+  CHECK(metrics_without_timing(dir.file("alone")) == metrics_without_timing(dir.file("again")));
+  CHECK(daf::read_file(dir.file("alone") + "/final_metrics.csv") ==
+        daf::read_file(dir.file("again") + "/final_metrics.csv"));
+
+  const auto together = daf::train_models_together(
+      {training_config(dir, "together-21", 21, "fused"), training_config(dir, "together-22", 22, "fused")}, cache);
+  REQUIRE(together.size() == 2);
+  CHECK(std::abs(first_loss(dir.file("together-21")) - first_loss(dir.file("alone"))) < 1e-5);
+
+  daf::train_model(training_config(dir, "autograd", 21, "autograd"), cache);
+  CHECK(std::abs(first_loss(dir.file("autograd")) - first_loss(dir.file("alone"))) < 1e-5);
+  // The two paths' numbers are kept apart: a run directory of one is not resumed by the other.
+  CHECK(daf::read_file(dir.file("autograd") + "/config.yaml").find("kernels: autograd") != std::string::npos);
+}
