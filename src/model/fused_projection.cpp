@@ -10,7 +10,6 @@ namespace {
 using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
 
-constexpr double kLayerNormEps = 1e-5;  // torch::nn::LayerNorm's default, as the autograd path uses
 enum Activation : int64_t { kRelu, kGelu, kTanh };
 
 int64_t activation_code(const std::string& name) {

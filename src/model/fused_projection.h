@@ -22,6 +22,10 @@
 
 namespace daf {
 
+// The layer norm's epsilon, torch::nn::LayerNorm's default: the single head's
+// module, the stacked autograd path and the fused pass all use it.
+constexpr double kLayerNormEps = 1e-5;
+
 struct FusedProjection {
   torch::Tensor weight, bias;            // [S, d, in], [S, d]
   torch::Tensor norm_weight, norm_bias;  // [S, d]; undefined without layer norm

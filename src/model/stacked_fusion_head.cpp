@@ -7,9 +7,6 @@
 #include "stacked_linear.h"
 
 namespace daf {
-namespace {
-constexpr double kLayerNormEps = 1e-5;   // torch::nn::LayerNorm's default
-}  // namespace
 
 StackedFusionHead::StackedFusionHead(const std::vector<FusionHead>& heads, HeadKernels kernels) : kernels_(kernels) {
   TORCH_CHECK(!heads.empty(), "StackedFusionHead: no heads");
