@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "lane_sum.h"
 #include "sgemm.h"
 
 namespace daf {
@@ -23,21 +24,6 @@ inline float gelu_slope(float u) {
   constexpr float kPdf = static_cast<float>(0.5 * M_2_SQRTPI * M_SQRT1_2);  // 1 / sqrt(2 pi)
   const float cdf = 0.5f * (1.0f + std::erf(u * static_cast<float>(M_SQRT1_2)));
   return cdf + u * kPdf * std::exp(-0.5f * u * u);
-}
-
-// The sum of term(0) ... term(d - 1) in 8 interleaved lanes: the compiler
-// vectorises it (a plain serial sum cannot be, without reassociating), and
-// the order is fixed, so the result is the same on every call.
-template <typename Term>
-inline float lane_sum(int64_t d, Term term) {
-  float lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  int64_t j = 0;
-  for (; j + 8 <= d; j += 8)
-    for (int64_t k = 0; k < 8; ++k) lanes[k] += term(j + k);
-  float total = 0;
-  for (const float lane : lanes) total += lane;
-  for (; j < d; ++j) total += term(j);
-  return total;
 }
 
 // Autograd functions take no undefined inputs: an empty tensor means "none".
@@ -111,7 +97,7 @@ class FusedProjectionFunction : public torch::autograd::Function<FusedProjection
     float* us = u.data_ptr<float>();
     float* as = a.data_ptr<float>();
     float* hs = h.data_ptr<float>();
-    const float* ps = present.data_ptr<float>();
+    const float* ps = present.numel() > 0 ? present.data_ptr<float>() : nullptr;
     const float* ms = dropout ? mask.data_ptr<float>() : nullptr;
     // y = b + x W^T as stacked_linear computes it (the bias first, then the
     // product added to it), so that both paths start from the same numbers.
@@ -125,21 +111,21 @@ class FusedProjectionFunction : public torch::autograd::Function<FusedProjection
                         norm_bias.data_ptr<float>() + s * norm_bias.stride(0), xhat.data_ptr<float>() + (s * rows + i) * d,
                         rstd.data_ptr<float>()[s * rows + i]);
     }
-    // GELU through LibTorch's own kernel: its vectorised erf differs from
-    // std::erf in the last bits, and both paths should pass the gate the same h.
+    // GELU and tanh through LibTorch's own kernels: their vectorised erf and
+    // tanh differ from std::erf and std::tanh in the last bits, and both paths
+    // should pass the next layer the same numbers.
     if (activation == kGelu) at::gelu_out(a, u);
+    if (activation == kTanh) at::tanh_out(a, u);
     for (int64_t s = 0; s < heads; ++s) {
       const float keep_s = static_cast<float>(keep[static_cast<size_t>(s)]);
       for (int64_t row = s * rows; row < (s + 1) * rows; ++row) {
-        const float p = ps[row];
+        const float p = ps != nullptr ? ps[row] : 1.0f;
         const float* y = us + row * d;
         float* act = as + row * d;
         float* out = hs + row * d;
         const float* m = dropout ? ms + row * d : nullptr;
         if (activation == kRelu)
           for (int64_t j = 0; j < d; ++j) act[j] = y[j] > 0 ? y[j] : 0.0f;
-        else if (activation == kTanh)
-          for (int64_t j = 0; j < d; ++j) act[j] = std::tanh(y[j]);
         // (a * mask) / keep, then * present: the autograd path's order of rounding.
         if (m != nullptr)
           for (int64_t j = 0; j < d; ++j) out[j] = act[j] * m[j] / keep_s * p;
@@ -187,7 +173,7 @@ class FusedProjectionFunction : public torch::autograd::Function<FusedProjection
       for (int64_t i = 0; i < rows; ++i) {
         const int64_t row = s * rows + i;
         float* gy = grad_y.data_ptr<float>() + row * d;
-        const float p = present.data_ptr<float>()[row];
+        const float p = present.numel() > 0 ? present.data_ptr<float>()[row] : 1.0f;
         if (p == 0) {  // an absent modality's row: h is 0 whatever the parameters
           std::fill(gy, gy + d, 0.0f);
           continue;
@@ -267,7 +253,8 @@ torch::Tensor fused_projection(const torch::Tensor& x, const FusedProjection& bl
   TORCH_CHECK(static_cast<int64_t>(keep.size()) == x.size(0), "fused_projection: one keep rate per head");
   return FusedProjectionFunction::apply(x, block.weight, or_none(block.bias), or_none(block.norm_weight),
                                         or_none(block.norm_bias), or_none(mask.defined() ? mask.to(torch::kFloat) : mask),
-                                        present.to(torch::kFloat), activation_code(block.activation), keep);
+                                        or_none(present.defined() ? present.to(torch::kFloat) : present),
+                                        activation_code(block.activation), keep);
 }
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop

@@ -36,9 +36,11 @@ struct FusedProjection {
 // BLAS with cblas_sgemm); otherwise the caller takes the autograd path.
 bool fused_projection_available(const torch::Tensor& x, const FusedProjection& block);
 
-// x: [S, B, in]; present: [S, B] (1 or 0). mask: [S, B, d] of 0/1, or undefined
-// without dropout; keep[s]: head s's probability of keeping an element, by which
-// its kept elements are divided. Returns h: [S, B, d].
+// x: [S, B, in]; present: [S, B] (1 or 0), or undefined for all 1. mask:
+// [S, B, d] of 0/1, or undefined without dropout; keep[s]: head s's
+// probability of keeping an element, by which its kept elements are divided.
+// Returns h: [S, B, d]. Without layer norm and presence this is also a dense
+// layer (the gate's hidden layer, the head's hidden layers).
 torch::Tensor fused_projection(const torch::Tensor& x, const FusedProjection& block, const torch::Tensor& mask,
                                const std::vector<double>& keep, const torch::Tensor& present);
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "fused_gate.h"
 #include "fused_projection.h"
 #include "masked_score.h"
 #include "stacked_linear.h"
@@ -56,10 +57,25 @@ torch::Tensor StackedFusionHead::Linear::operator()(const torch::Tensor& x) cons
   return stacked_linear(x, weight, bias);
 }
 
-torch::Tensor StackedFusionHead::activate(const torch::Tensor& x) const {
-  if (config_.activation == "gelu") return torch::gelu(x);
-  if (config_.activation == "tanh") return torch::tanh(x);
+torch::Tensor StackedFusionHead::activate(const torch::Tensor& x, const std::string& activation) const {
+  if (activation == "gelu") return torch::gelu(x);
+  if (activation == "tanh") return torch::tanh(x);
   return torch::relu(x);
+}
+
+torch::Tensor StackedFusionHead::dense(const Linear& layer, const torch::Tensor& x, const std::string& activation,
+                                       const torch::Tensor& mask, const std::vector<double>& rates) const {
+  if (kernels_ == HeadKernels::kFused) {
+    const FusedProjection block{layer.weight, layer.bias, {}, {}, activation};
+    if (fused_projection_available(x, block)) return fused_projection(x, block, mask, keep_rates(rates), {});
+  }
+  return dropout(activate(layer(x), activation), mask, rates);
+}
+
+std::vector<double> StackedFusionHead::keep_rates(const std::vector<double>& rates) {
+  std::vector<double> keep;
+  for (const double rate : rates) keep.push_back(1.0 - rate);
+  return keep;
 }
 
 torch::Tensor StackedFusionHead::dropout_masks(std::vector<int64_t> shape, const std::vector<double>& p,
@@ -92,18 +108,18 @@ torch::Tensor StackedFusionHead::divide_rows(const torch::Tensor& x, const std::
 torch::Tensor StackedFusionHead::dropout(const torch::Tensor& x, const torch::Tensor& mask,
                                          const std::vector<double>& p) const {
   if (!mask.defined()) return x;
-  std::vector<double> keep;
-  for (const double rate : p) keep.push_back(1.0 - rate);
-  return divide_rows(x * mask.to(x.device()), keep);
+  return divide_rows(x * mask.to(x.device()), keep_rates(p));
 }
 
 torch::Tensor StackedFusionHead::fusion_scores(const torch::Tensor& h, const torch::Tensor& present) const {
   const auto heads = h.size(0), batch = h.size(1);
   if (modalities_ == 1 || config_.fusion == "mean") return torch::zeros_like(present);
   if (config_.fusion == "static") return static_logits_.unsqueeze(1).expand({heads, batch, modalities_});
+  const std::vector<double> no_dropout(static_cast<size_t>(heads), 0.0);
   if (config_.gate == "additive")
-    return gate_out_(torch::tanh(gate_hidden_(h.reshape({heads, batch * modalities_, -1})))).view({heads, batch, modalities_});
-  return gate_out_(torch::tanh(gate_hidden_(h.reshape({heads, batch, -1}))));
+    return gate_out_(dense(gate_hidden_, h.reshape({heads, batch * modalities_, -1}), "tanh", {}, no_dropout))
+        .view({heads, batch, modalities_});
+  return gate_out_(dense(gate_hidden_, h.reshape({heads, batch, -1}), "tanh", {}, no_dropout));
 }
 
 torch::Tensor StackedFusionHead::project(size_t m, const torch::Tensor& x, const torch::Tensor& mask,
@@ -114,18 +130,14 @@ torch::Tensor StackedFusionHead::project(size_t m, const torch::Tensor& x, const
       block.norm_weight = norms_[m].weight;
       block.norm_bias = norms_[m].bias;
     }
-    if (fused_projection_available(x, block)) {
-      std::vector<double> keep;
-      for (const double rate : dropout_) keep.push_back(1.0 - rate);
-      return fused_projection(x, block, mask, keep, present);
-    }
+    if (fused_projection_available(x, block)) return fused_projection(x, block, mask, keep_rates(dropout_), present);
   }
   auto h = projections_[m](x);
   if (config_.layer_norm) {
     h = torch::layer_norm(h, {config_.dim}, {}, {}, kLayerNormEps);
     h = h * norms_[m].weight.unsqueeze(1) + norms_[m].bias.unsqueeze(1);
   }
-  return dropout(activate(h), mask, dropout_) * present.unsqueeze(2);
+  return dropout(activate(h, config_.activation), mask, dropout_) * present.unsqueeze(2);
 }
 
 StackedOutput StackedFusionHead::forward(const std::vector<torch::Tensor>& inputs, const torch::Tensor& present,
@@ -152,15 +164,20 @@ StackedOutput StackedFusionHead::forward(const std::vector<torch::Tensor>& input
   } else {
     const bool scaled = config_.fusion == "dynamic" || config_.fusion == "static";
     auto scores = fusion_scores(h, present);
-    if (scaled) scores = divide_rows(scores, temperature_);
-    scores = scores.masked_fill(present <= 0, kMaskedScore);
-    result.weights = torch::softmax(scores, 2);
-    z = (result.weights.unsqueeze(3) * h).sum(2);
+    if (kernels_ == HeadKernels::kFused && fused_gate_available(h, scores)) {
+      auto mixed = fused_gate(h, scores, present, scaled ? temperature_ : std::vector<double>(temperature_.size(), 1.0));
+      z = mixed.z;
+      result.weights = mixed.weights;
+    } else {
+      if (scaled) scores = divide_rows(scores, temperature_);
+      scores = scores.masked_fill(present <= 0, kMaskedScore);
+      result.weights = torch::softmax(scores, 2);
+      z = (result.weights.unsqueeze(3) * h).sum(2);
+    }
   }
-  for (const auto& layer : head_layers_) {
-    z = activate(layer(z));
-    z = dropout(z, dropout_masks({batch, z.size(2)}, head_dropout_, generators), head_dropout_);
-  }
+  for (const auto& layer : head_layers_)
+    z = dense(layer, z, config_.activation, dropout_masks({batch, layer.weight.size(1)}, head_dropout_, generators),
+              head_dropout_);
   auto output = head_out_(z);
   result.output = outputs_ == 1 ? output.squeeze(2) : output;
   return result;

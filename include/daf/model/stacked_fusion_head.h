@@ -20,8 +20,9 @@ struct StackedOutput {
 };
 
 // How training computes the head on the CPU (train.kernels): LibTorch's
-// operations under autograd, or fused passes for the projection blocks (see
-// src/model/fused_projection.h). Both compute the same up to float rounding;
+// operations under autograd, or fused passes for the projection blocks, the
+// hidden layers of the gate and the head (src/model/fused_projection.h) and
+// the fusion softmax (src/model/fused_gate.h). Both compute the same up to float rounding;
 // autograd stays as the oracle the fused passes are tested against.
 enum class HeadKernels { kAutograd, kFused };
 
@@ -58,7 +59,11 @@ class StackedFusionHead {
     torch::Tensor weight, bias;  // [S, d]
   };
 
-  torch::Tensor activate(const torch::Tensor& x) const;
+  torch::Tensor activate(const torch::Tensor& x, const std::string& activation) const;
+  // dropout(activation(x W^T + b)): a hidden layer of the gate or the head.
+  torch::Tensor dense(const Linear& layer, const torch::Tensor& x, const std::string& activation,
+                      const torch::Tensor& mask, const std::vector<double>& rates) const;
+  static std::vector<double> keep_rates(const std::vector<double>& rates);  // 1 - rate, per head
   // Undefined when there is no dropout (evaluation, or p = 0 for every head);
   // a head with p = 0 draws nothing, as it does alone.
   torch::Tensor dropout_masks(std::vector<int64_t> shape, const std::vector<double>& p,
