@@ -91,11 +91,12 @@ void declare_train(OptionSet& o, TrainConfig& c) {
         Range::at_least(0));
   o.add("train.device", c.device, "cpu", "cpu, or cuda (needs a LibTorch built with CUDA and a GPU)",
         {"cpu", "cuda"});
-  o.add("train.kernels", c.kernels, "autograd",
-        "how training computes the head on the CPU: autograd (LibTorch's operations) or fused (the projection "
-        "blocks, the gate's and the head's hidden layers and the fusion softmax as fused passes forward and "
-        "backward, ~1.2x faster per epoch at batch 32). Both agree to float rounding, not bit for bit: runs that "
-        "differ in this key do not stack or resume as one",
+  o.add("train.kernels", c.kernels, "fused",
+        "how training computes the head on the CPU: fused (the projection blocks, the gate's and the head's hidden "
+        "layers and the fusion softmax as fused passes forward and backward, ~1.2x faster per epoch at batch 32) "
+        "or autograd (LibTorch's operations, the reference the fused passes are tested against). Both draw the "
+        "same dropout masks and agree to float rounding, not bit for bit: runs that differ in this key do not "
+        "stack or resume as one",
         {"fused", "autograd"});
 }
 

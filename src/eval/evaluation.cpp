@@ -295,8 +295,7 @@ EvalResult evaluate_model(const EvalRequest& original) {
   }
   write_file_atomic(result.out_dir + "/report.md", result.markdown);
   EvalReportData page{&request, cache_path, data.size(), &result.scores, names, has_gate ? &gate : nullptr,
-                      progress, config.model.task, result.out_dir};
-  page.condition = condition;
+                      progress, config.model.task, result.out_dir, condition};
   page.split = &split;
   page.slices = &slice_list;
   page.transcripts = &transcripts;

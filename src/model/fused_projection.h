@@ -1,5 +1,6 @@
 #pragma once
-// One modality's projection block of a stacked head, for training on the CPU:
+// One modality's projection block of a stacked head (and, without layer norm
+// and presence, a hidden layer of its gate or head), for training on the CPU:
 //
 //   h = present * dropout(activation(layer_norm(x W^T + b)))
 //

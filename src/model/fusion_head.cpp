@@ -1,6 +1,7 @@
 #include "daf/model/fusion_head.h"
 
 #include "masked_score.h"
+#include "philox.h"
 
 namespace daf {
 
@@ -44,11 +45,18 @@ torch::Tensor FusionHeadImpl::activate(const torch::Tensor& x) const {
   return torch::relu(x);
 }
 
-torch::Tensor FusionHeadImpl::dropout(const torch::Tensor& x, double p) {
-  if (!is_training() || p <= 0) return x;
-  // The mask is drawn on the CPU with the run's generator, then moved to x's device.
-  auto keep = torch::empty(x.sizes(), torch::kFloat).bernoulli_(1.0 - p, generator_);
-  return x * keep.to(x.device()) / (1.0 - p);
+torch::Tensor FusionHeadImpl::keep_mask(std::vector<int64_t> shape, double p) {
+  if (!is_training() || p <= 0) return {};
+  // Drawn on the CPU with the run's generator, then moved to the device.
+  at::Generator generator = generator_.has_value() ? *generator_ : at::detail::getDefaultCPUGenerator();
+  auto mask = torch::empty(shape, torch::kFloat);
+  fill_keep_mask(draw_mask_key(generator), 1.0 - p, mask.data_ptr<float>(), mask.numel());
+  return mask;
+}
+
+torch::Tensor FusionHeadImpl::dropout(const torch::Tensor& x, const torch::Tensor& mask, double p) const {
+  if (!mask.defined()) return x;
+  return x * mask.to(x.device()) / (1.0 - p);
 }
 
 // Unnormalised fusion scores [B, M] (before masking and temperature).
@@ -63,11 +71,14 @@ torch::Tensor FusionHeadImpl::fusion_scores(const torch::Tensor& h, const torch:
 FusionOutput FusionHeadImpl::forward(const std::vector<torch::Tensor>& inputs, const torch::Tensor& present) {
   TORCH_CHECK(static_cast<int64_t>(inputs.size()) == num_modalities(), "expected ", num_modalities(),
               " modality inputs, got ", inputs.size());
+  const int64_t batch = present.size(0);
+  // The modalities' masks in one draw, modality by modality, as the stacked head draws them.
+  const auto masks = keep_mask({num_modalities(), batch, config_.dim}, config_.dropout);
   std::vector<torch::Tensor> projected;
   for (size_t m = 0; m < inputs.size(); ++m) {
     auto h = projections_[m](inputs[m]);
     if (config_.layer_norm) h = norms_[m](h);
-    h = dropout(activate(h), config_.dropout);
+    h = dropout(activate(h), masks.defined() ? masks[static_cast<int64_t>(m)] : masks, config_.dropout);
     projected.push_back(h * present.select(1, static_cast<int64_t>(m)).unsqueeze(1));
   }
   auto h = torch::stack(projected, 1);  // [B, M, d]
@@ -84,7 +95,10 @@ FusionOutput FusionHeadImpl::forward(const std::vector<torch::Tensor>& inputs, c
     result.weights = torch::softmax(scores, 1);
     z = (result.weights.unsqueeze(2) * h).sum(1);
   }
-  for (auto& layer : head_layers_) z = dropout(activate(layer(z)), config_.head_dropout);
+  for (auto& layer : head_layers_) {
+    z = activate(layer(z));
+    z = dropout(z, keep_mask({batch, z.size(1)}, config_.head_dropout), config_.head_dropout);
+  }
   auto output = head_out_(z);
   result.output = num_outputs_ == 1 ? output.squeeze(1) : output;
   return result;

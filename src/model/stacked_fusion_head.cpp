@@ -5,6 +5,7 @@
 #include "fused_gate.h"
 #include "fused_projection.h"
 #include "masked_score.h"
+#include "philox.h"
 #include "stacked_linear.h"
 
 namespace daf {
@@ -81,16 +82,18 @@ std::vector<double> StackedFusionHead::keep_rates(const std::vector<double>& rat
 torch::Tensor StackedFusionHead::dropout_masks(std::vector<int64_t> shape, const std::vector<double>& p,
                                               std::vector<at::Generator>* generators) const {
   if (generators == nullptr || std::all_of(p.begin(), p.end(), [](double v) { return v <= 0; })) return {};
-  // One block of masks per head from its own generator. The draws are serial,
-  // so one call for [n, B, d] draws what n calls for [B, d] would.
+  // One block of masks per head, keyed by one draw from its own generator
+  // (src/model/philox.h), as a single head draws it.
   shape.insert(shape.begin(), size());
   auto masks = torch::empty(shape, torch::kFloat);
+  const int64_t block = masks.numel() / size();
   for (int64_t s = 0; s < size(); ++s) {
     const double rate = p[static_cast<size_t>(s)];
+    float* out = masks.data_ptr<float>() + s * block;
     if (rate > 0)
-      masks[s].bernoulli_(1.0 - rate, (*generators)[static_cast<size_t>(s)]);
+      fill_keep_mask(draw_mask_key((*generators)[static_cast<size_t>(s)]), 1.0 - rate, out, block);
     else
-      masks[s].fill_(1.0);  // x * 1 / 1 is x: what a head without dropout computes
+      std::fill(out, out + block, 1.0f);  // x * 1 / 1 is x: what a head without dropout computes
   }
   return masks;
 }

@@ -6,6 +6,8 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <filesystem>
 
@@ -17,6 +19,7 @@
 #include "daf/util/atomic_file.h"
 #include "daf/util/logging.h"
 #include "daf/util/strings.h"
+#include "model/philox.h"
 #include "test_helpers.h"
 
 namespace {
@@ -241,4 +244,38 @@ TEST_CASE("training with fused kernels: deterministic, stacked as alone, as auto
   CHECK(std::abs(first_loss(dir.file("autograd")) - first_loss(dir.file("alone"))) < 1e-5);
   // The two paths' numbers are kept apart: a run directory of one is not resumed by the other.
   CHECK(daf::read_file(dir.file("autograd") + "/config.yaml").find("kernels: autograd") != std::string::npos);
+}
+
+TEST_CASE("dropout masks come from Philox4x32-10, element by element", "[model][kernels]") {
+  // Random123's known-answer vectors (its tests/kat_vectors).
+  CHECK(daf::philox4x32_10({0, 0, 0, 0}, {0, 0}) == std::array<uint32_t, 4>{0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8});
+  CHECK(daf::philox4x32_10({0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff}, {0xffffffff, 0xffffffff}) ==
+        std::array<uint32_t, 4>{0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd});
+  CHECK(daf::philox4x32_10({0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344}, {0xa4093822, 0x299f31d0}) ==
+        std::array<uint32_t, 4>{0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1});
+
+  // Element i depends on the key and i only: a shorter mask is a prefix of a longer one.
+  std::vector<float> long_mask(100003), short_mask(37);
+  daf::fill_keep_mask(42, 0.7, long_mask.data(), static_cast<int64_t>(long_mask.size()));
+  daf::fill_keep_mask(42, 0.7, short_mask.data(), static_cast<int64_t>(short_mask.size()));
+  CHECK(std::equal(short_mask.begin(), short_mask.end(), long_mask.begin()));
+  // Kept with probability 0.7: within 4 standard deviations over 100,003 draws.
+  double kept = 0;
+  for (const float v : long_mask) {
+    REQUIRE((v == 0.0f || v == 1.0f));
+    kept += v;
+  }
+  CHECK(std::abs(kept / 100003.0 - 0.7) < 4 * std::sqrt(0.7 * 0.3 / 100003.0));
+  std::vector<float> other_key(37);
+  daf::fill_keep_mask(43, 0.7, other_key.data(), 37);
+  CHECK(other_key != short_mask);
+  std::vector<float> all(64);
+  daf::fill_keep_mask(7, 1.0, all.data(), 64);
+  CHECK(std::all_of(all.begin(), all.end(), [](float v) { return v == 1.0f; }));
+
+  // A mask advances its run's generator by one draw, whatever its size.
+  auto a = at::make_generator<at::CPUGeneratorImpl>(5), b = at::make_generator<at::CPUGeneratorImpl>(5);
+  const uint64_t key = daf::draw_mask_key(a);
+  CHECK(key == daf::draw_mask_key(b));
+  CHECK(daf::draw_mask_key(a) == daf::draw_mask_key(b));
 }

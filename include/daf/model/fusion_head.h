@@ -47,7 +47,10 @@ class FusionHeadImpl : public torch::nn::Module {
 
  private:
   torch::Tensor activate(const torch::Tensor& x) const;
-  torch::Tensor dropout(const torch::Tensor& x, double p);
+  // A [shape] mask of 1 (keep, probability 1 - p) and 0 from the generator
+  // (src/model/philox.h), or undefined when not training or p is 0.
+  torch::Tensor keep_mask(std::vector<int64_t> shape, double p);
+  torch::Tensor dropout(const torch::Tensor& x, const torch::Tensor& mask, double p) const;
   torch::Tensor fusion_scores(const torch::Tensor& h, const torch::Tensor& present);
 
   ModelConfig config_;
