@@ -102,9 +102,8 @@ class FusedProjectionFunction : public torch::autograd::Function<FusedProjection
     // y = b + x W^T as stacked_linear computes it (the bias first, then the
     // product added to it), so that both paths start from the same numbers.
     if (has_bias) u.copy_(bias.unsqueeze(1).expand_as(u));
+    stacked_forward(heads, rows, in, d, xs, ws, weight.stride(0), has_bias ? 1.0f : 0.0f, us);
     for (int64_t s = 0; s < heads; ++s) {
-      sgemm(false, true, rows, d, in, xs + s * rows * in, in, ws + s * weight.stride(0), in, has_bias ? 1.0f : 0.0f,
-            us + s * rows * d, d);
       if (norm)
         for (int64_t i = 0; i < rows; ++i)
           normalise_row(us + (s * rows + i) * d, d, norm_weight.data_ptr<float>() + s * norm_weight.stride(0),
@@ -207,15 +206,12 @@ class FusedProjectionFunction : public torch::autograd::Function<FusedProjection
     torch::Tensor grad_x;
     if (ctx->needs_input_grad(0)) {
       grad_x = torch::empty_like(x);
-      for (int64_t s = 0; s < heads; ++s)
-        sgemm(false, false, rows, in, d, gys + s * rows * d, d, ws + s * weight.stride(0), in, 0.0f,
-              grad_x.data_ptr<float>() + s * rows * in, in);
+      stacked_grad_input(heads, rows, in, d, gys, ws, weight.stride(0), grad_x.data_ptr<float>());
     }
     GradTarget grad_weight;
     if (ctx->needs_input_grad(1)) {
       grad_weight = grad_target(ctx->saved_data["weight"].toTensor());
-      for (int64_t s = 0; s < heads; ++s)
-        sgemm(true, false, d, in, rows, gys + s * rows * d, d, xs + s * rows * in, in, 1.0f, grad_weight.row(s), in);
+      stacked_grad_weight(heads, rows, in, d, gys, xs, grad_weight.row(0), grad_weight.tensor.stride(0));
     }
     auto returned = [](const GradTarget& t) { return t.returned ? t.tensor : torch::Tensor(); };
     return {grad_x,

@@ -28,9 +28,7 @@ class StackedLinearFunction : public torch::autograd::Function<StackedLinearFunc
     const float* xs = x.data_ptr<float>();
     const float* ws = weight.data_ptr<float>();
     float* ys = y.data_ptr<float>();
-    for (int64_t s = 0; s < heads; ++s)
-      sgemm(false, true, rows, out, in, xs + s * rows * in, in, ws + s * weight.stride(0), in, beta, ys + s * rows * out,
-           out);
+    stacked_forward(heads, rows, in, out, xs, ws, weight.stride(0), beta, ys);
     ctx->save_for_backward({x, weight});
     ctx->saved_data["has_bias"] = has_bias;
     // The leaves themselves, to reach their .grad in backward.
@@ -52,10 +50,7 @@ class StackedLinearFunction : public torch::autograd::Function<StackedLinearFunc
     torch::Tensor grad_x;
     if (ctx->needs_input_grad(0)) {
       grad_x = torch::empty_like(x);
-      float* gxs = grad_x.data_ptr<float>();
-      for (int64_t s = 0; s < heads; ++s)
-        sgemm(false, false, rows, in, out, gys + s * rows * out, out, ws + s * weight.stride(0), in, 0.0f,
-             gxs + s * rows * in, in);
+      stacked_grad_input(heads, rows, in, out, gys, ws, weight.stride(0), grad_x.data_ptr<float>());
     }
 
     torch::Tensor grad_weight;
@@ -64,10 +59,7 @@ class StackedLinearFunction : public torch::autograd::Function<StackedLinearFunc
       const auto& accumulated = leaf.mutable_grad();
       const bool in_place = accumulated.defined() && rows_dense(accumulated);
       torch::Tensor target = in_place ? accumulated : torch::zeros_like(weight);
-      float* gws = target.data_ptr<float>();
-      for (int64_t s = 0; s < heads; ++s)
-        sgemm(true, false, out, in, rows, gys + s * rows * out, out, xs + s * rows * in, in, 1.0f,
-             gws + s * target.stride(0), in);
+      stacked_grad_weight(heads, rows, in, out, gys, xs, target.data_ptr<float>(), target.stride(0));
       if (!in_place) grad_weight = target;
     }
 
