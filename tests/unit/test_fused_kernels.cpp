@@ -22,7 +22,11 @@
 #include "model/philox.h"
 #include "test_helpers.h"
 
-namespace {
+// One named namespace for the whole file: the unity build compiles the test
+// sources as one file, where other tests' anonymous helpers (Variant,
+// variants, ...) would collide with these.
+namespace fused_kernels_test {
+
 
 struct Variant {
   std::string fusion = "dynamic", gate = "additive", activation = "relu", task = "regression";
@@ -126,7 +130,6 @@ Result run(const std::vector<daf::FusionHead>& heads, daf::HeadKernels kernels, 
   return result;
 }
 
-}  // namespace
 
 TEST_CASE("fused kernels compute the autograd path's outputs and gradients on every variant", "[model][kernels]") {
   for (const auto& v : variants()) {
@@ -192,7 +195,6 @@ TEST_CASE("a fused stacked head computes each head as it computes alone, bit for
   }
 }
 
-namespace {
 
 daf::Config training_config(const daf::test::TempDir& dir, const std::string& run, int64_t seed,
                             const std::string& kernels) {
@@ -224,7 +226,6 @@ double first_loss(const std::string& run_dir) {
   return std::stod(daf::split(lines.at(1), ',').at(1));
 }
 
-}  // namespace
 
 TEST_CASE("training with fused kernels: deterministic, stacked as alone, as autograd to rounding", "[train][kernels]") {
   daf::test::TempDir dir;
@@ -279,3 +280,5 @@ TEST_CASE("dropout masks come from Philox4x32-10, element by element", "[model][
   CHECK(key == daf::draw_mask_key(b));
   CHECK(daf::draw_mask_key(a) == daf::draw_mask_key(b));
 }
+
+}  // namespace fused_kernels_test
