@@ -20,8 +20,12 @@ std::array<uint32_t, 4> philox4x32_10(std::array<uint32_t, 4> counter, std::arra
 // One 64-bit key from `generator` (a CPU generator), taken under its lock.
 uint64_t draw_mask_key(at::Generator& generator);
 
+// How fill_keep_mask computes: AVX2 where the CPU has it (kBest), or one block
+// at a time (kPortable, what other CPUs run; tests compare the two).
+enum class MaskKernel { kBest, kPortable };
+
 // out[i] = 1 when the top 24 bits of word i % 4 of philox4x32_10({i / 4 as two
 // words, 0, 0}, key), as a fraction of 2^24, are below `keep`; else 0.
-void fill_keep_mask(uint64_t key, double keep, float* out, int64_t n);
+void fill_keep_mask(uint64_t key, double keep, float* out, int64_t n, MaskKernel kernel = MaskKernel::kBest);
 
 }  // namespace daf

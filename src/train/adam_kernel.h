@@ -20,6 +20,8 @@ struct AdamCoefficients {
 //   g = grad * grad_scale + weight_decay * value;  value *= decay
 //   m = beta1 m + (1 - beta1) g;  v = beta2 v + (1 - beta2) g^2
 //   value += step * m / (sqrt(v) / correction + eps)
-void adam_update(float* value, const float* grad, float* m, float* v, int64_t count, const AdamCoefficients& c);
+// and, with zero_grad, grad = 0 once read (saving the next step a pass over it).
+void adam_update(float* value, float* grad, float* m, float* v, int64_t count, const AdamCoefficients& c,
+                 bool zero_grad);
 
 }  // namespace daf

@@ -83,7 +83,7 @@ void FlatAdam::clip_grad_norm(const std::vector<double>& max_norms) {
     grads_.mul_(torch::tensor(scales, grads_.options()).unsqueeze(1));
 }
 
-void FlatAdam::fused_cpu_step(double bias_correction1, double bias_correction2_sqrt) {
+void FlatAdam::fused_cpu_step(double bias_correction1, double bias_correction2_sqrt, bool zero_grad) {
   const int64_t width = values_.size(1);
   AdamCoefficients c;
   c.beta1 = static_cast<float>(options_.beta1);
@@ -97,23 +97,27 @@ void FlatAdam::fused_cpu_step(double bias_correction1, double bias_correction2_s
     c.decay = options_.decoupled ? static_cast<float>(1 - lr * weight_decay) : 1.0f;
     c.grad_scale = clip_scale_.empty() ? 1.0f : clip_scale_[static_cast<size_t>(r)];
     float* value = values_[r].data_ptr<float>();
-    const float* grad = grads_[r].data_ptr<float>();
+    float* grad = grads_[r].data_ptr<float>();
     float* m = exp_avg_[r].data_ptr<float>();
     float* v = exp_avg_sq_[r].data_ptr<float>();
     at::parallel_for(0, width, 1 << 15, [&](int64_t begin, int64_t end) {
-      adam_update(value + begin, grad + begin, m + begin, v + begin, end - begin, c);
+      adam_update(value + begin, grad + begin, m + begin, v + begin, end - begin, c, zero_grad);
     });
   }
   clip_scale_.clear();
 }
 
-void FlatAdam::step() {
+void FlatAdam::step() { update(false); }
+
+void FlatAdam::step_and_zero_grad() { update(true); }
+
+void FlatAdam::update(bool zero_grad) {
   torch::NoGradGuard no_grad;
   ++steps_;
   const double bias_correction1 = 1 - std::pow(options_.beta1, static_cast<double>(steps_));
   const double bias_correction2 = 1 - std::pow(options_.beta2, static_cast<double>(steps_));
   if (fusable(values_)) {
-    fused_cpu_step(bias_correction1, std::sqrt(bias_correction2));
+    fused_cpu_step(bias_correction1, std::sqrt(bias_correction2), zero_grad);
     return;
   }
   const bool uniform = std::all_of(lr_.begin(), lr_.end(), [&](double v) { return v == lr_.front(); }) &&
@@ -150,6 +154,7 @@ void FlatAdam::step() {
     for (const double lr : lr_) steps.push_back(-lr / bias_correction1);
     values_.add_(exp_avg_ / denom * column(steps));
   }
+  if (zero_grad) grads_.zero_();
 }
 
 void FlatAdam::keep_rows(const std::vector<int64_t>& keep, std::vector<torch::Tensor> parameters) {

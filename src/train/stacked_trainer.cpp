@@ -78,10 +78,10 @@ std::vector<double> train_stacked_epoch(StackedFusionHead& model, FlatAdam& opti
     const auto output = model.forward(features, present, &generators).output;
     auto target = batch.target.dim() == 1 ? batch.target.view({runs, count}) : batch.target.view({runs, count, -1});
     const auto losses = task_loss_per_run(output, target, rows, loss_weights);
-    optimizer.zero_grad();
+    // The gradients are 0 here: FlatAdam starts so, and each step clears them.
     losses.sum().backward();
     if (clip) optimizer.clip_grad_norm(grad_clip);
-    optimizer.step();
+    optimizer.step_and_zero_grad();
     loss_sums.add_(losses.detach().cpu(), static_cast<double>(count));
     progress.update(end);
   }

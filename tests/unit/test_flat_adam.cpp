@@ -136,3 +136,27 @@ TEST_CASE("a stacked row's optimizer state is saved without the other rows", "[t
   INFO("one row alone: " << one << " bytes; one row of eight: " << of_eight << " bytes");
   CHECK(of_eight < 1.1 * one);
 }
+
+TEST_CASE("step_and_zero_grad is step() then zero_grad(), in one pass", "[train]") {
+  // Stacked rows with clipping (one row clipped, one not) and weight decay: the fused CPU pass and
+  // LibTorch's path (a double buffer) both, bitwise against step() + zero_grad().
+  for (const auto dtype : {torch::kFloat, torch::kDouble}) {
+    torch::manual_seed(3);
+    auto one = torch::randn({2, 6, 5}, dtype).requires_grad_(), two = one.detach().clone().requires_grad_();
+    daf::FlatAdamOptions options;
+    options.weight_decay = 0.01;
+    daf::FlatAdam separate({one}, options, 2), fused({two}, options, 2);
+    for (int step = 0; step < 4; ++step) {
+      const auto x = torch::randn({2, 5, 3}, dtype);
+      separate.zero_grad();
+      torch::matmul(one, x).pow(2).sum().backward();
+      separate.clip_grad_norm({0.5, 0.0});
+      separate.step();
+      torch::matmul(two, x).pow(2).sum().backward();  // no zero_grad(): the last step cleared them
+      fused.clip_grad_norm({0.5, 0.0});
+      fused.step_and_zero_grad();
+      CHECK(torch::equal(one, two));
+      CHECK(two.grad().abs().max().item<double>() == 0.0);
+    }
+  }
+}

@@ -255,6 +255,29 @@ TEST_CASE("dropout masks come from Philox4x32-10, element by element", "[model][
   CHECK(daf::philox4x32_10({0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344}, {0xa4093822, 0x299f31d0}) ==
         std::array<uint32_t, 4>{0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1});
 
+  // The mask is its definition in philox.h, element by element, with the AVX2 kernel (8 blocks
+  // per register, where this CPU has it) and the portable one: every length up to and past two
+  // register groups, a key using both words, and a keep rate that is not a multiple of 2^-24.
+  for (const auto kernel : {daf::MaskKernel::kBest, daf::MaskKernel::kPortable}) {
+    for (const uint64_t key : {uint64_t{42}, uint64_t{0x8badf00d12345678}}) {
+      for (int64_t n = 1; n <= 70; ++n) {
+        std::vector<float> mask(static_cast<size_t>(n) + 1, -1.0f);
+        daf::fill_keep_mask(key, 0.6, mask.data(), n, kernel);
+        CHECK(mask.back() == -1.0f);  // nothing written past n
+        for (int64_t i = 0; i < n; ++i) {
+          const auto words = daf::philox4x32_10({static_cast<uint32_t>(i / 4), 0, 0, 0},
+                                                {static_cast<uint32_t>(key), static_cast<uint32_t>(key >> 32)});
+          const bool kept = (words[static_cast<size_t>(i % 4)] >> 8) < static_cast<uint32_t>(0.6 * 16777216.0);
+          REQUIRE(mask[static_cast<size_t>(i)] == (kept ? 1.0f : 0.0f));
+        }
+      }
+    }
+  }
+  std::vector<float> best(20480), portable(20480);
+  daf::fill_keep_mask(99, 0.9, best.data(), 20480, daf::MaskKernel::kBest);
+  daf::fill_keep_mask(99, 0.9, portable.data(), 20480, daf::MaskKernel::kPortable);
+  CHECK(best == portable);
+
   // Element i depends on the key and i only: a shorter mask is a prefix of a longer one.
   std::vector<float> long_mask(100003), short_mask(37);
   daf::fill_keep_mask(42, 0.7, long_mask.data(), static_cast<int64_t>(long_mask.size()));

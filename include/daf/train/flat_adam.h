@@ -47,6 +47,10 @@ class FlatAdam {
   // The same with a limit per row; a row whose limit is 0 is not clipped.
   void clip_grad_norm(const std::vector<double>& max_norms);
   void step();
+  // step(), then every gradient is 0, ready for the next backward: on the CPU
+  // the update pass clears each gradient as it reads it, so the training loop
+  // needs no zero_grad() pass (the buffer starts at 0).
+  void step_and_zero_grad();
 
   int64_t rows() const { return values_.size(0); }
   // Keeps only rows `keep` (ascending), e.g. when stacked runs stop early;
@@ -64,7 +68,8 @@ class FlatAdam {
   FlatAdamOptions options_;
   // One pass over the buffers (CPU, float): clip scale, weight decay, moments
   // and update, instead of ~10 passes of LibTorch operations.
-  void fused_cpu_step(double bias_correction1, double bias_correction2_sqrt);
+  void fused_cpu_step(double bias_correction1, double bias_correction2_sqrt, bool zero_grad);
+  void update(bool zero_grad);
 
   torch::Tensor values_, grads_, exp_avg_, exp_avg_sq_;  // [rows, P]
   std::vector<float> clip_scale_;  // per row, pending until step() on the CPU
