@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "fused_gate.h"
+#include "fused_loss.h"
 #include "fused_projection.h"
 #include "masked_score.h"
 #include "philox.h"
@@ -145,6 +146,27 @@ torch::Tensor StackedFusionHead::project(size_t m, const torch::Tensor& x, const
 
 StackedOutput StackedFusionHead::forward(const std::vector<torch::Tensor>& inputs, const torch::Tensor& present,
                                          std::vector<at::Generator>* generators) const {
+  auto result = hidden(inputs, present, generators);
+  auto output = head_out_(result.output);
+  result.output = outputs_ == 1 ? output.squeeze(2) : output;
+  return result;
+}
+
+bool StackedFusionHead::fused_regression_available() const {
+  return kernels_ == HeadKernels::kFused && outputs_ == 1 &&
+         fused_regression_loss_available(head_out_.weight);
+}
+
+torch::Tensor StackedFusionHead::regression_losses(const std::vector<torch::Tensor>& inputs,
+                                                   const torch::Tensor& present, std::vector<at::Generator>* generators,
+                                                   const torch::Tensor& target, const std::vector<uint8_t>& mse) const {
+  TORCH_CHECK(fused_regression_available(), "StackedFusionHead::regression_losses: no fused output layer here");
+  const auto z = hidden(inputs, present, generators).output;
+  return fused_regression_loss(z, head_out_.weight, head_out_.bias, target, mse);
+}
+
+StackedOutput StackedFusionHead::hidden(const std::vector<torch::Tensor>& inputs, const torch::Tensor& present,
+                                        std::vector<at::Generator>* generators) const {
   TORCH_CHECK(static_cast<int64_t>(inputs.size()) == modalities_, "expected ", modalities_, " modality inputs, got ",
               inputs.size());
   TORCH_CHECK(generators == nullptr || static_cast<int64_t>(generators->size()) == size(), "expected ", size(),
@@ -181,8 +203,7 @@ StackedOutput StackedFusionHead::forward(const std::vector<torch::Tensor>& input
   for (const auto& layer : head_layers_)
     z = dense(layer, z, config_.activation, dropout_masks({batch, layer.weight.size(1)}, head_dropout_, generators),
               head_dropout_);
-  auto output = head_out_(z);
-  result.output = outputs_ == 1 ? output.squeeze(2) : output;
+  result.output = z;
   return result;
 }
 

@@ -9,6 +9,7 @@
 
 #include "daf/model/model_io.h"
 #include "daf/model/stacked_fusion_head.h"
+#include "daf/config/task.h"
 #include "daf/model/task_loss.h"
 #include "daf/train/runtime.h"
 #include "daf/util/error.h"
@@ -63,6 +64,11 @@ std::vector<double> train_stacked_epoch(StackedFusionHead& model, FlatAdam& opti
   std::vector<double> grad_clip;
   for (const Config* row : rows) grad_clip.push_back(row->train.grad_clip);
   const bool clip = std::any_of(grad_clip.begin(), grad_clip.end(), [](double v) { return v > 0; });
+  // Regression: the output layer and the loss as one fused node, where the kernels are fused.
+  const bool fused_loss = !is_class_task(rows.front()->model.task) && !is_multilabel_task(rows.front()->model.task) &&
+                          model.fused_regression_available();
+  std::vector<uint8_t> mse;
+  for (const Config* row : rows) mse.push_back(row->train.loss == "mse");
   std::vector<torch::Tensor> orders;
   for (auto& generator : generators) orders.push_back(torch::randperm(n, generator, torch::kLong));
   const auto order = torch::stack(orders).to(train.target.device());  // [S, n]
@@ -75,9 +81,10 @@ std::vector<double> train_stacked_epoch(StackedFusionHead& model, FlatAdam& opti
     for (const auto& f : batch.features) features.push_back(f.view({runs, count, -1}));
     auto present = batch.present.view({runs, count, -1});
     if (!dropout_rates.empty()) present = drop_modalities(present, dropout_rates, generators);
-    const auto output = model.forward(features, present, &generators).output;
     auto target = batch.target.dim() == 1 ? batch.target.view({runs, count}) : batch.target.view({runs, count, -1});
-    const auto losses = task_loss_per_run(output, target, rows, loss_weights);
+    const auto losses = fused_loss ? model.regression_losses(features, present, &generators, target, mse)
+                                   : task_loss_per_run(model.forward(features, present, &generators).output, target,
+                                                       rows, loss_weights);
     // The gradients are 0 here: FlatAdam starts so, and each step clears them.
     losses.sum().backward();
     if (clip) optimizer.clip_grad_norm(grad_clip);

@@ -15,6 +15,7 @@
 #include "daf/config/config.h"
 #include "daf/data/cache_io.h"
 #include "daf/model/stacked_fusion_head.h"
+#include "daf/model/task_loss.h"
 #include "daf/train/trainer.h"
 #include "daf/util/atomic_file.h"
 #include "daf/util/logging.h"
@@ -172,6 +173,75 @@ TEST_CASE("fused kernels compute the autograd path's outputs and gradients on ev
           CHECK(fused_error < 1e-5);
         }
       }
+  }
+}
+
+// A regression head's losses and gradients, either through the fused output
+// layer and loss or through forward() and task_loss_per_run (the path every
+// other task takes), with the same dropout masks.
+struct LossResult {
+  torch::Tensor losses;
+  std::vector<torch::Tensor> gradients;
+};
+
+LossResult regression_step(const std::vector<daf::FusionHead>& heads, bool fused, const std::vector<torch::Tensor>& inputs,
+                           const torch::Tensor& present, const torch::Tensor& target, const std::vector<uint8_t>& mse,
+                           bool preallocated) {
+  daf::StackedFusionHead stacked(heads, daf::HeadKernels::kFused);
+  if (preallocated)
+    for (const auto& p : stacked.parameters()) p.mutable_grad() = torch::full_like(p, 0.5);
+  std::vector<at::Generator> generators;
+  for (int64_t s = 0; s < stacked.size(); ++s) generators.push_back(at::make_generator<at::CPUGeneratorImpl>(60 + s));
+  std::vector<daf::Config> configs;
+  std::vector<const daf::Config*> rows;
+  for (const uint8_t m : mse) configs.push_back(daf::load_config("", {"data.cache=x", m ? "train.loss=mse" : "train.loss=l1"}));
+  for (const auto& c : configs) rows.push_back(&c);
+  REQUIRE(stacked.fused_regression_available());
+  const auto losses = fused ? stacked.regression_losses(inputs, present, &generators, target, mse)
+                            : daf::task_loss_per_run(stacked.forward(inputs, present, &generators).output, target, rows, {});
+  // Each run's loss weighted differently, as a trainer's sum is not.
+  (losses * torch::arange(1, stacked.size() + 1, torch::kFloat)).sum().backward();
+  LossResult result{losses.detach(), {}};
+  for (const auto& p : stacked.parameters()) result.gradients.push_back(p.grad().clone());
+  return result;
+}
+
+TEST_CASE("the fused output layer and regression loss give the unfused path's gradients, bit for bit", "[model][kernels]") {
+  for (const int64_t head_layers : {0, 1, 2}) {
+    for (const auto& mse : std::vector<std::vector<uint8_t>>{{0, 0, 0}, {1, 1, 1}, {0, 1, 0}}) {
+      for (const bool preallocated : {false, true}) {
+        INFO("head_layers " << head_layers << ", mse " << int(mse[0]) << int(mse[1]) << int(mse[2])
+                            << (preallocated ? ", into existing .grad" : ", new .grad"));
+        Variant v;
+        v.head_layers = head_layers;
+        std::vector<daf::FusionHead> heads;
+        for (int64_t s = 0; s < 3; ++s) heads.push_back(make_head(v, 300 + s));
+        const int64_t batch = 11;
+        torch::manual_seed(8);
+        std::vector<torch::Tensor> inputs;
+        for (int64_t d : v.dims) inputs.push_back(torch::randn({3, batch, d}));
+        const auto present = (torch::rand({3, batch, 3}) > 0.3).to(torch::kFloat);
+        auto target = torch::randn({3, batch});
+        const auto unfused = regression_step(heads, false, inputs, present, target, mse, preallocated);
+        // An output equal to its target (|x| has gradient 0 there), with the step's dropout masks.
+        {
+          daf::StackedFusionHead probe(heads, daf::HeadKernels::kFused);
+          std::vector<at::Generator> generators;
+          for (int64_t s = 0; s < 3; ++s) generators.push_back(at::make_generator<at::CPUGeneratorImpl>(60 + s));
+          torch::NoGradGuard no_grad;
+          target[1][4] = probe.forward(inputs, present, &generators).output[1][4];
+        }
+        const auto fused = regression_step(heads, true, inputs, present, target, mse, preallocated);
+        const auto reference = regression_step(heads, false, inputs, present, target, mse, preallocated);
+        CHECK(relative_difference(fused.losses, reference.losses) < 1e-6);
+        REQUIRE(fused.gradients.size() == reference.gradients.size());
+        for (size_t k = 0; k < fused.gradients.size(); ++k) {
+          INFO("parameter " << k);
+          CHECK(torch::equal(fused.gradients[k], reference.gradients[k]));
+        }
+        CHECK(!torch::equal(unfused.losses, reference.losses));  // the target changed: the check is not vacuous
+      }
+    }
   }
 }
 

@@ -8,6 +8,7 @@
 // mirrors FusionHeadImpl::forward line by line.
 #include <torch/torch.h>
 
+#include <cstdint>
 #include <vector>
 
 #include "daf/model/fusion_head.h"
@@ -42,6 +43,15 @@ class StackedFusionHead {
   StackedOutput forward(const std::vector<torch::Tensor>& inputs, const torch::Tensor& present,
                         std::vector<at::Generator>* generators = nullptr) const;
 
+  // Training on a regression task with fused kernels: each head's mean loss
+  // on `target` [S, B] (L1, or MSE where mse[s]), what task_loss_per_run
+  // computes on forward()'s output, with the output layer and the loss as one
+  // fused node (src/model/fused_loss.h). Only where fused_regression_available().
+  bool fused_regression_available() const;
+  torch::Tensor regression_losses(const std::vector<torch::Tensor>& inputs, const torch::Tensor& present,
+                                  std::vector<at::Generator>* generators, const torch::Tensor& target,
+                                  const std::vector<uint8_t>& mse) const;
+
   // Keeps only heads `keep` (ascending) of the per-head settings; called with
   // FlatAdam::keep_rows, which shrinks the parameters.
   void keep_heads(const std::vector<int64_t>& keep);
@@ -59,6 +69,9 @@ class StackedFusionHead {
     torch::Tensor weight, bias;  // [S, d]
   };
 
+  // forward() up to the output layer: `output` holds its input z [S, B, h].
+  StackedOutput hidden(const std::vector<torch::Tensor>& inputs, const torch::Tensor& present,
+                       std::vector<at::Generator>* generators) const;
   torch::Tensor activate(const torch::Tensor& x, const std::string& activation) const;
   // dropout(activation(x W^T + b)): a hidden layer of the gate or the head.
   torch::Tensor dense(const Linear& layer, const torch::Tensor& x, const std::string& activation,

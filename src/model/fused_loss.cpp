@@ -1,0 +1,111 @@
+#include "fused_loss.h"
+
+#include <cmath>
+
+#include "sgemm.h"
+
+namespace daf {
+namespace {
+
+using torch::autograd::AutogradContext;
+using torch::autograd::variable_list;
+
+class FusedRegressionLoss : public torch::autograd::Function<FusedRegressionLoss> {
+ public:
+  static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& z_in, const torch::Tensor& weight,
+                               const torch::Tensor& bias, const torch::Tensor& target_in, std::vector<int64_t> mse) {
+    const auto z = z_in.contiguous();
+    const auto target = target_in.contiguous();
+    const int64_t heads = z.size(0), rows = z.size(1), in = z.size(2);
+    // y = z w^T + b as stacked_linear computes it: the bias first, then the product added to it.
+    auto difference = bias.detach().expand({heads, rows}).contiguous();
+    float* ds = difference.data_ptr<float>();
+    stacked_forward(heads, rows, in, 1, z.data_ptr<float>(), weight.data_ptr<float>(), weight.stride(0), 1.0f, ds);
+    const float* ts = target.data_ptr<float>();
+    auto losses = torch::empty({heads}, z.options());
+    float* ls = losses.data_ptr<float>();
+    for (int64_t s = 0; s < heads; ++s) {
+      const bool squared = mse[static_cast<size_t>(s)] != 0;
+      double total = 0;
+      for (int64_t i = s * rows; i < (s + 1) * rows; ++i) {
+        ds[i] -= ts[i];
+        total += squared ? static_cast<double>(ds[i]) * ds[i] : std::abs(static_cast<double>(ds[i]));
+      }
+      ls[s] = static_cast<float>(total / static_cast<double>(rows));
+    }
+    ctx->save_for_backward({z, weight, difference});
+    ctx->saved_data["mse"] = mse;
+    ctx->saved_data["weight"] = weight;  // the leaves, to reach their .grad
+    ctx->saved_data["bias"] = bias;
+    return losses;
+  }
+
+  static variable_list backward(AutogradContext* ctx, variable_list grad_outputs) {
+    const auto saved = ctx->get_saved_variables();
+    const auto &z = saved[0], &weight = saved[1], &difference = saved[2];
+    const auto mse = ctx->saved_data["mse"].toIntVector();
+    const auto grad_loss = grad_outputs[0].contiguous();
+    const int64_t heads = z.size(0), rows = z.size(1), in = z.size(2);
+    // dloss/dy, in autograd's operations: mean's backward divides by the rows,
+    // abs's multiplies by sign(y - t) (0 at 0), square's by 2 (y - t).
+    auto grad_y = torch::empty({heads, rows}, z.options());
+    const float* ds = difference.data_ptr<float>();
+    const float* gl = grad_loss.data_ptr<float>();
+    float* gy = grad_y.data_ptr<float>();
+    for (int64_t s = 0; s < heads; ++s) {
+      const float share = gl[s] / static_cast<float>(rows);
+      const bool squared = mse[static_cast<size_t>(s)] != 0;
+      for (int64_t i = s * rows; i < (s + 1) * rows; ++i) {
+        const float d = ds[i];
+        gy[i] = squared ? share * (2.0f * d) : share * static_cast<float>((d > 0) - (d < 0));
+      }
+    }
+
+    torch::Tensor grad_z;
+    if (ctx->needs_input_grad(0)) {
+      grad_z = torch::empty_like(z);
+      stacked_grad_input(heads, rows, in, 1, gy, weight.data_ptr<float>(), weight.stride(0), grad_z.data_ptr<float>());
+    }
+    // Accumulated into .grad where it is allocated (FlatAdam's buffer), as stacked_linear does.
+    const auto accumulate = [](torch::Tensor leaf, const torch::Tensor& gradient) {
+      auto& accumulated = leaf.mutable_grad();
+      if (!accumulated.defined()) return gradient;
+      accumulated.add_(gradient.view_as(accumulated));
+      return torch::Tensor();
+    };
+    torch::Tensor grad_weight, grad_bias;
+    if (ctx->needs_input_grad(1)) {
+      auto leaf = ctx->saved_data["weight"].toTensor();
+      const auto& accumulated = leaf.mutable_grad();
+      // FlatAdam's buffer: each head's [1, h] block dense, the heads a buffer row apart.
+      if (accumulated.defined() && accumulated.stride(2) == 1) {
+        stacked_grad_weight(heads, rows, in, 1, gy, z.data_ptr<float>(), accumulated.data_ptr<float>(),
+                            accumulated.stride(0));
+      } else {
+        auto gradient = torch::zeros_like(weight);
+        stacked_grad_weight(heads, rows, in, 1, gy, z.data_ptr<float>(), gradient.data_ptr<float>(), in);
+        grad_weight = accumulate(leaf, gradient);
+      }
+    }
+    if (ctx->needs_input_grad(2)) grad_bias = accumulate(ctx->saved_data["bias"].toTensor(), grad_y.sum(1, true));
+    return {grad_z, grad_weight, grad_bias, torch::Tensor(), torch::Tensor()};
+  }
+};
+
+}  // namespace
+
+bool fused_regression_loss_available(const torch::Tensor& weight) {
+  return have_sgemm() && weight.is_cpu() && weight.scalar_type() == torch::kFloat && weight.dim() == 3 &&
+         weight.size(1) == 1 && weight.stride(2) == 1;
+}
+
+torch::Tensor fused_regression_loss(const torch::Tensor& z, const torch::Tensor& weight, const torch::Tensor& bias,
+                                    const torch::Tensor& target, const std::vector<uint8_t>& mse) {
+  TORCH_CHECK(static_cast<int64_t>(mse.size()) == z.size(0), "fused_regression_loss: one loss per head");
+  TORCH_CHECK(z.is_cpu() && z.scalar_type() == torch::kFloat && target.is_cpu() &&
+                  target.scalar_type() == torch::kFloat && target.sizes() == z.sizes().slice(0, 2),
+              "fused_regression_loss: z [S, B, h] and target [S, B], CPU floats");
+  return FusedRegressionLoss::apply(z, weight, bias, target, std::vector<int64_t>(mse.begin(), mse.end()));
+}
+
+}  // namespace daf
