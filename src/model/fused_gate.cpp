@@ -106,21 +106,10 @@ bool fused_gate_available(const torch::Tensor& h, const torch::Tensor& scores) {
   return h.is_cpu() && scores.is_cpu() && h.scalar_type() == torch::kFloat && scores.scalar_type() == torch::kFloat;
 }
 
-// GCC 14 warns inside std::vector<bool> copies inlined from Function::apply;
-// see stacked_linear.cpp.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Warray-bounds"
-#pragma GCC diagnostic ignored "-Wstringop-overflow"
-#endif
 GateMix fused_gate(const torch::Tensor& h, const torch::Tensor& scores, const torch::Tensor& present,
                    const std::vector<double>& temperature) {
   TORCH_CHECK(static_cast<int64_t>(temperature.size()) == h.size(0), "fused_gate: one temperature per head");
   const auto outputs = FusedGateFunction::apply(h, scores, present, temperature);
   return {outputs[0], outputs[1]};
 }
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
-
 }  // namespace daf

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "grad_target.h"
 #include "sgemm.h"
 
 namespace daf {
@@ -66,29 +67,17 @@ class FusedRegressionLoss : public torch::autograd::Function<FusedRegressionLoss
       grad_z = torch::empty_like(z);
       stacked_grad_input(heads, rows, in, 1, gy, weight.data_ptr<float>(), weight.stride(0), grad_z.data_ptr<float>());
     }
-    // Accumulated into .grad where it is allocated (FlatAdam's buffer), as stacked_linear does.
-    const auto accumulate = [](torch::Tensor leaf, const torch::Tensor& gradient) {
-      auto& accumulated = leaf.mutable_grad();
-      if (!accumulated.defined()) return gradient;
-      accumulated.add_(gradient.view_as(accumulated));
-      return torch::Tensor();
-    };
-    torch::Tensor grad_weight, grad_bias;
+    // Straight into .grad where it is allocated (FlatAdam's buffer), as stacked_linear does.
+    GradTarget grad_weight, grad_bias;
     if (ctx->needs_input_grad(1)) {
-      auto leaf = ctx->saved_data["weight"].toTensor();
-      const auto& accumulated = leaf.mutable_grad();
-      // FlatAdam's buffer: each head's [1, h] block dense, the heads a buffer row apart.
-      if (accumulated.defined() && accumulated.stride(2) == 1) {
-        stacked_grad_weight(heads, rows, in, 1, gy, z.data_ptr<float>(), accumulated.data_ptr<float>(),
-                            accumulated.stride(0));
-      } else {
-        auto gradient = torch::zeros_like(weight);
-        stacked_grad_weight(heads, rows, in, 1, gy, z.data_ptr<float>(), gradient.data_ptr<float>(), in);
-        grad_weight = accumulate(leaf, gradient);
-      }
+      grad_weight = grad_target(ctx->saved_data["weight"].toTensor());
+      stacked_grad_weight(heads, rows, in, 1, gy, z.data_ptr<float>(), grad_weight.row(0), grad_weight.tensor.stride(0));
     }
-    if (ctx->needs_input_grad(2)) grad_bias = accumulate(ctx->saved_data["bias"].toTensor(), grad_y.sum(1, true));
-    return {grad_z, grad_weight, grad_bias, torch::Tensor(), torch::Tensor()};
+    if (ctx->needs_input_grad(2)) {
+      grad_bias = grad_target(ctx->saved_data["bias"].toTensor());
+      grad_bias.tensor.add_(grad_y.sum(1, true));
+    }
+    return {grad_z, grad_weight.result(), grad_bias.result(), torch::Tensor(), torch::Tensor()};
   }
 };
 

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "grad_target.h"
 #include "lane_sum.h"
 #include "sgemm.h"
 
@@ -30,22 +31,6 @@ inline float gelu_slope(float u) {
 const torch::Tensor& or_none(const torch::Tensor& t) {
   static const torch::Tensor none = torch::empty({0});
   return t.defined() ? t : none;
-}
-
-// Where a parameter's gradient goes: straight into the leaf's .grad when that
-// is allocated with dense rows (FlatAdam's buffer), else into a new zero
-// tensor handed back to autograd.
-struct GradTarget {
-  torch::Tensor tensor;
-  bool returned = false;
-  float* row(int64_t s) { return tensor.data_ptr<float>() + s * tensor.stride(0); }
-};
-GradTarget grad_target(const torch::Tensor& leaf) {
-  const auto& accumulated = leaf.mutable_grad();
-  const bool dense = accumulated.defined() && accumulated.stride(-1) == 1 &&
-                     (accumulated.dim() < 3 || accumulated.stride(1) == accumulated.size(2));
-  if (dense) return {accumulated, false};
-  return {torch::zeros_like(leaf), true};
 }
 
 // y <- layer_norm(y) * gamma + beta, keeping the normalised row and 1 / sigma
@@ -213,12 +198,11 @@ class FusedProjectionFunction : public torch::autograd::Function<FusedProjection
       grad_weight = grad_target(ctx->saved_data["weight"].toTensor());
       stacked_grad_weight(heads, rows, in, d, gys, xs, grad_weight.row(0), grad_weight.tensor.stride(0));
     }
-    auto returned = [](const GradTarget& t) { return t.returned ? t.tensor : torch::Tensor(); };
     return {grad_x,
-            returned(grad_weight),
-            returned(grad_bias),
-            returned(grad_gamma),
-            returned(grad_beta),
+            grad_weight.result(),
+            grad_bias.result(),
+            grad_gamma.result(),
+            grad_beta.result(),
             torch::Tensor(),
             torch::Tensor(),
             torch::Tensor(),
@@ -237,13 +221,6 @@ bool fused_projection_available(const torch::Tensor& x, const FusedProjection& b
          (!block.norm_weight.defined() || (block.norm_weight.stride(1) == 1 && block.norm_bias.stride(1) == 1));
 }
 
-// GCC 14 warns inside std::vector<bool> copies inlined from Function::apply;
-// see stacked_linear.cpp.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Warray-bounds"
-#pragma GCC diagnostic ignored "-Wstringop-overflow"
-#endif
 torch::Tensor fused_projection(const torch::Tensor& x, const FusedProjection& block, const torch::Tensor& mask,
                                const std::vector<double>& keep, const torch::Tensor& present) {
   TORCH_CHECK(static_cast<int64_t>(keep.size()) == x.size(0), "fused_projection: one keep rate per head");
@@ -252,8 +229,4 @@ torch::Tensor fused_projection(const torch::Tensor& x, const FusedProjection& bl
                                         or_none(present.defined() ? present.to(torch::kFloat) : present),
                                         activation_code(block.activation), keep);
 }
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
-
 }  // namespace daf

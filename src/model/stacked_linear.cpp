@@ -1,5 +1,6 @@
 #include "stacked_linear.h"
 
+#include "grad_target.h"
 #include "sgemm.h"
 
 namespace daf {
@@ -53,42 +54,21 @@ class StackedLinearFunction : public torch::autograd::Function<StackedLinearFunc
       stacked_grad_input(heads, rows, in, out, gys, ws, weight.stride(0), grad_x.data_ptr<float>());
     }
 
-    torch::Tensor grad_weight;
+    GradTarget grad_weight, grad_bias;
     if (ctx->needs_input_grad(1)) {
-      auto leaf = ctx->saved_data["weight"].toTensor();
-      const auto& accumulated = leaf.mutable_grad();
-      const bool in_place = accumulated.defined() && rows_dense(accumulated);
-      torch::Tensor target = in_place ? accumulated : torch::zeros_like(weight);
-      stacked_grad_weight(heads, rows, in, out, gys, xs, target.data_ptr<float>(), target.stride(0));
-      if (!in_place) grad_weight = target;
+      grad_weight = grad_target(ctx->saved_data["weight"].toTensor());
+      stacked_grad_weight(heads, rows, in, out, gys, xs, grad_weight.row(0), grad_weight.tensor.stride(0));
     }
-
-    torch::Tensor grad_bias;
     if (ctx->saved_data["has_bias"].toBool() && ctx->needs_input_grad(2)) {
-      auto leaf = ctx->saved_data["bias"].toTensor();
-      auto& accumulated = leaf.mutable_grad();
-      auto sum = grad_y.sum(1);
-      if (accumulated.defined())
-        accumulated.add_(sum);
-      else
-        grad_bias = sum;
+      grad_bias = grad_target(ctx->saved_data["bias"].toTensor());
+      grad_bias.tensor.add_(grad_y.sum(1));
     }
-    return {grad_x, grad_weight, grad_bias};
+    return {grad_x, grad_weight.result(), grad_bias.result()};
   }
 };
 
 }  // namespace
 
-// GCC 14 (Debian 13) reports -Warray-bounds and -Wstringop-overflow inside
-// std::vector<bool>::reserve, inlined from LibTorch 2.6's Function::apply:
-// the middle end's false positive on vector<bool> copies that many projects
-// met with GCC 13-15; the memmove stays in bounds. Silenced for this one
-// function; GCC 12 and clang do not report it.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Warray-bounds"
-#pragma GCC diagnostic ignored "-Wstringop-overflow"  // the same memmove, reported once more
-#endif
 torch::Tensor stacked_linear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias) {
   if (have_sgemm() && x.is_cpu() && x.scalar_type() == torch::kFloat && rows_dense(weight)) {
     // Autograd functions take no undefined inputs: an empty tensor means no bias.
@@ -98,8 +78,4 @@ torch::Tensor stacked_linear(const torch::Tensor& x, const torch::Tensor& weight
   const auto transposed = weight.transpose(1, 2);
   return bias.defined() ? torch::baddbmm(bias.unsqueeze(1), x, transposed) : torch::bmm(x, transposed);
 }
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
-
 }  // namespace daf
