@@ -15,10 +15,19 @@ if(TORCH_CUDA_LIBRARIES OR CUDA_FOUND)
 endif()
 
 # LibTorch 1.13's TorchConfig exports plain variables; wrap them in one target.
-add_library(daf_torch INTERFACE)
-target_link_libraries(daf_torch INTERFACE ${TORCH_LIBRARIES})
+# daf_c10 is LibTorch's small core library alone (its error type, the version):
+# what daf's code without tensor operations links (daf_core), because loading
+# libtorch_cpu costs ~0.7 s per process start (Debian's pulls ~280 more
+# libraries, OpenCV and GDAL among them, and registers every operator). Both
+# carry LibTorch's compile flags (its C++ ABI), so the two libraries agree.
 separate_arguments(daf_torch_flags UNIX_COMMAND "${TORCH_CXX_FLAGS}")
-target_compile_options(daf_torch INTERFACE ${daf_torch_flags})
+add_library(daf_c10 INTERFACE)
+target_link_libraries(daf_c10 INTERFACE c10)
+# LibTorch's headers too (torch/version.h names the API version); only c10 is linked.
+target_include_directories(daf_c10 INTERFACE $<TARGET_PROPERTY:torch,INTERFACE_INCLUDE_DIRECTORIES>)
+target_compile_options(daf_c10 INTERFACE ${daf_torch_flags})
+add_library(daf_torch INTERFACE)
+target_link_libraries(daf_torch INTERFACE ${TORCH_LIBRARIES} daf_c10)
 
 add_library(daf_hdf5 INTERFACE)
 target_include_directories(daf_hdf5 SYSTEM INTERFACE ${HDF5_C_INCLUDE_DIRS} ${HDF5_INCLUDE_DIRS})

@@ -64,10 +64,10 @@ for f, text in texts.items():
 
 apps = ["daf-train", "daf-eval", "daf-ablate", "daf-extract", "daf-predict", "daf-synth", "daf-import",
         "daf-export", "daf-manifest", "daf-tokenize"]
+helps = {a: subprocess.run([os.path.join(bin_dir, a), "--help"], capture_output=True, text=True).stdout for a in apps}
 keys = set()
 for app in apps:
-    out = subprocess.run([os.path.join(bin_dir, app), "--help"], capture_output=True, text=True).stdout
-    keys |= {k for k, _, _ in config_keys(out)}
+    keys |= {k for k, _, _ in config_keys(helps[app])}
 assert len(keys) > 100, len(keys)
 docs = "".join(texts.values())
 for key in sorted(keys):
@@ -84,13 +84,13 @@ for f, text in texts.items():
                 if key not in keys:
                     problems.append("%s: `%s` is not a config key of any tool" % (os.path.relpath(f, source), key))
 # The commands in code blocks (continuation lines joined, comments and what a pipe feeds left out).
-helps = {a: subprocess.run([os.path.join(bin_dir, a), "--help"], capture_output=True, text=True).stdout for a in apps}
 flags = {a: set(re.findall(r"(?<![\w-])(--?[a-zA-Z][\w-]*)", h.split("Options:", 1)[1].split("Config options")[0]))
          for a, h in helps.items()}
 app_keys = {a: {k for k, _, _ in config_keys(h)} for a, h in helps.items()}
 app_keys["daf-ablate"] = app_keys["daf-train"]  # its overrides set the runs' keys
 app_keys["daf-predict"] = app_keys["daf-tokenize"] = app_keys["daf-extract"]
 commands = resolved = 0
+printed = {}  # one --print-config run per distinct command (pages repeat the same ones)
 for f, text in texts.items():
     for block in re.findall(r"```[a-z]*\n(.*?)```", text, re.S):
         for line in re.sub(r"\\\n\s*", " ", block).splitlines():
@@ -117,15 +117,17 @@ for f, text in texts.items():
             yaml = [t for t in tokens if t.endswith(".yaml")]
             if "--print-config" in flags[app] and "--merge" not in tokens and all(y.startswith("configs/") for y in yaml):
                 resolved += 1
-                r = subprocess.run([os.path.join(bin_dir, app)] + tokens[1:] + ["--print-config"], cwd=source,
-                                   capture_output=True, text=True)
+                if tuple(tokens) not in printed:
+                    printed[tuple(tokens)] = subprocess.run([os.path.join(bin_dir, app)] + tokens[1:] + ["--print-config"],
+                                                            cwd=source, capture_output=True, text=True)
+                r = printed[tuple(tokens)]
                 user_file = re.search(r"error: .*?: (\S+): (file not found|cannot open file)", r.stderr)
                 if r.returncode != 0 and not (r.returncode == 2 and user_file and not user_file.group(1).startswith("configs/")):
                     problems.append("%s: --print-config exits %d: %s" % (where, r.returncode, r.stderr.strip()[-300:]))
 print("\n".join(problems))
 assert not problems, "%d problems" % len(problems)
 print("docs: %d files, %d relative links, %d config keys (each in the docs), %d keys named in the docs (each real),"
-      " %d daf commands (options, keys and configs real; %d resolved with --print-config)"
-      % (len(files), links, len(keys), named, commands, resolved))
+      " %d daf commands (options, keys and configs real; %d resolved with --print-config, %d distinct)"
+      % (len(files), links, len(keys), named, commands, resolved, len(printed)))
 PY
 echo "docs: generated blocks current, links and anchors resolve, config keys match --help both ways, commands parse"
