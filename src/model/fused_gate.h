@@ -30,4 +30,18 @@ bool fused_gate_available(const torch::Tensor& h, const torch::Tensor& scores);
 GateMix fused_gate(const torch::Tensor& h, const torch::Tensor& scores, const torch::Tensor& present,
                    const std::vector<double>& temperature);
 
+// The same pass without autograd, for a training step that computes its own
+// backward (src/model/stacked_step.cpp); the autograd node above is these two.
+// grad_w may be undefined (the weights feed no loss).
+struct GateTape {
+  torch::Tensor h, weights, present;
+  std::vector<double> temperature;
+};
+struct GateGrads {
+  torch::Tensor h, scores;
+};
+GateMix gate_forward(const torch::Tensor& h, const torch::Tensor& scores, const torch::Tensor& present,
+                     const std::vector<double>& temperature, GateTape& tape);
+GateGrads gate_backward(const torch::Tensor& grad_z, const torch::Tensor& grad_w, const GateTape& tape);
+
 }  // namespace daf

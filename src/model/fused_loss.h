@@ -17,6 +17,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "grad_target.h"
+
 namespace daf {
 
 // True when fused_regression_loss can run on this output layer: a CPU float
@@ -28,5 +30,19 @@ bool fused_regression_loss_available(const torch::Tensor& weight);
 // s's loss is the squared error (else the absolute error). Returns [S].
 torch::Tensor fused_regression_loss(const torch::Tensor& z, const torch::Tensor& weight, const torch::Tensor& bias,
                                     const torch::Tensor& target, const std::vector<uint8_t>& mse);
+
+// The same without autograd, for a training step that computes its own
+// backward (src/model/stacked_step.cpp); the autograd node above is these two.
+// regression_loss_backward takes dL/dloss [S], adds the weight and bias
+// gradients to the defined targets and returns dL/dz when `grad_input`.
+struct LossTape {
+  torch::Tensor z, difference;  // difference: y - target, [S, B]
+  std::vector<int64_t> mse;
+};
+torch::Tensor regression_loss_forward(const torch::Tensor& z, const torch::Tensor& weight, const torch::Tensor& bias,
+                                      const torch::Tensor& target, const std::vector<int64_t>& mse, LossTape& tape);
+torch::Tensor regression_loss_backward(const torch::Tensor& grad_losses, const torch::Tensor& weight,
+                                       const LossTape& tape, bool grad_input, GradTarget& grad_weight,
+                                       GradTarget& grad_bias);
 
 }  // namespace daf

@@ -21,6 +21,8 @@
 #include <string>
 #include <vector>
 
+#include "grad_target.h"
+
 namespace daf {
 
 // The layer norm's epsilon, torch::nn::LayerNorm's default: the single head's
@@ -44,5 +46,22 @@ bool fused_projection_available(const torch::Tensor& x, const FusedProjection& b
 // layer (the gate's hidden layer, the head's hidden layers).
 torch::Tensor fused_projection(const torch::Tensor& x, const FusedProjection& block, const torch::Tensor& mask,
                                const std::vector<double>& keep, const torch::Tensor& present);
+
+// The same pass without autograd, for a training step that computes its own
+// backward (src/model/stacked_step.cpp): projection_forward keeps on `tape`
+// what projection_backward needs; projection_backward accumulates into the
+// defined targets of `grads` (a parameter without one gets no gradient) and
+// returns dL/dx when `grad_input`. The autograd node above is these two.
+struct ProjectionTape {
+  torch::Tensor x, u, a, xhat, rstd, mask, present;  // xhat, rstd: with layer norm; mask, present: when given
+  std::vector<double> keep;
+};
+struct ProjectionGrads {
+  GradTarget weight, bias, norm_weight, norm_bias;
+};
+torch::Tensor projection_forward(const torch::Tensor& x, const FusedProjection& block, const torch::Tensor& mask,
+                                 const std::vector<double>& keep, const torch::Tensor& present, ProjectionTape& tape);
+torch::Tensor projection_backward(const torch::Tensor& grad_h, const FusedProjection& block,
+                                  const ProjectionTape& tape, bool grad_input, ProjectionGrads& grads);
 
 }  // namespace daf

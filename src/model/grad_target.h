@@ -16,11 +16,15 @@ struct GradTarget {
   torch::Tensor result() const { return returned ? tensor : torch::Tensor(); }
 };
 
+// True when `leaf`'s .grad is allocated with dense rows (FlatAdam's buffer).
+inline bool has_dense_grad(const torch::Tensor& leaf) {
+  const auto& accumulated = leaf.grad();
+  return accumulated.defined() && accumulated.stride(-1) == 1 &&
+         (accumulated.dim() < 3 || accumulated.stride(1) == accumulated.size(2));
+}
+
 inline GradTarget grad_target(const torch::Tensor& leaf) {
-  const auto& accumulated = leaf.mutable_grad();
-  const bool dense = accumulated.defined() && accumulated.stride(-1) == 1 &&
-                     (accumulated.dim() < 3 || accumulated.stride(1) == accumulated.size(2));
-  if (dense) return {accumulated, false};
+  if (has_dense_grad(leaf)) return {leaf.grad(), false};
   return {torch::zeros_like(leaf), true};
 }
 

@@ -68,7 +68,7 @@ torch::Tensor StackedFusionHead::activate(const torch::Tensor& x, const std::str
 torch::Tensor StackedFusionHead::dense(const Linear& layer, const torch::Tensor& x, const std::string& activation,
                                        const torch::Tensor& mask, const std::vector<double>& rates) const {
   if (kernels_ == HeadKernels::kFused) {
-    const FusedProjection block{layer.weight, layer.bias, {}, {}, activation};
+    const auto block = dense_block(layer, activation);
     if (fused_projection_available(x, block)) return fused_projection(x, block, mask, keep_rates(rates), {});
   }
   return dropout(activate(layer(x), activation), mask, rates);
@@ -126,14 +126,28 @@ torch::Tensor StackedFusionHead::fusion_scores(const torch::Tensor& h, const tor
   return gate_out_(dense(gate_hidden_, h.reshape({heads, batch, -1}), "tanh", {}, no_dropout));
 }
 
+FusedProjection StackedFusionHead::projection_block(size_t m) const {
+  FusedProjection block = dense_block(projections_[m], config_.activation);
+  if (config_.layer_norm) {
+    block.norm_weight = norms_[m].weight;
+    block.norm_bias = norms_[m].bias;
+  }
+  return block;
+}
+
+FusedProjection StackedFusionHead::dense_block(const Linear& layer, const std::string& activation) {
+  return FusedProjection{layer.weight, layer.bias, {}, {}, activation};
+}
+
+std::vector<double> StackedFusionHead::gate_temperatures() const {
+  const bool scaled = config_.fusion == "dynamic" || config_.fusion == "static";
+  return scaled ? temperature_ : std::vector<double>(temperature_.size(), 1.0);
+}
+
 torch::Tensor StackedFusionHead::project(size_t m, const torch::Tensor& x, const torch::Tensor& mask,
                                          const torch::Tensor& present) const {
   if (kernels_ == HeadKernels::kFused) {
-    FusedProjection block{projections_[m].weight, projections_[m].bias, {}, {}, config_.activation};
-    if (config_.layer_norm) {
-      block.norm_weight = norms_[m].weight;
-      block.norm_bias = norms_[m].bias;
-    }
+    const auto block = projection_block(m);
     if (fused_projection_available(x, block)) return fused_projection(x, block, mask, keep_rates(dropout_), present);
   }
   auto h = projections_[m](x);
@@ -190,7 +204,7 @@ StackedOutput StackedFusionHead::hidden(const std::vector<torch::Tensor>& inputs
     const bool scaled = config_.fusion == "dynamic" || config_.fusion == "static";
     auto scores = fusion_scores(h, present);
     if (kernels_ == HeadKernels::kFused && fused_gate_available(h, scores)) {
-      auto mixed = fused_gate(h, scores, present, scaled ? temperature_ : std::vector<double>(temperature_.size(), 1.0));
+      auto mixed = fused_gate(h, scores, present, gate_temperatures());
       z = mixed.z;
       result.weights = mixed.weights;
     } else {

@@ -4,6 +4,40 @@
 #include "sgemm.h"
 
 namespace daf {
+
+torch::Tensor linear_forward(const torch::Tensor& input, const torch::Tensor& weight, const torch::Tensor& bias) {
+  const auto x = input.contiguous();
+  const int64_t heads = x.size(0), rows = x.size(1), in = x.size(2), out = weight.size(1);
+  auto y = torch::empty({heads, rows, out}, x.options());
+  float beta = 0;
+  if (bias.defined()) {
+    y.copy_(bias.unsqueeze(1).expand_as(y));
+    beta = 1;
+  }
+  // Raw pointers per head: a select() per head and matrix costs more than a small gemm.
+  stacked_forward(heads, rows, in, out, x.data_ptr<float>(), weight.data_ptr<float>(), weight.stride(0), beta,
+                  y.data_ptr<float>());
+  return y;
+}
+
+torch::Tensor linear_backward(const torch::Tensor& grad_output, const torch::Tensor& input, const torch::Tensor& weight,
+                              bool grad_input, GradTarget& grad_weight, GradTarget& grad_bias) {
+  const auto x = input.contiguous();
+  const auto grad_y = grad_output.contiguous();
+  const int64_t heads = x.size(0), rows = x.size(1), in = x.size(2), out = weight.size(1);
+  const float* gys = grad_y.data_ptr<float>();
+  torch::Tensor grad_x;
+  if (grad_input) {
+    grad_x = torch::empty_like(x);
+    stacked_grad_input(heads, rows, in, out, gys, weight.data_ptr<float>(), weight.stride(0), grad_x.data_ptr<float>());
+  }
+  if (grad_weight.tensor.defined())
+    stacked_grad_weight(heads, rows, in, out, gys, x.data_ptr<float>(), grad_weight.row(0),
+                        grad_weight.tensor.stride(0));
+  if (grad_bias.tensor.defined()) grad_bias.tensor.add_(grad_y.sum(1));
+  return grad_x;
+}
+
 namespace {
 
 using torch::autograd::AutogradContext;
@@ -17,19 +51,8 @@ class StackedLinearFunction : public torch::autograd::Function<StackedLinearFunc
   static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& input, const torch::Tensor& weight,
                                const torch::Tensor& bias) {
     const auto x = input.contiguous();
-    const int64_t heads = x.size(0), rows = x.size(1), in = x.size(2), out = weight.size(1);
-    auto y = torch::empty({heads, rows, out}, x.options());
-    float beta = 0;
     const bool has_bias = bias.numel() > 0;
-    if (has_bias) {
-      y.copy_(bias.unsqueeze(1).expand_as(y));
-      beta = 1;
-    }
-    // Raw pointers per head: a select() per head and matrix costs more than a small gemm.
-    const float* xs = x.data_ptr<float>();
-    const float* ws = weight.data_ptr<float>();
-    float* ys = y.data_ptr<float>();
-    stacked_forward(heads, rows, in, out, xs, ws, weight.stride(0), beta, ys);
+    auto y = linear_forward(x, weight, has_bias ? bias : torch::Tensor());
     ctx->save_for_backward({x, weight});
     ctx->saved_data["has_bias"] = has_bias;
     // The leaves themselves, to reach their .grad in backward.
@@ -40,29 +63,12 @@ class StackedLinearFunction : public torch::autograd::Function<StackedLinearFunc
 
   static variable_list backward(AutogradContext* ctx, variable_list grad_outputs) {
     const auto saved = ctx->get_saved_variables();
-    const auto& x = saved[0];
-    const auto& weight = saved[1];
-    const auto grad_y = grad_outputs[0].contiguous();
-    const int64_t heads = x.size(0), rows = x.size(1), in = x.size(2), out = weight.size(1);
-    const float* xs = x.data_ptr<float>();
-    const float* ws = weight.data_ptr<float>();
-    const float* gys = grad_y.data_ptr<float>();
-
-    torch::Tensor grad_x;
-    if (ctx->needs_input_grad(0)) {
-      grad_x = torch::empty_like(x);
-      stacked_grad_input(heads, rows, in, out, gys, ws, weight.stride(0), grad_x.data_ptr<float>());
-    }
-
     GradTarget grad_weight, grad_bias;
-    if (ctx->needs_input_grad(1)) {
-      grad_weight = grad_target(ctx->saved_data["weight"].toTensor());
-      stacked_grad_weight(heads, rows, in, out, gys, xs, grad_weight.row(0), grad_weight.tensor.stride(0));
-    }
-    if (ctx->saved_data["has_bias"].toBool() && ctx->needs_input_grad(2)) {
+    if (ctx->needs_input_grad(1)) grad_weight = grad_target(ctx->saved_data["weight"].toTensor());
+    if (ctx->saved_data["has_bias"].toBool() && ctx->needs_input_grad(2))
       grad_bias = grad_target(ctx->saved_data["bias"].toTensor());
-      grad_bias.tensor.add_(grad_y.sum(1));
-    }
+    const auto grad_x =
+        linear_backward(grad_outputs[0], saved[0], saved[1], ctx->needs_input_grad(0), grad_weight, grad_bias);
     return {grad_x, grad_weight.result(), grad_bias.result()};
   }
 };

@@ -2,6 +2,8 @@
 // y[s] = x[s] W[s]^T + b[s] for every head s of a stacked model.
 #include <torch/torch.h>
 
+#include "grad_target.h"
+
 namespace daf {
 
 // x: [S, B, in]; weight: [S, out, in]; bias: [S, out] or undefined. Returns [S, B, out].
@@ -14,5 +16,14 @@ namespace daf {
 // time on those allocations, the copies and the batch loop of baddbmm.
 // Elsewhere (CUDA) it is baddbmm.
 torch::Tensor stacked_linear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias);
+
+// The CPU path without autograd (a BLAS with cblas_sgemm, CPU floats, rows of
+// `weight` dense), for a training step that computes its own backward
+// (src/model/stacked_step.cpp); the autograd node above is these two.
+// linear_backward adds to the defined targets and returns dL/dx when
+// `grad_input`. bias: undefined for none.
+torch::Tensor linear_forward(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias);
+torch::Tensor linear_backward(const torch::Tensor& grad_y, const torch::Tensor& x, const torch::Tensor& weight,
+                              bool grad_input, GradTarget& grad_weight, GradTarget& grad_bias);
 
 }  // namespace daf

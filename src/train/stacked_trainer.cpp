@@ -67,6 +67,8 @@ std::vector<double> train_stacked_epoch(StackedFusionHead& model, FlatAdam& opti
   // Regression: the output layer and the loss as one fused node, where the kernels are fused.
   const bool fused_loss = !is_class_task(rows.front()->model.task) && !is_multilabel_task(rows.front()->model.task) &&
                           model.fused_regression_available();
+  // ... and the whole step without an autograd graph where it can (the same numbers, bit for bit).
+  const bool graph_free = fused_loss && model.fused_step_available();
   std::vector<uint8_t> mse;
   for (const Config* row : rows) mse.push_back(row->train.loss == "mse");
   std::vector<torch::Tensor> orders;
@@ -82,11 +84,16 @@ std::vector<double> train_stacked_epoch(StackedFusionHead& model, FlatAdam& opti
     auto present = batch.present.view({runs, count, -1});
     if (!dropout_rates.empty()) present = drop_modalities(present, dropout_rates, generators);
     auto target = batch.target.dim() == 1 ? batch.target.view({runs, count}) : batch.target.view({runs, count, -1});
-    const auto losses = fused_loss ? model.regression_losses(features, present, &generators, target, mse)
-                                   : task_loss_per_run(model.forward(features, present, &generators).output, target,
-                                                       rows, loss_weights);
     // The gradients are 0 here: FlatAdam starts so, and each step clears them.
-    losses.sum().backward();
+    torch::Tensor losses;
+    if (graph_free) {
+      losses = model.regression_step(features, present, &generators, target, mse);
+    } else {
+      losses = fused_loss ? model.regression_losses(features, present, &generators, target, mse)
+                          : task_loss_per_run(model.forward(features, present, &generators).output, target, rows,
+                                              loss_weights);
+      losses.sum().backward();
+    }
     if (clip) optimizer.clip_grad_norm(grad_clip);
     optimizer.step_and_zero_grad();
     loss_sums.add_(losses.detach().cpu(), static_cast<double>(count));

@@ -245,6 +245,67 @@ TEST_CASE("the fused output layer and regression loss give the unfused path's gr
   }
 }
 
+// The graph-free training step (regression_step) against what it replaces,
+// regression_losses() and backward() through the fused autograd nodes: the
+// same losses and gradients bit for bit, on every regression variant, and the
+// same generators' state after it (the same dropout masks drawn).
+TEST_CASE("the training step without a graph gives the fused nodes' losses and gradients, bit for bit", "[model][kernels]") {
+  std::vector<Variant> regression;
+  for (auto v : variants()) {
+    v.task = "regression";
+    regression.push_back(v);
+  }
+  Variant deep = regression.front();  // three hidden layers after a dynamic gate, with dropout
+  deep.head_layers = 3;
+  regression.push_back(deep);
+  for (const auto& v : regression) {
+    INFO(describe(v));
+    const int64_t heads = 3, batch = 10, modalities = static_cast<int64_t>(v.dims.size());
+    std::vector<daf::FusionHead> separate;
+    for (int64_t s = 0; s < heads; ++s) separate.push_back(make_head(v, 500 + s));
+    torch::manual_seed(12);
+    std::vector<torch::Tensor> inputs;
+    for (int64_t d : v.dims) inputs.push_back(torch::randn({heads, batch, d}));
+    auto present = (torch::rand({heads, batch, modalities}) > 0.3).to(torch::kFloat);
+    present[1][2].fill_(0);  // an utterance with no modality at all
+    const auto target = torch::randn({heads, batch});
+    const std::vector<uint8_t> mse = {0, 1, 0};
+    struct Step {
+      torch::Tensor losses;
+      std::vector<torch::Tensor> gradients;
+      uint64_t next_draw = 0;
+    };
+    const auto step = [&](bool graph_free) {
+      daf::StackedFusionHead stacked(separate, daf::HeadKernels::kFused);
+      for (const auto& p : stacked.parameters()) p.mutable_grad() = torch::full_like(p, 0.5);
+      std::vector<at::Generator> generators;
+      for (int64_t s = 0; s < heads; ++s) generators.push_back(at::make_generator<at::CPUGeneratorImpl>(70 + s));
+      REQUIRE(stacked.fused_step_available());
+      Step result;
+      if (graph_free) {
+        result.losses = stacked.regression_step(inputs, present, &generators, target, mse);
+      } else {
+        result.losses = stacked.regression_losses(inputs, present, &generators, target, mse);
+        result.losses.sum().backward();
+      }
+      result.losses = result.losses.detach();
+      for (const auto& p : stacked.parameters()) result.gradients.push_back(p.grad().clone());
+      result.next_draw = daf::draw_mask_key(generators.back());
+      return result;
+    };
+    const auto graph_free = step(true);
+    const auto nodes = step(false);
+    CHECK(torch::equal(graph_free.losses, nodes.losses));
+    CHECK(graph_free.next_draw == nodes.next_draw);
+    REQUIRE(graph_free.gradients.size() == nodes.gradients.size());
+    for (size_t k = 0; k < nodes.gradients.size(); ++k) {
+      INFO("parameter " << k);
+      CHECK(torch::equal(graph_free.gradients[k], nodes.gradients[k]));
+      CHECK(!torch::equal(nodes.gradients[k], torch::full_like(nodes.gradients[k], 0.5)));  // every one reached
+    }
+  }
+}
+
 TEST_CASE("a fused stacked head computes each head as it computes alone, bit for bit", "[model][kernels]") {
   Variant v;
   v.activation = "gelu";

@@ -14,6 +14,10 @@
 #include "daf/model/fusion_head.h"
 
 namespace daf {
+struct FusedProjection;
+}
+
+namespace daf {
 
 struct StackedOutput {
   torch::Tensor output;   // [S, B] for regression, [S, B, C] logits otherwise
@@ -52,6 +56,20 @@ class StackedFusionHead {
                                   std::vector<at::Generator>* generators, const torch::Tensor& target,
                                   const std::vector<uint8_t>& mse) const;
 
+  // The whole training step of a regression head without an autograd graph
+  // (src/model/stacked_step.cpp): what regression_losses() computes and then
+  // its backward pass by hand, each head's loss weighted 1 (the gradient of
+  // their sum), the gradients added into the parameters' .grad. Returns the
+  // losses [S]. The same numbers as regression_losses() and backward(), bit
+  // for bit: the same kernels in the same order, without the graph, its nodes
+  // and their saved tensors, which cost as much as the arithmetic at batch 32.
+  // Only where fused_step_available(): fused kernels, a regression output and
+  // every .grad allocated with dense rows (FlatAdam's buffer).
+  bool fused_step_available() const;
+  torch::Tensor regression_step(const std::vector<torch::Tensor>& inputs, const torch::Tensor& present,
+                                std::vector<at::Generator>* generators, const torch::Tensor& target,
+                                const std::vector<uint8_t>& mse) const;
+
   // Keeps only heads `keep` (ascending) of the per-head settings; called with
   // FlatAdam::keep_rows, which shrinks the parameters.
   void keep_heads(const std::vector<int64_t>& keep);
@@ -86,6 +104,12 @@ class StackedFusionHead {
   // the same (a single head's arithmetic), else by an [S, 1, ...] column.
   torch::Tensor divide_rows(const torch::Tensor& x, const std::vector<double>& divisors) const;
   torch::Tensor fusion_scores(const torch::Tensor& h, const torch::Tensor& present) const;
+  // The fused blocks of modality m's projection and of a hidden layer.
+  FusedProjection projection_block(size_t m) const;
+  static FusedProjection dense_block(const Linear& layer, const std::string& activation);
+  // The temperatures fused_gate divides by: each head's for dynamic and static
+  // fusion, 1 for mean fusion (whose scores are all 0).
+  std::vector<double> gate_temperatures() const;
   // Modality m's h_m = present * dropout(activation(norm(x W^T + b))).
   torch::Tensor project(size_t m, const torch::Tensor& x, const torch::Tensor& mask, const torch::Tensor& present) const;
   torch::Tensor& parameter(const std::string& name);

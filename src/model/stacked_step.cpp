@@ -1,0 +1,125 @@
+// StackedFusionHead's training step without an autograd graph: the fused
+// kernels' raw passes (projection_forward/backward and the gate's and the
+// loss's), called in the order the autograd engine calls their nodes, with
+// the gradients added where the nodes add them. Each parameter receives one
+// contribution per step and the projections' output h two (the mix and the
+// gate's scores), so the order of the backward calls cannot change a bit.
+#include <algorithm>
+
+#include "daf/model/stacked_fusion_head.h"
+#include "fused_gate.h"
+#include "fused_loss.h"
+#include "fused_projection.h"
+#include "stacked_linear.h"
+
+namespace daf {
+namespace {
+
+// Where a parameter's gradient goes; none for a layer without bias.
+GradTarget grad_of(const torch::Tensor& leaf) { return leaf.defined() ? grad_target(leaf) : GradTarget{}; }
+
+}  // namespace
+
+bool StackedFusionHead::fused_step_available() const {
+  return fused_regression_available() &&
+         std::all_of(parameters_.begin(), parameters_.end(), [](const torch::Tensor& p) {
+           return p.is_cpu() && p.scalar_type() == torch::kFloat && has_dense_grad(p);
+         });
+}
+
+torch::Tensor StackedFusionHead::regression_step(const std::vector<torch::Tensor>& inputs, const torch::Tensor& present,
+                                                 std::vector<at::Generator>* generators, const torch::Tensor& target,
+                                                 const std::vector<uint8_t>& mse) const {
+  TORCH_CHECK(fused_step_available(), "StackedFusionHead::regression_step: no fused step here");
+  TORCH_CHECK(static_cast<int64_t>(inputs.size()) == modalities_, "expected ", modalities_, " modality inputs, got ",
+              inputs.size());
+  for (size_t m = 0; m < inputs.size(); ++m)
+    TORCH_CHECK(fused_projection_available(inputs[m], projection_block(m)), "regression_step: modality ", m,
+                " is not a CPU float tensor");
+  torch::NoGradGuard no_grad;  // nothing here records a graph
+  const int64_t heads = size(), batch = present.size(1);
+  const bool concat = config_.fusion == "concat";
+  const bool gated = modalities_ > 1 && config_.fusion == "dynamic";
+  const bool joint = gated && config_.gate == "joint";
+
+  // Forward, as hidden() and regression_losses() compute it, keeping each
+  // pass's tape. A single head draws its modality masks first, then the head's.
+  const auto modality_masks = dropout_masks({modalities_, batch, config_.dim}, dropout_, generators);
+  std::vector<ProjectionTape> projection_tapes(inputs.size());
+  std::vector<torch::Tensor> projected;
+  for (size_t m = 0; m < inputs.size(); ++m) {
+    const auto index = static_cast<int64_t>(m);
+    projected.push_back(projection_forward(inputs[m], projection_block(m),
+                                           modality_masks.defined() ? modality_masks.select(1, index) : modality_masks,
+                                           keep_rates(dropout_), present.select(2, index), projection_tapes[m]));
+  }
+  const auto h = torch::stack(projected, 2);  // [S, B, M, d]
+
+  torch::Tensor z;
+  GateTape gate_tape;
+  ProjectionTape gate_hidden_tape;
+  torch::Tensor gate_hidden;  // the gate's hidden layer's output, the input of gate_out
+  if (concat) {
+    z = h.reshape({heads, batch, -1});
+  } else {
+    torch::Tensor scores;
+    if (gated) {
+      const std::vector<double> no_dropout(static_cast<size_t>(heads), 0.0);
+      const auto gate_input = joint ? h.reshape({heads, batch, -1}) : h.reshape({heads, batch * modalities_, -1});
+      gate_hidden = projection_forward(gate_input, dense_block(gate_hidden_, "tanh"), {}, keep_rates(no_dropout), {},
+                                       gate_hidden_tape);
+      scores = linear_forward(gate_hidden, gate_out_.weight, gate_out_.bias).view({heads, batch, modalities_});
+    } else {
+      scores = fusion_scores(h, present);  // static: the logits; mean or one modality: zeros
+    }
+    z = gate_forward(h, scores, present, gate_temperatures(), gate_tape).z;
+  }
+  std::vector<ProjectionTape> head_tapes(head_layers_.size());
+  for (size_t l = 0; l < head_layers_.size(); ++l) {
+    const auto& layer = head_layers_[l];
+    const auto mask = dropout_masks({batch, layer.weight.size(1)}, head_dropout_, generators);
+    z = projection_forward(z, dense_block(layer, config_.activation), mask, keep_rates(head_dropout_), {},
+                           head_tapes[l]);
+  }
+  LossTape loss_tape;
+  const auto losses = regression_loss_forward(z, head_out_.weight, head_out_.bias, target,
+                                              std::vector<int64_t>(mse.begin(), mse.end()), loss_tape);
+
+  // Backward: d(sum of the losses)/d(each loss) is 1.
+  GradTarget out_weight = grad_of(head_out_.weight), out_bias = grad_of(head_out_.bias);
+  auto grad_z = regression_loss_backward(torch::ones({heads}), head_out_.weight, loss_tape, true, out_weight, out_bias);
+  for (size_t l = head_layers_.size(); l-- > 0;) {
+    ProjectionGrads grads{grad_of(head_layers_[l].weight), grad_of(head_layers_[l].bias), {}, {}};
+    grad_z = projection_backward(grad_z, dense_block(head_layers_[l], config_.activation), head_tapes[l], true, grads);
+  }
+  torch::Tensor grad_h;
+  if (concat) {
+    grad_h = grad_z.view(h.sizes());
+  } else {
+    const auto grads = gate_backward(grad_z, {}, gate_tape);
+    grad_h = grads.h;
+    if (gated) {
+      GradTarget out_w = grad_of(gate_out_.weight), out_b = grad_of(gate_out_.bias);
+      const auto grad_hidden = linear_backward(grads.scores.view({heads, gate_hidden.size(1), -1}), gate_hidden,
+                                               gate_out_.weight, true, out_w, out_b);
+      ProjectionGrads hidden_grads{grad_of(gate_hidden_.weight), grad_of(gate_hidden_.bias), {}, {}};
+      const auto grad_gate_input = projection_backward(grad_hidden, dense_block(gate_hidden_, "tanh"),
+                                                       gate_hidden_tape, true, hidden_grads);
+      grad_h = grad_h + grad_gate_input.view(h.sizes());
+    } else if (static_logits_.defined()) {
+      grad_of(static_logits_).tensor.add_(grads.scores.sum(1));
+    }
+  }
+  for (size_t m = 0; m < inputs.size(); ++m) {
+    ProjectionGrads grads{grad_of(projections_[m].weight), grad_of(projections_[m].bias), {}, {}};
+    if (config_.layer_norm) {
+      grads.norm_weight = grad_of(norms_[m].weight);
+      grads.norm_bias = grad_of(norms_[m].bias);
+    }
+    projection_backward(grad_h.select(2, static_cast<int64_t>(m)), projection_block(m), projection_tapes[m], false,
+                        grads);
+  }
+  return losses;
+}
+
+}  // namespace daf
