@@ -28,6 +28,7 @@
 #include "daf/util/csv.h"
 #include "cv_pooling.h"
 #include "run_evaluation.h"
+#include "run_groups.h"
 #include "run_stage.h"
 
 namespace daf {
@@ -71,62 +72,6 @@ std::string key_metrics(const MetricValues& metrics) {
     for (const auto& [key, value] : metrics)
       if (key == name) out += std::string(out.empty() ? "" : " ") + name + " " + format_fixed(value, 4);
   return out;
-}
-
-// Runs trained as one unit: runs that differ only in per_run_keys() (stacked,
-// see train/trainer.h), or a single run.
-using RunGroup = std::vector<const SweepRun*>;
-
-// Rough cost of training a group (the projections dominate), for handing out
-// the largest groups first.
-double group_cost(const RunGroup& group, const EmbeddingCache& cache) {
-  const Config& config = group.front()->config;
-  double width = 0;
-  for (const auto& modality : config.data.modalities)
-    width += static_cast<double>(cache.splits.at("train").features.at(modality).cols + config.model.dim);
-  return static_cast<double>(group.size()) * static_cast<double>(config.train.max_epochs) * width;
-}
-
-// Groups the runs that can train together; with fewer groups than jobs, the
-// largest groups are halved so every job has work. Largest first.
-std::vector<RunGroup> group_runs(const std::vector<const SweepRun*>& runs, const EmbeddingCache& cache, int64_t jobs,
-                                 bool together) {
-  std::vector<RunGroup> groups;
-  for (const SweepRun* run : runs) {
-    auto fits = [&](const RunGroup& g) { return together && can_train_together(g.front()->config, run->config); };
-    const auto group = std::find_if(groups.begin(), groups.end(), fits);
-    if (group == groups.end())
-      groups.push_back({run});
-    else
-      group->push_back(run);
-  }
-  auto larger = [](const RunGroup& a, const RunGroup& b) { return a.size() > b.size(); };
-  while (static_cast<int64_t>(groups.size()) < jobs) {
-    auto largest = std::max_element(groups.begin(), groups.end(), [&](auto& a, auto& b) { return larger(b, a); });
-    if (largest == groups.end() || largest->size() < 2) break;
-    RunGroup second(largest->begin() + static_cast<long>(largest->size() / 2), largest->end());
-    largest->resize(largest->size() / 2);
-    groups.push_back(std::move(second));
-  }
-  std::stable_sort(groups.begin(), groups.end(),
-                   [&](const RunGroup& a, const RunGroup& b) { return group_cost(a, cache) > group_cost(b, cache); });
-  return groups;
-}
-
-// Which runs each group holds, and why a group could not join an earlier one.
-void log_groups(const std::vector<RunGroup>& groups) {
-  for (size_t g = 0; g < groups.size(); ++g) {
-    std::vector<std::string> members;
-    for (const SweepRun* run : groups[g]) members.push_back(run->condition + " seed " + std::to_string(run->seed));
-    std::string apart;
-    for (size_t earlier = 0; earlier < g && apart.empty(); ++earlier) {
-      const auto blockers = stacking_blockers(groups[earlier].front()->config, groups[g].front()->config);
-      apart = blockers.empty() ? "split from group " + std::to_string(earlier + 1) + " so that every job has work"
-                               : "apart from group " + std::to_string(earlier + 1) + ": " + join(blockers, "; ");
-    }
-    spdlog::info("group {}: {} run(s): {}{}", g + 1, groups[g].size(), join(members, ", "),
-                 apart.empty() ? "" : " (" + apart + ")");
-  }
 }
 
 // Trains the group's unfinished runs: together when there are several.
@@ -200,7 +145,7 @@ SweepRunReport run_stage(const Sweep& sweep, const std::vector<SweepRun>& all_ru
                    "(batched matrix products; each keeps its own initialisation, data order, hyper-parameters, early "
                    "stopping and run directory); --separate trains them one by one",
                    pending.size(), what, groups.size(), join(per_run_keys(), ", "));
-      log_groups(groups);
+      log_groups(groups, cache);
     }
     std::atomic<size_t> next{0};
     std::atomic<bool> failed{false};
