@@ -6,6 +6,7 @@
 #include "sgemm.h"
 
 namespace daf {
+
 torch::Tensor regression_loss_forward(const torch::Tensor& z_in, const torch::Tensor& weight, const torch::Tensor& bias,
                                       const torch::Tensor& target_in, const std::vector<int64_t>& mse,
                                       LossTape& tape) {

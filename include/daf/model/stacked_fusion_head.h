@@ -14,10 +14,8 @@
 #include "daf/model/fusion_head.h"
 
 namespace daf {
-struct FusedProjection;
-}
 
-namespace daf {
+struct FusedProjection;  // src/model/fused_projection.h: a block of the fused training passes
 
 struct StackedOutput {
   torch::Tensor output;   // [S, B] for regression, [S, B, C] logits otherwise
