@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -78,9 +79,6 @@ std::string ascii_lower(std::string text) {
   return text;
 }
 
-namespace {
-}  // namespace
-
 std::string closest_match(const std::string& word, const std::vector<std::string>& candidates) {
   std::string best;
   size_t best_distance = std::string::npos;
@@ -102,25 +100,41 @@ std::string did_you_mean(const std::string& word, const std::vector<std::string>
   return best.empty() ? "" : ", did you mean '" + best + "'?";
 }
 
+namespace {
+
+// printf's "%.{p}g" with the smallest p from 6 to max_precision whose text
+// reads back as the same value. No p below the digit count of the value's
+// shortest round-trip form can read back, so the search starts there: one
+// formatting for most values instead of up to twelve snprintf + strtod rounds
+// (predictions and metrics files are millions of numbers in a sweep). The
+// text is printf's: to_chars with a precision is specified as "%.{p}g".
+template <typename T>
+std::string shortest_general(T value, int max_precision) {
+  char buffer[64];
+  const auto shortest = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::scientific).ptr;
+  const int digits = static_cast<int>(
+      std::count_if(buffer, std::find(buffer, shortest, 'e'), [](char c) { return c >= '0' && c <= '9'; }));
+  char* end = buffer;
+  for (int precision = std::min(std::max(6, digits), max_precision); precision <= max_precision; ++precision) {
+    end = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::general, precision).ptr;
+    T back{};
+    std::from_chars(buffer, end, back);
+    if (back == value) break;
+  }
+  return std::string(buffer, end);
+}
+
+}  // namespace
+
 std::string format_number(double value) {
   if (std::isnan(value)) return "nan";
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-  char buffer[64];
-  for (int precision = 6; precision <= 17; ++precision) {
-    std::snprintf(buffer, sizeof buffer, "%.*g", precision, value);
-    if (std::strtod(buffer, nullptr) == value) break;
-  }
-  return buffer;
+  return shortest_general(value, 17);
 }
 
 std::string format_float(float value) {
   if (!std::isfinite(value)) return format_number(value);
-  char buffer[64];
-  for (int precision = 6; precision <= 9; ++precision) {
-    std::snprintf(buffer, sizeof buffer, "%.*g", precision, static_cast<double>(value));
-    if (std::strtof(buffer, nullptr) == value) break;
-  }
-  return buffer;
+  return shortest_general(value, 9);
 }
 
 std::string format_fixed(double value, int decimals) {

@@ -12,23 +12,11 @@
 #include "daf/text/sentencepiece_tokenizer.h"
 #include "daf/util/atomic_file.h"
 #include "daf/util/error.h"
-#include "daf/util/sha256.h"
 #include "test_helpers.h"
 
 using Catch::Matchers::ContainsSubstring;
 using Approx = Catch::Approx;
 using daf::test::TempDir;
-
-TEST_CASE("sha256 matches the standard test vectors") {
-  daf::Sha256 empty;
-  CHECK(empty.hex_digest() == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  daf::Sha256 abc;
-  abc.update("abc");
-  CHECK(abc.hex_digest() == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  daf::Sha256 long_input;  // crosses block boundaries
-  long_input.update(std::string(1000000, 'a'));
-  CHECK(long_input.hex_digest() == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
-}
 
 TEST_CASE("manifests are read from CSV and JSON Lines with labels and relative audio paths") {
   TempDir dir;

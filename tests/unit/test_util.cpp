@@ -2,8 +2,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <vector>
 
 #include "daf/config/yaml_text.h"
 #include "daf/util/atomic_file.h"
@@ -11,8 +17,10 @@
 #include "daf/util/file_lock.h"
 #include "daf/util/memory.h"
 #include "daf/util/progress.h"
+#include "daf/util/sha256.h"
 #include "daf/util/strings.h"
 #include "test_helpers.h"
+#include "util/sha256_blocks.h"
 
 using Catch::Matchers::ContainsSubstring;
 using daf::test::TempDir;
@@ -29,6 +37,95 @@ TEST_CASE("UTF-8 validation follows the standard's well-formed byte sequences", 
   CHECK_FALSE(daf::is_valid_utf8("\xe2\x82"));          // cut short
   CHECK(daf::without_bom("\xEF\xBB\xBFid") == "id");
   CHECK(daf::without_bom("id") == "id");
+}
+
+TEST_CASE("sha256 matches the standard test vectors", "[util]") {
+  daf::Sha256 empty;
+  CHECK(empty.hex_digest() == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  daf::Sha256 abc;
+  abc.update("abc");
+  CHECK(abc.hex_digest() == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  // FIPS 180-2's two-block message, fed in pieces that straddle the block boundary.
+  const std::string two_blocks = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+  daf::Sha256 pieces;
+  pieces.update(two_blocks.substr(0, 5));
+  pieces.update(two_blocks.substr(5, 50));
+  pieces.update(two_blocks.substr(55));
+  CHECK(pieces.hex_digest() == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  daf::Sha256 long_input;  // whole blocks straight from the input
+  long_input.update(std::string(1000000, 'a'));
+  CHECK(long_input.hex_digest() == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+TEST_CASE("sha256 on the CPU's SHA extensions gives the portable code's state", "[util]") {
+  if (!daf::sha256_hardware_available()) {
+    WARN("this CPU has no SHA extensions: only the portable code is tested");
+    return;
+  }
+  std::vector<uint8_t> data(64 * 257);
+  uint32_t x = 12345;
+  for (auto& byte : data) byte = static_cast<uint8_t>((x = x * 1664525u + 1013904223u) >> 24);
+  for (size_t blocks : {1, 2, 3, 16, 257}) {
+    uint32_t portable[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                            0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+    uint32_t hardware[8];
+    std::copy(portable, portable + 8, hardware);
+    daf::sha256_blocks_portable(portable, data.data(), blocks);
+    daf::sha256_blocks_hardware(hardware, data.data(), blocks);
+    CAPTURE(blocks);
+    CHECK(std::equal(portable, portable + 8, hardware));
+  }
+}
+
+namespace {
+
+// The definition format_number and format_float follow, as printf and strtod
+// compute it: "%.{p}g" with the smallest p from 6 that reads back exactly.
+std::string shortest_printf(double value, int max_precision, bool as_float) {
+  char buffer[64];
+  for (int precision = 6; precision <= max_precision; ++precision) {
+    std::snprintf(buffer, sizeof buffer, "%.*g", precision, value);
+    if (as_float ? std::strtof(buffer, nullptr) == static_cast<float>(value) : std::strtod(buffer, nullptr) == value)
+      break;
+  }
+  return buffer;
+}
+
+}  // namespace
+
+TEST_CASE("numbers are written as printf's shortest %g that reads back the same value", "[util]") {
+  std::vector<double> doubles = {0.0, -0.0, 0.1, 1.0 / 3.0, 1e6, 1234567, 0.0001, 1e-5, 123456.5, 5e-324,
+                                 2.2250738585072014e-308, 1.7976931348623157e308, 100, -42.125, 9007199254740993.0};
+  std::vector<float> floats = {0.0f, 0.1f, 1.0f / 3.0f, 1e6f, 16777216.0f, 0.0001f, 1e-45f, 3.4028235e38f, -2.5f};
+  uint64_t x = 88172645463325252ULL;  // xorshift64: random bit patterns, every exponent
+  auto next = [&x] { return x ^= x << 13, x ^= x >> 7, x ^= x << 17; };
+  while (doubles.size() < 20000) {
+    double d;
+    const uint64_t bits = next();
+    std::memcpy(&d, &bits, sizeof d);
+    if (std::isfinite(d)) doubles.push_back(d);
+  }
+  while (floats.size() < 20000) {
+    float f;
+    const auto bits = static_cast<uint32_t>(next());
+    std::memcpy(&f, &bits, sizeof f);
+    if (std::isfinite(f)) floats.push_back(f);
+  }
+  for (int i = 0; i < 20000; ++i)  // values like the ones daf writes: predictions, metrics, weights
+    doubles.push_back(static_cast<double>(static_cast<int64_t>(next() % 2000001) - 1000000) / 1e5 / (1 + i % 7));
+  size_t mismatches = 0;
+  for (double d : doubles)
+    if (daf::format_number(d) != shortest_printf(d, 17, false)) {
+      if (++mismatches < 5) FAIL_CHECK(daf::format_number(d) << " != " << shortest_printf(d, 17, false));
+    }
+  for (float f : floats)
+    if (daf::format_float(f) != shortest_printf(f, 9, true)) {
+      if (++mismatches < 5) FAIL_CHECK(daf::format_float(f) << " != " << shortest_printf(f, 9, true));
+    }
+  CHECK(mismatches == 0);
+  CHECK(daf::format_number(std::nan("")) == "nan");
+  CHECK(daf::format_number(-INFINITY) == "-inf");
+  CHECK(daf::format_float(INFINITY) == "inf");
 }
 
 TEST_CASE("duplicate YAML keys are errors with the line of both", "[util][config]") {

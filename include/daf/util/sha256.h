@@ -14,7 +14,7 @@ class Sha256 {
   std::string hex_digest();  // finishes the hash
 
  private:
-  void compress(const uint8_t* block);
+  void compress(const uint8_t* data, size_t blocks);  // whole 64-byte blocks
   uint32_t state_[8];
   uint8_t buffer_[64];
   size_t buffered_ = 0;
