@@ -94,8 +94,8 @@ void declare_train(OptionSet& o, TrainConfig& c) {
   o.add("train.kernels", c.kernels, "fused",
         "how training computes the head on the CPU: fused (the projection blocks, the gate's and the head's hidden "
         "layers, the fusion softmax and, for regression, the output layer with the loss as fused passes forward "
-        "and backward; for regression the whole step without an autograd graph, for the other tasks as autograd "
-        "nodes; ~2x faster per epoch at batch 32) "
+        "and backward, the whole step without an autograd graph over the head; other tasks' losses by LibTorch; "
+        "~2x faster per epoch at batch 32) "
         "or autograd (LibTorch's operations, the reference the fused passes are tested against). Both draw the "
         "same dropout masks and agree to float rounding, not bit for bit: runs that differ in this key do not "
         "stack or resume as one",

@@ -4,6 +4,17 @@
 #include "sgemm.h"
 
 namespace daf {
+namespace {
+
+// A [S, rows, cols] tensor whose matrices are row-major and dense (any stride between heads).
+bool rows_dense(const torch::Tensor& t) { return t.stride(2) == 1 && t.stride(1) == t.size(2); }
+
+}  // namespace
+
+bool linear_available(const torch::Tensor& weight) {
+  return have_sgemm() && weight.is_cpu() && weight.scalar_type() == torch::kFloat && weight.dim() == 3 &&
+         rows_dense(weight);
+}
 
 torch::Tensor linear_forward(const torch::Tensor& input, const torch::Tensor& weight, const torch::Tensor& bias) {
   const auto x = input.contiguous();
@@ -43,9 +54,6 @@ namespace {
 using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
 
-// A [S, rows, cols] tensor whose matrices are row-major and dense (any stride between heads).
-bool rows_dense(const torch::Tensor& t) { return t.stride(2) == 1 && t.stride(1) == t.size(2); }
-
 class StackedLinearFunction : public torch::autograd::Function<StackedLinearFunction> {
  public:
   static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& input, const torch::Tensor& weight,
@@ -76,7 +84,7 @@ class StackedLinearFunction : public torch::autograd::Function<StackedLinearFunc
 }  // namespace
 
 torch::Tensor stacked_linear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias) {
-  if (have_sgemm() && x.is_cpu() && x.scalar_type() == torch::kFloat && rows_dense(weight)) {
+  if (x.is_cpu() && x.scalar_type() == torch::kFloat && linear_available(weight)) {
     // Autograd functions take no undefined inputs: an empty tensor means no bias.
     static const torch::Tensor no_bias = torch::empty({0});
     return StackedLinearFunction::apply(x, weight, bias.defined() ? bias : no_bias);

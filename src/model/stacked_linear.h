@@ -17,6 +17,10 @@ namespace daf {
 // Elsewhere (CUDA) it is baddbmm.
 torch::Tensor stacked_linear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias);
 
+// True where linear_forward/backward can run on `weight`: a BLAS with
+// cblas_sgemm, a CPU float weight whose matrices are row-major and dense.
+bool linear_available(const torch::Tensor& weight);
+
 // The CPU path without autograd (a BLAS with cblas_sgemm, CPU floats, rows of
 // `weight` dense), for a training step that computes its own backward
 // (src/model/stacked_step.cpp); the autograd node above is these two.

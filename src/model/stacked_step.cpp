@@ -5,6 +5,7 @@
 // contribution per step and the projections' output h two (the mix and the
 // gate's scores), so the order of the backward calls cannot change a bit.
 #include <algorithm>
+#include <functional>
 
 #include "daf/model/stacked_fusion_head.h"
 #include "fused_gate.h"
@@ -21,7 +22,7 @@ GradTarget grad_of(const torch::Tensor& leaf) { return leaf.defined() ? grad_tar
 }  // namespace
 
 bool StackedFusionHead::fused_step_available() const {
-  return fused_regression_available() &&
+  return kernels_ == HeadKernels::kFused && linear_available(head_out_.weight) &&
          std::all_of(parameters_.begin(), parameters_.end(), [](const torch::Tensor& p) {
            return p.is_cpu() && p.scalar_type() == torch::kFloat && has_dense_grad(p);
          });
@@ -30,11 +31,47 @@ bool StackedFusionHead::fused_step_available() const {
 torch::Tensor StackedFusionHead::regression_step(const std::vector<torch::Tensor>& inputs, const torch::Tensor& present,
                                                  std::vector<at::Generator>* generators, const torch::Tensor& target,
                                                  const std::vector<uint8_t>& mse) const {
-  TORCH_CHECK(fused_step_available(), "StackedFusionHead::regression_step: no fused step here");
+  TORCH_CHECK(fused_regression_available(), "StackedFusionHead::regression_step: not a regression output");
+  // The output layer and the loss as fused_regression_loss's node computes them.
+  return graph_free_step(inputs, present, generators, [&](const torch::Tensor& z, torch::Tensor& grad_z) {
+    LossTape tape;
+    const auto losses = regression_loss_forward(z, head_out_.weight, head_out_.bias, target,
+                                                std::vector<int64_t>(mse.begin(), mse.end()), tape);
+    GradTarget weight = grad_of(head_out_.weight), bias = grad_of(head_out_.bias);
+    grad_z = regression_loss_backward(torch::ones({size()}), head_out_.weight, tape, true, weight, bias);
+    return losses;
+  });
+}
+
+torch::Tensor StackedFusionHead::training_step(const std::vector<torch::Tensor>& inputs, const torch::Tensor& present,
+                                               std::vector<at::Generator>* generators,
+                                               const std::function<torch::Tensor(const torch::Tensor&)>& loss) const {
+  // The output layer as stacked_linear's node computes it; the loss and its
+  // gradient by autograd over the loss alone, the graph forward() + backward()
+  // would end with, so the gradient reaching the output layer is the same.
+  return graph_free_step(inputs, present, generators, [&](const torch::Tensor& z, torch::Tensor& grad_z) {
+    const auto logits = linear_forward(z, head_out_.weight, head_out_.bias);  // [S, B, outputs]
+    torch::Tensor losses, grad_logits;
+    {
+      torch::AutoGradMode with_graph(true);
+      const auto leaf = logits.detach().requires_grad_(true);
+      losses = loss(outputs_ == 1 ? leaf.squeeze(2) : leaf);
+      grad_logits = torch::autograd::grad({losses.sum()}, {leaf})[0];
+    }
+    GradTarget weight = grad_of(head_out_.weight), bias = grad_of(head_out_.bias);
+    grad_z = linear_backward(grad_logits, z, head_out_.weight, true, weight, bias);
+    return losses.detach();
+  });
+}
+
+torch::Tensor StackedFusionHead::graph_free_step(
+    const std::vector<torch::Tensor>& inputs, const torch::Tensor& present, std::vector<at::Generator>* generators,
+    const std::function<torch::Tensor(const torch::Tensor& z, torch::Tensor& grad_z)>& output_loss) const {
+  TORCH_CHECK(fused_step_available(), "StackedFusionHead: no step without a graph here");
   TORCH_CHECK(static_cast<int64_t>(inputs.size()) == modalities_, "expected ", modalities_, " modality inputs, got ",
               inputs.size());
   for (size_t m = 0; m < inputs.size(); ++m)
-    TORCH_CHECK(fused_projection_available(inputs[m], projection_block(m)), "regression_step: modality ", m,
+    TORCH_CHECK(fused_projection_available(inputs[m], projection_block(m)), "graph_free_step: modality ", m,
                 " is not a CPU float tensor");
   torch::NoGradGuard no_grad;  // nothing here records a graph
   const int64_t heads = size(), batch = present.size(1);
@@ -81,13 +118,11 @@ torch::Tensor StackedFusionHead::regression_step(const std::vector<torch::Tensor
     z = projection_forward(z, dense_block(layer, config_.activation), mask, keep_rates(head_dropout_), {},
                            head_tapes[l]);
   }
-  LossTape loss_tape;
-  const auto losses = regression_loss_forward(z, head_out_.weight, head_out_.bias, target,
-                                              std::vector<int64_t>(mse.begin(), mse.end()), loss_tape);
+  // The output layer and the loss, forward and backward: d(sum of the losses)/d(each loss) is 1.
+  torch::Tensor grad_z;
+  const auto losses = output_loss(z, grad_z);
 
-  // Backward: d(sum of the losses)/d(each loss) is 1.
-  GradTarget out_weight = grad_of(head_out_.weight), out_bias = grad_of(head_out_.bias);
-  auto grad_z = regression_loss_backward(torch::ones({heads}), head_out_.weight, loss_tape, true, out_weight, out_bias);
+  // Backward.
   for (size_t l = head_layers_.size(); l-- > 0;) {
     ProjectionGrads grads{grad_of(head_layers_[l].weight), grad_of(head_layers_[l].bias), {}, {}};
     grad_z = projection_backward(grad_z, dense_block(head_layers_[l], config_.activation), head_tapes[l], true, grads);

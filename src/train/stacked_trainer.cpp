@@ -65,10 +65,10 @@ std::vector<double> train_stacked_epoch(StackedFusionHead& model, FlatAdam& opti
   for (const Config* row : rows) grad_clip.push_back(row->train.grad_clip);
   const bool clip = std::any_of(grad_clip.begin(), grad_clip.end(), [](double v) { return v > 0; });
   // Regression: the output layer and the loss as one fused node, where the kernels are fused.
-  const bool fused_loss = !is_class_task(rows.front()->model.task) && !is_multilabel_task(rows.front()->model.task) &&
-                          model.fused_regression_available();
+  const bool regression = !is_class_task(rows.front()->model.task) && !is_multilabel_task(rows.front()->model.task);
+  const bool fused_loss = regression && model.fused_regression_available();
   // ... and the whole step without an autograd graph where it can (the same numbers, bit for bit).
-  const bool graph_free = fused_loss && model.fused_step_available();
+  const bool graph_free = (fused_loss || !regression) && model.fused_step_available();
   std::vector<uint8_t> mse;
   for (const Config* row : rows) mse.push_back(row->train.loss == "mse");
   std::vector<torch::Tensor> orders;
@@ -86,8 +86,12 @@ std::vector<double> train_stacked_epoch(StackedFusionHead& model, FlatAdam& opti
     auto target = batch.target.dim() == 1 ? batch.target.view({runs, count}) : batch.target.view({runs, count, -1});
     // The gradients are 0 here: FlatAdam starts so, and each step clears them.
     torch::Tensor losses;
-    if (graph_free) {
+    if (graph_free && regression) {
       losses = model.regression_step(features, present, &generators, target, mse);
+    } else if (graph_free) {
+      losses = model.training_step(features, present, &generators, [&](const torch::Tensor& output) {
+        return task_loss_per_run(output, target, rows, loss_weights);
+      });
     } else {
       losses = fused_loss ? model.regression_losses(features, present, &generators, target, mse)
                           : task_loss_per_run(model.forward(features, present, &generators).output, target, rows,

@@ -10,6 +10,7 @@
 #include <array>
 #include <cmath>
 #include <filesystem>
+#include <functional>
 
 #include "catch.h"
 #include "daf/config/config.h"
@@ -79,7 +80,8 @@ std::vector<Variant> variants() {
 }
 
 daf::FusionHead make_head(const Variant& v, int64_t seed) {
-  daf::ModelConfig c = daf::load_config("", {"data.cache=x", "model.task=" + v.task}).model;
+  daf::ModelConfig c = daf::load_config("", {"data.cache=x"}).model;
+  c.task = v.task;  // multiclass and multilabel would need the cache's classes or labels
   c.fusion = v.fusion;
   c.gate = v.gate;
   c.activation = v.activation;
@@ -249,6 +251,55 @@ TEST_CASE("the fused output layer and regression loss give the unfused path's gr
 // regression_losses() and backward() through the fused autograd nodes: the
 // same losses and gradients bit for bit, on every regression variant, and the
 // same generators' state after it (the same dropout masks drawn).
+// One training step of a fused stacked head of `v` (3 heads, batch 10, an
+// utterance with no modality), its gradients added to preallocated .grad
+// tensors as FlatAdam's are: `losses` computes the losses [S] with the
+// graph-free step or with the fused autograd nodes and backward(). Both must
+// give the same losses, gradients and generator states, bit for bit.
+using StepLosses = std::function<torch::Tensor(const daf::StackedFusionHead&, const std::vector<torch::Tensor>& inputs,
+                                               const torch::Tensor& present, std::vector<at::Generator>*,
+                                               bool graph_free)>;
+void check_graph_free_step(const Variant& v, const StepLosses& losses) {
+  INFO(describe(v));
+  const int64_t heads = 3, batch = 10, modalities = static_cast<int64_t>(v.dims.size());
+  std::vector<daf::FusionHead> separate;
+  for (int64_t s = 0; s < heads; ++s) separate.push_back(make_head(v, 500 + s));
+  torch::manual_seed(12);
+  std::vector<torch::Tensor> inputs;
+  for (int64_t d : v.dims) inputs.push_back(torch::randn({heads, batch, d}));
+  auto present = (torch::rand({heads, batch, modalities}) > 0.3).to(torch::kFloat);
+  present[1][2].fill_(0);  // an utterance with no modality at all
+  struct Step {
+    torch::Tensor losses;
+    std::vector<torch::Tensor> gradients;
+    uint64_t next_draw = 0;
+  };
+  const auto step = [&](bool graph_free) {
+    daf::StackedFusionHead stacked(separate, daf::HeadKernels::kFused);
+    for (const auto& p : stacked.parameters()) p.mutable_grad() = torch::full_like(p, 0.5);
+    std::vector<at::Generator> generators;
+    for (int64_t s = 0; s < heads; ++s) generators.push_back(at::make_generator<at::CPUGeneratorImpl>(70 + s));
+    REQUIRE(stacked.fused_step_available());
+    Step result;
+    result.losses = losses(stacked, inputs, present, &generators, graph_free);
+    if (!graph_free) result.losses.sum().backward();
+    result.losses = result.losses.detach();
+    for (const auto& p : stacked.parameters()) result.gradients.push_back(p.grad().clone());
+    result.next_draw = daf::draw_mask_key(generators.back());
+    return result;
+  };
+  const auto graph_free = step(true);
+  const auto nodes = step(false);
+  CHECK(torch::equal(graph_free.losses, nodes.losses));
+  CHECK(graph_free.next_draw == nodes.next_draw);
+  REQUIRE(graph_free.gradients.size() == nodes.gradients.size());
+  for (size_t k = 0; k < nodes.gradients.size(); ++k) {
+    INFO("parameter " << k);
+    CHECK(torch::equal(graph_free.gradients[k], nodes.gradients[k]));
+    CHECK(!torch::equal(nodes.gradients[k], torch::full_like(nodes.gradients[k], 0.5)));  // every one reached
+  }
+}
+
 TEST_CASE("the training step without a graph gives the fused nodes' losses and gradients, bit for bit", "[model][kernels]") {
   std::vector<Variant> regression;
   for (auto v : variants()) {
@@ -258,51 +309,45 @@ TEST_CASE("the training step without a graph gives the fused nodes' losses and g
   Variant deep = regression.front();  // three hidden layers after a dynamic gate, with dropout
   deep.head_layers = 3;
   regression.push_back(deep);
-  for (const auto& v : regression) {
-    INFO(describe(v));
-    const int64_t heads = 3, batch = 10, modalities = static_cast<int64_t>(v.dims.size());
-    std::vector<daf::FusionHead> separate;
-    for (int64_t s = 0; s < heads; ++s) separate.push_back(make_head(v, 500 + s));
-    torch::manual_seed(12);
-    std::vector<torch::Tensor> inputs;
-    for (int64_t d : v.dims) inputs.push_back(torch::randn({heads, batch, d}));
-    auto present = (torch::rand({heads, batch, modalities}) > 0.3).to(torch::kFloat);
-    present[1][2].fill_(0);  // an utterance with no modality at all
-    const auto target = torch::randn({heads, batch});
-    const std::vector<uint8_t> mse = {0, 1, 0};
-    struct Step {
-      torch::Tensor losses;
-      std::vector<torch::Tensor> gradients;
-      uint64_t next_draw = 0;
-    };
-    const auto step = [&](bool graph_free) {
-      daf::StackedFusionHead stacked(separate, daf::HeadKernels::kFused);
-      for (const auto& p : stacked.parameters()) p.mutable_grad() = torch::full_like(p, 0.5);
-      std::vector<at::Generator> generators;
-      for (int64_t s = 0; s < heads; ++s) generators.push_back(at::make_generator<at::CPUGeneratorImpl>(70 + s));
-      REQUIRE(stacked.fused_step_available());
-      Step result;
-      if (graph_free) {
-        result.losses = stacked.regression_step(inputs, present, &generators, target, mse);
-      } else {
-        result.losses = stacked.regression_losses(inputs, present, &generators, target, mse);
-        result.losses.sum().backward();
-      }
-      result.losses = result.losses.detach();
-      for (const auto& p : stacked.parameters()) result.gradients.push_back(p.grad().clone());
-      result.next_draw = daf::draw_mask_key(generators.back());
-      return result;
-    };
-    const auto graph_free = step(true);
-    const auto nodes = step(false);
-    CHECK(torch::equal(graph_free.losses, nodes.losses));
-    CHECK(graph_free.next_draw == nodes.next_draw);
-    REQUIRE(graph_free.gradients.size() == nodes.gradients.size());
-    for (size_t k = 0; k < nodes.gradients.size(); ++k) {
-      INFO("parameter " << k);
-      CHECK(torch::equal(graph_free.gradients[k], nodes.gradients[k]));
-      CHECK(!torch::equal(nodes.gradients[k], torch::full_like(nodes.gradients[k], 0.5)));  // every one reached
-    }
+  const auto target = torch::randn({3, 10});
+  const std::vector<uint8_t> mse = {0, 1, 0};
+  for (const auto& v : regression)
+    check_graph_free_step(v, [&](const daf::StackedFusionHead& head, const std::vector<torch::Tensor>& inputs,
+                                 const torch::Tensor& present, std::vector<at::Generator>* generators,
+                                 bool graph_free) {
+      return graph_free ? head.regression_step(inputs, present, generators, target, mse)
+                        : head.regression_losses(inputs, present, generators, target, mse);
+    });
+}
+
+TEST_CASE("the training step without a graph gives class and multilabel losses and gradients, bit for bit",
+          "[model][kernels]") {
+  // Every variant under each class task and multilabel, with and without loss weights.
+  const std::vector<std::string> tasks = {"binary", "seven_class", "multiclass", "multilabel"};
+  size_t k = 0;
+  for (auto v : variants()) {
+    v.task = tasks[k % tasks.size()];
+    const bool weighted = k++ % 2 == 1;
+    const int64_t outputs = v.task == "binary" ? 2 : 7;
+    daf::Config config = daf::load_config("", {"data.cache=x"});
+    config.model.task = v.task;
+    const std::vector<const daf::Config*> rows(3, &config);
+    std::vector<float> loss_weights;
+    if (weighted)
+      for (int64_t c = 0; c < outputs; ++c) loss_weights.push_back(0.5f + 0.25f * static_cast<float>(c));
+    torch::manual_seed(31);
+    const auto target = v.task == "multilabel" ? (torch::rand({3, 10, outputs}) > 0.6).to(torch::kFloat)
+                                               : torch::randint(outputs, {3, 10}, torch::kLong);
+    INFO((weighted ? "class/positive weights" : "unweighted"));
+    check_graph_free_step(v, [&](const daf::StackedFusionHead& head, const std::vector<torch::Tensor>& inputs,
+                                 const torch::Tensor& present, std::vector<at::Generator>* generators,
+                                 bool graph_free) {
+      const auto loss = [&](const torch::Tensor& output) {
+        return daf::task_loss_per_run(output, target, rows, loss_weights);
+      };
+      return graph_free ? head.training_step(inputs, present, generators, loss)
+                        : loss(head.forward(inputs, present, generators).output);
+    });
   }
 }
 

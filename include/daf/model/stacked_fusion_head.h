@@ -9,6 +9,7 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "daf/model/fusion_head.h"
@@ -54,19 +55,26 @@ class StackedFusionHead {
                                   std::vector<at::Generator>* generators, const torch::Tensor& target,
                                   const std::vector<uint8_t>& mse) const;
 
-  // The whole training step of a regression head without an autograd graph
-  // (src/model/stacked_step.cpp): what regression_losses() computes and then
-  // its backward pass by hand, each head's loss weighted 1 (the gradient of
-  // their sum), the gradients added into the parameters' .grad. Returns the
-  // losses [S]. The same numbers as regression_losses() and backward(), bit
-  // for bit: the same kernels in the same order, without the graph, its nodes
-  // and their saved tensors, which cost as much as the arithmetic at batch 32.
-  // Only where fused_step_available(): fused kernels, a regression output and
+  // The whole training step without an autograd graph over the head
+  // (src/model/stacked_step.cpp): the forward pass and then its backward by
+  // hand, each head's loss weighted 1 (the gradient of their sum), the
+  // gradients added into the parameters' .grad; returns the losses [S]. The
+  // same numbers as the fused autograd nodes and backward(), bit for bit: the
+  // same kernels in the same order, without the graph, its nodes and their
+  // saved tensors, which cost as much as the arithmetic at batch 32. Only where
+  // fused_step_available(): fused kernels, a BLAS for the output layer and
   // every .grad allocated with dense rows (FlatAdam's buffer).
   bool fused_step_available() const;
+  // Regression: what regression_losses() and backward() compute.
   torch::Tensor regression_step(const std::vector<torch::Tensor>& inputs, const torch::Tensor& present,
                                 std::vector<at::Generator>* generators, const torch::Tensor& target,
                                 const std::vector<uint8_t>& mse) const;
+  // Any task: what loss(forward().output).sum().backward() computes, where
+  // `loss` maps the output (as forward() returns it) to the losses [S]; it is
+  // differentiated by LibTorch's autograd over the loss alone.
+  torch::Tensor training_step(const std::vector<torch::Tensor>& inputs, const torch::Tensor& present,
+                              std::vector<at::Generator>* generators,
+                              const std::function<torch::Tensor(const torch::Tensor&)>& loss) const;
 
   // Keeps only heads `keep` (ascending) of the per-head settings; called with
   // FlatAdam::keep_rows, which shrinks the parameters.
@@ -85,6 +93,12 @@ class StackedFusionHead {
     torch::Tensor weight, bias;  // [S, d]
   };
 
+  // The step of regression_step and training_step up to the output layer's
+  // input z and back from it: output_loss computes the losses [S] from z and
+  // sets grad_z, their sum's gradient with respect to z.
+  torch::Tensor graph_free_step(
+      const std::vector<torch::Tensor>& inputs, const torch::Tensor& present, std::vector<at::Generator>* generators,
+      const std::function<torch::Tensor(const torch::Tensor& z, torch::Tensor& grad_z)>& output_loss) const;
   // forward() up to the output layer: `output` holds its input z [S, B, h].
   StackedOutput hidden(const std::vector<torch::Tensor>& inputs, const torch::Tensor& present,
                        std::vector<at::Generator>* generators) const;
