@@ -79,7 +79,7 @@ torch::Tensor StackedFusionHead::graph_free_step(
   const bool gated = modalities_ > 1 && config_.fusion == "dynamic";
   const bool joint = gated && config_.gate == "joint";
 
-  // Forward, as hidden() and regression_losses() compute it, keeping each
+  // Forward, as hidden() computes it, keeping each
   // pass's tape. A single head draws its modality masks first, then the head's.
   const auto modality_masks = dropout_masks({modalities_, batch, config_.dim}, dropout_, generators);
   std::vector<ProjectionTape> projection_tapes(inputs.size());
