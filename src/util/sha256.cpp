@@ -63,6 +63,7 @@ void Sha256::compress(const uint8_t* data, size_t blocks) {
 }
 
 void Sha256::update(const void* data, size_t size) {
+  if (size == 0) return;  // data may then be null, which memcpy must not get
   const auto* bytes = static_cast<const uint8_t*>(data);
   total_ += size;
   if (buffered_ > 0) {  // complete the buffered block first
