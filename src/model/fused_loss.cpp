@@ -4,6 +4,7 @@
 
 #include "grad_target.h"
 #include "sgemm.h"
+#include "stacked_linear.h"
 
 namespace daf {
 
@@ -99,8 +100,7 @@ class FusedRegressionLoss : public torch::autograd::Function<FusedRegressionLoss
 }  // namespace
 
 bool fused_regression_loss_available(const torch::Tensor& weight) {
-  return have_sgemm() && weight.is_cpu() && weight.scalar_type() == torch::kFloat && weight.dim() == 3 &&
-         weight.size(1) == 1 && weight.stride(2) == 1;
+  return linear_available(weight) && weight.size(1) == 1;
 }
 
 torch::Tensor fused_regression_loss(const torch::Tensor& z, const torch::Tensor& weight, const torch::Tensor& bias,

@@ -79,8 +79,8 @@ torch::Tensor StackedFusionHead::graph_free_step(
   const bool gated = modalities_ > 1 && config_.fusion == "dynamic";
   const bool joint = gated && config_.gate == "joint";
 
-  // Forward, as hidden() computes it, keeping each
-  // pass's tape. A single head draws its modality masks first, then the head's.
+  // Forward, as hidden() computes it, keeping each pass's tape. A single head
+  // draws its modality masks first, then the head's.
   const auto modality_masks = dropout_masks({modalities_, batch, config_.dim}, dropout_, generators);
   std::vector<ProjectionTape> projection_tapes(inputs.size());
   std::vector<torch::Tensor> projected;

@@ -67,8 +67,9 @@ std::vector<double> train_stacked_epoch(StackedFusionHead& model, FlatAdam& opti
   // Regression: the output layer and the loss as one fused node, where the kernels are fused.
   const bool regression = !is_class_task(rows.front()->model.task) && !is_multilabel_task(rows.front()->model.task);
   const bool fused_loss = regression && model.fused_regression_available();
-  // ... and the whole step without an autograd graph where it can (the same numbers, bit for bit).
-  const bool graph_free = (fused_loss || !regression) && model.fused_step_available();
+  // ... and, for every task, the whole step without an autograd graph where it
+  // can (the same numbers, bit for bit; for regression it implies fused_loss).
+  const bool graph_free = model.fused_step_available();
   std::vector<uint8_t> mse;
   for (const Config* row : rows) mse.push_back(row->train.loss == "mse");
   std::vector<torch::Tensor> orders;

@@ -9,6 +9,7 @@
 #include <immintrin.h>
 
 namespace daf {
+
 bool sha256_hardware_available() {
   unsigned a = 0, b = 0, c = 0, d = 0;
   if (!__get_cpuid(1, &a, &b, &c, &d)) return false;
